@@ -1,0 +1,98 @@
+import {
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
+import { vmKey, type VmChange, type VmSummary } from '@vmdeck/shared'
+import { toVmSummary } from '../lib/to-vm-summary.ts'
+import { resilientInformer, type ResilientInformer } from './resilient-informer.ts'
+
+/**
+ * The shared live model of one cluster's VMs: one VM and one VMI informer (never one per
+ * browser), kept as ready-made summaries so list queries do no mapping, and a change feed.
+ */
+export class VmStore {
+  readonly #summaries = new Map<string, VmSummary>()
+  readonly #listeners = new Set<(change: VmChange) => void>()
+  readonly #vms: ResilientInformer<KubernetesObject>
+  readonly #vmis: ResilientInformer<KubernetesObject>
+
+  constructor(config: KubeConfig, log: { warn(obj: object, msg: string): void }) {
+    const api = config.makeApiClient(CustomObjectsApi)
+    const lister = (plural: string) => () =>
+      api.listClusterCustomObject({ group: 'kubevirt.io', version: 'v1', plural }) as Promise<
+        KubernetesListObject<KubernetesObject>
+      >
+    this.#vms = resilientInformer(
+      config,
+      '/apis/kubevirt.io/v1/virtualmachines',
+      lister('virtualmachines'),
+      log,
+    )
+    this.#vmis = resilientInformer(
+      config,
+      '/apis/kubevirt.io/v1/virtualmachineinstances',
+      lister('virtualmachineinstances'),
+      log,
+    )
+    for (const event of ['add', 'update'] as const) {
+      this.#vms.on(event, (vm) =>
+        this.#refresh(vm.metadata?.namespace ?? '', vm.metadata?.name ?? ''),
+      )
+      this.#vmis.on(event, (vmi) =>
+        this.#refresh(vmi.metadata?.namespace ?? '', vmi.metadata?.name ?? ''),
+      )
+    }
+    this.#vms.on('delete', (vm) =>
+      this.#refresh(vm.metadata?.namespace ?? '', vm.metadata?.name ?? ''),
+    )
+    this.#vmis.on('delete', (vmi) =>
+      this.#refresh(vmi.metadata?.namespace ?? '', vmi.metadata?.name ?? ''),
+    )
+  }
+
+  get synced(): boolean {
+    return this.#vms.synced && this.#vmis.synced
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.#vms.start(), this.#vmis.start()])
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.#vms.stop(), this.#vmis.stop()])
+  }
+
+  summaries(): Iterable<VmSummary> {
+    return this.#summaries.values()
+  }
+
+  get(namespace: string, name: string): VmSummary | undefined {
+    return this.#summaries.get(vmKey({ namespace, name }))
+  }
+
+  subscribe(listener: (change: VmChange) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** A VM's summary depends on the VM and its VMI (same name): rebuild it from both caches. */
+  #refresh(namespace: string, name: string): void {
+    const key = vmKey({ namespace, name })
+    const vm = this.#vms.get(name, namespace)
+    if (!vm) {
+      if (this.#summaries.delete(key)) this.#emit({ type: 'delete', namespace, name })
+      return
+    }
+    const summary = toVmSummary(vm, this.#vmis.get(name, namespace))
+    const previous = this.#summaries.get(key)
+    if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return
+    this.#summaries.set(key, summary)
+    this.#emit({ type: 'upsert', vm: summary })
+  }
+
+  #emit(change: VmChange): void {
+    for (const listener of this.#listeners) listener(change)
+  }
+}

@@ -1,0 +1,51 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+
+export interface SessionData {
+  /** The user's Kubernetes bearer token: it never leaves the BFF except toward the API server. */
+  token: string
+  username: string
+  groups: string[]
+  /** Expiry, epoch milliseconds. */
+  exp: number
+}
+
+/**
+ * Sessions live in an AES-256-GCM encrypted, authenticated cookie, so any BFF replica holding
+ * the keys can read them and they survive restarts. The first key seals; all keys open, so keys
+ * can be rotated by prepending a new one.
+ */
+export class SessionSealer {
+  readonly #keys: Buffer[]
+
+  constructor(secrets: string[]) {
+    if (secrets.length === 0) throw new Error('at least one session key is required')
+    this.#keys = secrets.map((secret) => createHash('sha256').update(secret).digest())
+  }
+
+  seal(data: SessionData): string {
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.#keys[0] as Buffer, iv)
+    const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()])
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')
+  }
+
+  open(value: string | undefined, now = Date.now()): SessionData | undefined {
+    if (!value) return undefined
+    const raw = Buffer.from(value, 'base64url')
+    if (raw.length < 29) return undefined
+    for (const key of this.#keys) {
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12))
+        decipher.setAuthTag(raw.subarray(12, 28))
+        const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString(
+          'utf8',
+        )
+        const data = JSON.parse(text) as SessionData
+        return data.exp > now ? data : undefined
+      } catch {
+        // wrong key or tampered: try the next key
+      }
+    }
+    return undefined
+  }
+}

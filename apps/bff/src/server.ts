@@ -1,0 +1,23 @@
+import Fastify from 'fastify'
+import app from './app.ts'
+import { configFromEnv } from './config.ts'
+
+// Only listens: everything else is in app.ts, which tests build directly.
+const config = configFromEnv(process.env, (msg) => console.warn(msg))
+const server = Fastify({
+  logger: { level: process.env.VMDECK_LOG_LEVEL ?? 'info' },
+  trustProxy: process.env.VMDECK_TRUST_PROXY === '1',
+})
+await server.register(app, config)
+const address = await server.listen({ host: config.host, port: config.port })
+// A plain line for scripts that wait for readiness, whatever the log level.
+console.log(`vmdeck BFF listening on ${address} (public origin ${config.publicOrigin})`)
+
+let closing = false
+const stop = () => {
+  if (closing) return
+  closing = true
+  void server.close().then(() => process.exit(0))
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)

@@ -1,0 +1,81 @@
+import type { ResourceDef } from '../apiserver/registry.ts'
+
+const core = (def: Omit<ResourceDef, 'group' | 'version' | 'crd'>): ResourceDef => ({
+  group: '',
+  version: 'v1',
+  crd: false,
+  ...def,
+})
+
+/** Built-in Kubernetes kinds the simulator serves (kube-apiserver v1.32 names and shortNames). */
+export const coreResources: ResourceDef[] = [
+  core({
+    plural: 'namespaces',
+    singular: 'namespace',
+    kind: 'Namespace',
+    namespaced: false,
+    shortNames: ['ns'],
+    subresources: ['status'],
+    printerColumns: [
+      { name: 'Status', type: 'string', jsonPath: '.status.phase' },
+      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
+  }),
+  core({
+    plural: 'nodes',
+    singular: 'node',
+    kind: 'Node',
+    namespaced: false,
+    shortNames: ['no'],
+    subresources: ['status'],
+  }),
+  core({
+    plural: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    subresources: ['status'],
+    extraSubresources: [{ name: 'eviction', kind: 'Eviction', verbs: ['create'] }],
+  }),
+  core({
+    plural: 'events',
+    singular: 'event',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: ['ev'],
+  }),
+  core({
+    plural: 'configmaps',
+    singular: 'configmap',
+    kind: 'ConfigMap',
+    namespaced: true,
+    shortNames: ['cm'],
+  }),
+  core({ plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true }),
+  core({
+    plural: 'serviceaccounts',
+    singular: 'serviceaccount',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    shortNames: ['sa'],
+  }),
+  core({
+    plural: 'persistentvolumeclaims',
+    singular: 'persistentvolumeclaim',
+    kind: 'PersistentVolumeClaim',
+    namespaced: true,
+    shortNames: ['pvc'],
+    subresources: ['status'],
+  }),
+  core({
+    plural: 'services',
+    singular: 'service',
+    kind: 'Service',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: ['status'],
+  }),
+]

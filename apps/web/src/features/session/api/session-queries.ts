@@ -1,0 +1,46 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import type { LoginOptions, LoginRequest, SessionInfo } from '@vmdeck/shared'
+import { api, ApiError } from '../../../lib/api-client.ts'
+
+export const sessionQueries = {
+  all: () => ['session'] as const,
+  /** The logged-in user, or null when there is no session (401 is an answer here, not an error). */
+  current: () =>
+    queryOptions({
+      queryKey: [...sessionQueries.all(), 'current'],
+      queryFn: async ({ signal }) => {
+        try {
+          return await api.get<SessionInfo>('/api/v1/session', { signal })
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 401) return null
+          throw err
+        }
+      },
+      staleTime: Infinity,
+    }),
+  options: () =>
+    queryOptions({
+      queryKey: [...sessionQueries.all(), 'options'],
+      queryFn: ({ signal }) => api.get<LoginOptions>('/api/v1/session/options', { signal }),
+      staleTime: Infinity,
+    }),
+}
+
+export function useLogin() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (request: LoginRequest) => api.post<SessionInfo>('/api/v1/session', request),
+    onSuccess: (session) => queryClient.setQueryData(sessionQueries.current().queryKey, session),
+  })
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => api.delete<undefined>('/api/v1/session'),
+    onSuccess: () => {
+      queryClient.clear()
+      queryClient.setQueryData(sessionQueries.current().queryKey, null)
+    },
+  })
+}

@@ -1,0 +1,11 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vite'
+
+export default defineConfig({
+  plugins: [react()],
+  build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 1500 },
+  server: {
+    // Dev: the BFF serves the API (and consoles) on :8080.
+    proxy: { '/api': { target: 'http://127.0.0.1:8080', ws: true } },
+  },
+})

@@ -1,0 +1,53 @@
+import {
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node'
+import { test as base, expect, type Page } from '@playwright/test'
+
+/** The cluster, reached the way an admin would: real client-node with the kubeconfig's admin context. */
+export class Cluster {
+  readonly api: CustomObjectsApi
+  constructor(kubeconfigPath: string) {
+    const config = new KubeConfig()
+    config.loadFromFile(kubeconfigPath)
+    config.setCurrentContext('admin')
+    this.api = config.makeApiClient(CustomObjectsApi)
+  }
+
+  async patchVm(namespace: string, name: string, patch: object): Promise<void> {
+    await this.api.patchNamespacedCustomObject(
+      {
+        group: 'kubevirt.io',
+        version: 'v1',
+        plural: 'virtualmachines',
+        namespace,
+        name,
+        body: patch,
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )
+  }
+}
+
+export const test = base.extend<{
+  cluster: Cluster
+  loginAs: (user: 'admin' | 'helpdesk' | 'viewer') => Promise<Page>
+}>({
+  cluster: async ({}, use) => {
+    const path = process.env.VMDECK_E2E_KUBECONFIG
+    if (!path) throw new Error('global setup did not start the stack')
+    await use(new Cluster(path))
+  },
+  loginAs: async ({ page }, use) => {
+    await use(async (user) => {
+      await page.goto('/')
+      await page.getByRole('button', { name: `Log in as ${user}` }).click()
+      await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible()
+      return page
+    })
+  },
+})
+
+export { expect }

@@ -1,0 +1,7 @@
+export * from './schemas/common.ts'
+export * from './schemas/errors.ts'
+export * from './schemas/vms.ts'
+export * from './schemas/session.ts'
+export * from './schemas/stream.ts'
+export * from './vms/vm-key.ts'
+export * from './vms/apply-vm-change.ts'

@@ -1,0 +1,1 @@
+export * from './make-vm-summary.ts'

@@ -1,0 +1,83 @@
+// Child processes that never outlive us: each runs in its own process group and the whole group
+// is killed on stop, on our exit and on Ctrl+C.
+import { spawn } from 'node:child_process'
+
+const children = new Set()
+
+export function start(name, command, args, options = {}) {
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    ...options,
+  })
+  children.add(child)
+  child.on('exit', () => children.delete(child))
+  const prefix = (stream, out) =>
+    stream?.on('data', (chunk) => {
+      if (options.quiet) return
+      for (const line of chunk.toString().split('\n')) if (line) out.write(`[${name}] ${line}\n`)
+    })
+  prefix(child.stdout, process.stdout)
+  prefix(child.stderr, process.stderr)
+  return child
+}
+
+export function stopAll(signal = 'SIGTERM') {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, signal)
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export function waitForExit(child, ms = 5000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // gone
+      }
+      resolve()
+    }, ms)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+process.on('exit', () => stopAll('SIGKILL'))
+
+/** Resolves with the match when the child prints a line matching `pattern`; rejects if it exits first. */
+export function waitForLine(child, pattern, ms = 60000) {
+  return new Promise((resolve, reject) => {
+    let buffer = ''
+    const timer = setTimeout(
+      () => done(new Error(`no line matching ${pattern} within ${ms} ms`)),
+      ms,
+    )
+    const onData = (chunk) => {
+      buffer += chunk.toString()
+      const match = pattern.exec(buffer)
+      if (match) done(undefined, match)
+      else if (buffer.length > 65536) buffer = buffer.slice(-4096)
+    }
+    const onExit = (code) =>
+      done(new Error(`the process exited (${code}) before printing ${pattern}`))
+    function done(error, match) {
+      clearTimeout(timer)
+      child.stdout?.off('data', onData)
+      child.stderr?.off('data', onData)
+      child.off('exit', onExit)
+      if (error) reject(error)
+      else resolve(match)
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.once('exit', onExit)
+  })
+}
