@@ -467,9 +467,7 @@ async function readObject(req: IncomingMessage): Promise<KObject> {
   return object
 }
 
-async function readDeleteOptions(
-  req: IncomingMessage,
-): Promise<{
+async function readDeleteOptions(req: IncomingMessage): Promise<{
   propagationPolicy?: string
   preconditions?: { uid?: string; resourceVersion?: string }
 }> {
