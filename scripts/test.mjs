@@ -39,9 +39,10 @@ if (existsSync(guestScript)) {
   }
 }
 
-step('lint and type-check (in parallel), web build')
+step('lint, format check and type-check (in parallel), web build')
 const eslint = join(root, 'node_modules/eslint/bin/eslint.js')
-const [lint, ...types] = await Promise.all([
+const prettier = join(root, 'node_modules/prettier/bin/prettier.cjs')
+const [lint, format, ...types] = await Promise.all([
   run(process.execPath, [
     eslint,
     '--cache',
@@ -49,9 +50,11 @@ const [lint, ...types] = await Promise.all([
     join(root, 'node_modules/.cache/eslint'),
     '.',
   ]),
+  run(process.execPath, [prettier, '--check', '--log-level', 'warn', '.']),
   ...typecheckProjects.map(typecheck),
 ])
 record('lint', lint === 0 ? 1 : 0, lint === 0 ? 0 : 1)
+record('format', format === 0 ? 1 : 0, format === 0 ? 0 : 1)
 typecheckProjects.forEach((project, i) =>
   record(`types ${project}`, types[i] === 0 ? 1 : 0, types[i] === 0 ? 0 : 1),
 )
