@@ -25,8 +25,10 @@ test('a change made through the Kubernetes API shows up without a reload', async
   expect(
     await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload),
   ).toBe(true)
-  await cluster.patchVm('dev', 'sandbox', { spec: { runStrategy: 'Manual' } })
+  // Halted stops it (Manual would leave a running VM running, as in KubeVirt); then back to Manual.
+  await cluster.patchVm('dev', 'sandbox', { spec: { runStrategy: 'Halted' } })
   await expect(row).toContainText('Stopped')
+  await cluster.patchVm('dev', 'sandbox', { spec: { runStrategy: 'Manual' } })
 })
 
 test('without a session the API answers 401 and the page offers a login', async ({
