@@ -4,8 +4,19 @@ import { spawn } from 'node:child_process'
 
 const children = new Set()
 
+// If we are killed outright (SIGKILL, a CI timeout), no handler runs: the kernel then sends the
+// child SIGTERM through prctl(PR_SET_PDEATHSIG), armed by a one-line perl exec wrapper (Node cannot
+// call prctl; perl-base is essential on Debian). The simulator kills its QEMU guests the same way.
+const PRCTL = { x64: 157, arm64: 167 }[process.arch]
+const deathGuard = (nr) =>
+  `syscall(${nr}, 1, 15, 0, 0, 0) == 0 or die "prctl: $!"; exit 1 if getppid() != shift; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!";`
+
 export function start(name, command, args, options = {}) {
-  const child = spawn(command, args, {
+  const [file, argv] =
+    PRCTL === undefined
+      ? [command, args]
+      : ['perl', ['-e', deathGuard(PRCTL), String(process.pid), command, ...args]]
+  const child = spawn(file, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
     ...options,
