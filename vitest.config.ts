@@ -20,6 +20,25 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        extends: './apps/web/vite.config.ts',
+        root: './apps/web',
+        test: {
+          name: 'web',
+          include: ['src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['src/testing/setup.ts'],
+        },
+      },
+      {
+        // docker-compose, kustomize manifests, the images' build steps run without Docker.
+        test: {
+          name: 'delivery',
+          include: ['deploy/test/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 })

@@ -29,6 +29,21 @@ export class Cluster {
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     )
   }
+
+  /** Deletes a VM if it exists (test cleanup). */
+  async deleteVmIfExists(namespace: string, name: string): Promise<void> {
+    await this.api
+      .deleteNamespacedCustomObject({
+        group: 'kubevirt.io',
+        version: 'v1',
+        plural: 'virtualmachines',
+        namespace,
+        name,
+      })
+      .catch((err: { code?: number }) => {
+        if (err.code !== 404) throw err
+      })
+  }
 }
 
 export const test = base.extend<{
@@ -44,7 +59,7 @@ export const test = base.extend<{
     await use(async (user) => {
       await page.goto('/')
       await page.getByRole('button', { name: `Log in as ${user}` }).click()
-      await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible()
+      await expect(page.getByRole('button', { name: /^User menu/ })).toBeVisible()
       return page
     })
   },

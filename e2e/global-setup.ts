@@ -15,12 +15,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stateDir,
     simPort: Number(process.env.VMDECK_E2E_SIM_PORT ?? 16443),
     bffPort: Number(process.env.VMDECK_E2E_PORT ?? 18080),
+    // Next to the BFF's port, so parallel runs on their own ports do not collide.
+    prometheusPort: Number(
+      process.env.VMDECK_E2E_PROMETHEUS_PORT ?? Number(process.env.VMDECK_E2E_PORT ?? 18080) + 1000,
+    ),
     quiet: true,
   })
   process.env.VMDECK_E2E_KUBECONFIG = stack.kubeconfig
   return async () => {
     stopAll('SIGTERM')
-    await Promise.all([waitForExit(stack.bff), waitForExit(stack.sim)])
+    await Promise.all([waitForExit(stack.bff), waitForExit(stack.sim), stack.prometheus?.stop()])
     rmSync(stateDir, { recursive: true, force: true })
   }
 }

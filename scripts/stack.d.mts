@@ -5,6 +5,14 @@ export function startStack(options: {
   stateDir: string
   simPort: number
   bffPort: number
+  /** Starts a real Prometheus on this port and points the BFF at it. */
+  prometheusPort?: number
   quiet?: boolean
   demo?: boolean
-}): Promise<{ sim: ChildProcess; bff: ChildProcess; kubeconfig: string; url: string }>
+}): Promise<{
+  sim: ChildProcess
+  bff: ChildProcess
+  prometheus: { url: string; child: ChildProcess; stop(): Promise<void> } | undefined
+  kubeconfig: string
+  url: string
+}>

@@ -1,9 +1,18 @@
 // Starts the simulator and the BFF (serving the built SPA) as child processes; used by the demo
 // and by the end-to-end tests.
 import { join } from 'node:path'
+import { startPrometheus } from './lib/prometheus.mjs'
 import { start, waitForLine } from './lib/processes.mjs'
 
-export async function startStack({ root, stateDir, simPort, bffPort, quiet = false, demo = true }) {
+export async function startStack({
+  root,
+  stateDir,
+  simPort,
+  bffPort,
+  prometheusPort,
+  quiet = false,
+  demo = true,
+}) {
   const node = process.execPath
   const kubeconfig = join(stateDir, 'kubeconfig')
   const sim = start(
@@ -21,6 +30,22 @@ export async function startStack({ root, stateDir, simPort, bffPort, quiet = fal
     { cwd: root, quiet },
   )
   await waitForLine(sim, /Kubernetes API at (\S+)/)
+  // Optional: a real Prometheus scraping the simulator's and the BFF's /metrics (issue 8).
+  const prometheus = prometheusPort
+    ? await startPrometheus({
+        port: prometheusPort,
+        dir: join(stateDir, 'prometheus'),
+        quiet,
+        targets: [
+          {
+            job: 'kubevirt',
+            url: `https://127.0.0.1:${simPort}/metrics`,
+            caFile: join(stateDir, 'sim', 'pki', 'ca.crt'),
+          },
+          { job: 'vmdeck-bff', url: `http://127.0.0.1:${bffPort}/metrics` },
+        ],
+      })
+    : undefined
   const bff = start('bff', node, [join(root, 'apps/bff/src/server.ts')], {
     cwd: root,
     quiet,
@@ -29,11 +54,14 @@ export async function startStack({ root, stateDir, simPort, bffPort, quiet = fal
       KUBECONFIG: kubeconfig,
       VMDECK_PORT: String(bffPort),
       VMDECK_DEMO: demo ? '1' : '0',
+      ...(prometheus
+        ? { VMDECK_PROMETHEUS_URL: prometheus.url, VMDECK_PROMETHEUS_SCRAPE_INTERVAL: '2s' }
+        : {}),
       VMDECK_LOG_LEVEL: process.env.VMDECK_LOG_LEVEL ?? (quiet ? 'warn' : 'info'),
       VMDECK_SESSION_KEYS:
         process.env.VMDECK_SESSION_KEYS ?? 'demo-only-session-key-not-for-production-use',
     },
   })
   await waitForLine(bff, /Server listening at|listening on/i)
-  return { sim, bff, kubeconfig, url: `http://127.0.0.1:${bffPort}` }
+  return { sim, bff, prometheus, kubeconfig, url: `http://127.0.0.1:${bffPort}` }
 }

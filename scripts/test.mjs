@@ -24,8 +24,16 @@ function run(command, args, options = {}) {
   })
 }
 
-step('checking Debian packages (chromium for end-to-end, QEMU and busybox for real guests)')
-ensureDebianPackages(['chromium', 'qemu-system-x86', 'busybox-static'])
+step(
+  'checking Debian packages (chromium for end-to-end, QEMU and busybox for real guests, Prometheus for metrics, docker-compose to validate the compose file)',
+)
+ensureDebianPackages([
+  'chromium',
+  'qemu-system-x86',
+  'busybox-static',
+  'prometheus',
+  'docker-compose',
+])
 const guestScript = join(root, 'apps/cluster-sim/guest/build-guest.sh')
 if (existsSync(guestScript)) {
   step('building the guest image')

@@ -9,6 +9,7 @@ export const typecheckProjects = [
   'apps/bff',
   'apps/web',
   'e2e',
+  'deploy',
 ]
 
 export function typecheck(project) {

@@ -1,8 +1,9 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
+import { bundleReport } from './build/bundle-report.ts'
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), bundleReport()],
   build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 1500 },
   server: {
     // Dev: the BFF serves the API (and consoles) on :8080.

@@ -12,6 +12,7 @@ test('a change made through the Kubernetes API shows up without a reload', async
   loginAs,
   cluster,
 }) => {
+  test.setTimeout(90_000)
   const page = await loginAs('viewer')
   const row = page
     .getByRole('grid', { name: 'Virtual machines' })
@@ -21,13 +22,14 @@ test('a change made through the Kubernetes API shows up without a reload', async
   // Navigation marks the document; a reload would lose the mark.
   await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true))
   await cluster.patchVm('dev', 'sandbox', { spec: { runStrategy: 'Always' } })
-  await expect(row).toContainText('Running')
+  // A real QEMU guest boots behind it; the graceful stop below waits for its ACPI shutdown.
+  await expect(row).toContainText('Running', { timeout: 30_000 })
   expect(
     await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload),
   ).toBe(true)
   // Halted stops it (Manual would leave a running VM running, as in KubeVirt); then back to Manual.
   await cluster.patchVm('dev', 'sandbox', { spec: { runStrategy: 'Halted' } })
-  await expect(row).toContainText('Stopped')
+  await expect(row).toContainText('Stopped', { timeout: 30_000 })
   await cluster.patchVm('dev', 'sandbox', { spec: { runStrategy: 'Manual' } })
 })
 

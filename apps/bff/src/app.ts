@@ -5,16 +5,31 @@ import fp from 'fastify-plugin'
 import auth from './plugins/app/auth.ts'
 import clusters from './plugins/app/clusters.ts'
 import errorHandler from './plugins/app/error-handler.ts'
+import prometheus, { type PrometheusOptions } from './plugins/app/prometheus.ts'
 import spa from './plugins/app/spa.ts'
 import securityHeaders from './plugins/external/security-headers.ts'
+import strictValidation from './plugins/external/strict-validation.ts'
+import swagger from './plugins/external/swagger.ts'
 import clusterRoutes from './routes/clusters.ts'
+import consoles, { type ConsolesOptions } from './routes/consoles.ts'
+import createVm from './routes/create-vm.ts'
+import docs from './routes/docs.ts'
 import health from './routes/health.ts'
+import metrics from './routes/metrics.ts'
+import nodes from './routes/nodes.ts'
+import namespaces from './routes/namespaces.ts'
+import permissions from './routes/permissions.ts'
 import session from './routes/session.ts'
+import snapshots from './routes/snapshots.ts'
 import stream from './routes/stream.ts'
+import vmActions from './routes/vm-actions.ts'
+import vmDetail from './routes/vm-detail.ts'
 import vms from './routes/vms.ts'
 
 export interface AppOptions {
   kubeconfigPath: string
+  /** Use the pod's service account (in-cluster config) instead of the kubeconfig. */
+  inCluster?: boolean
   contexts?: string[]
   /** Session cookie encryption keys; the first seals, all open (rotation). */
   sessionKeys: string[]
@@ -24,6 +39,10 @@ export interface AppOptions {
   demo?: boolean
   /** The built SPA (apps/web/dist); absent in API-only tests. */
   webRoot?: string
+  /** Prometheus per cluster, for charts (issue 8); without it metrics answer 503. */
+  prometheus?: PrometheusOptions
+  /** VNC / serial console relay tuning (keepalive, re-check interval, per-user limit). */
+  consoles?: Omit<ConsolesOptions, 'publicOrigin'>
 }
 
 /** The whole BFF as one plugin: external plugins, then app plugins, then routes. */
@@ -32,11 +51,15 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await api.register(securityHeaders)
   await api.register(fastifyCookie)
   await api.register(errorHandler)
+  await api.register(strictValidation)
+  await api.register(swagger)
   await api.register(clusters, {
     kubeconfigPath: options.kubeconfigPath,
+    ...(options.inCluster ? { inCluster: true } : {}),
     ...(options.contexts ? { contexts: options.contexts } : {}),
     demo: options.demo ?? false,
   })
+  await api.register(prometheus, options.prometheus ?? {})
   await api.register(auth, {
     sessionKeys: options.sessionKeys,
     publicOrigin: options.publicOrigin,
@@ -48,7 +71,17 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await api.register(session)
   await api.register(clusterRoutes)
   await api.register(vms)
+  await api.register(createVm)
+  await api.register(vmDetail)
+  await api.register(vmActions)
+  await api.register(snapshots)
+  await api.register(nodes)
+  await api.register(permissions)
+  await api.register(namespaces)
+  await api.register(docs)
   await api.register(stream)
+  await api.register(consoles, { ...options.consoles, publicOrigin: options.publicOrigin })
+  await api.register(metrics)
 }
 
 // Not encapsulated, so tests see the decorators (clusters, sessions) on the instance they build.

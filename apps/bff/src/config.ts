@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import type { AppOptions } from './app.ts'
+import { prometheusTargetsFromEnv } from './plugins/app/prometheus.ts'
 
 export interface ServerConfig extends AppOptions {
   host: string
@@ -33,6 +34,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (msg: string) => void
     host,
     port,
     kubeconfigPath: resolve(env.KUBECONFIG ?? resolve(root, '.vmdeck/kubeconfig')),
+    // In a pod without KUBECONFIG: the pod's service account (see deploy/).
+    ...(!env.KUBECONFIG && env.KUBERNETES_SERVICE_HOST ? { inCluster: true } : {}),
     ...(env.VMDECK_CONTEXTS
       ? {
           contexts: env.VMDECK_CONTEXTS.split(',')
@@ -46,5 +49,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (msg: string) => void
     sessionTtlMs: ttl * 1000,
     demo: ['1', 'true'].includes(env.VMDECK_DEMO ?? ''),
     webRoot: resolve(env.VMDECK_WEB_ROOT ?? resolve(root, 'apps/web/dist')),
+    // VMDECK_PROMETHEUS_URL, VMDECK_PROMETHEUS_SCRAPE_INTERVAL: see plugins/app/prometheus.ts.
+    ...(prometheusTargetsFromEnv(env)
+      ? { prometheus: { targets: prometheusTargetsFromEnv(env) } }
+      : {}),
   }
 }

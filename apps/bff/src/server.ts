@@ -12,6 +12,10 @@ await server.register(app, config)
 const address = await server.listen({ host: config.host, port: config.port })
 // A plain line for scripts that wait for readiness, whatever the log level.
 console.log(`vmdeck BFF listening on ${address} (public origin ${config.publicOrigin})`)
+if (config.demo)
+  console.log(
+    `vmdeck demo: open ${config.publicOrigin} and log in as one of ${[...server.demoTokens.keys()].join(', ')}`,
+  )
 
 let closing = false
 const stop = () => {

@@ -10,14 +10,35 @@ export const ORIGIN = 'http://vmdeck.test'
 export interface TestStack {
   sim: Sim
   app: FastifyInstance
+  /** Every log line the BFF wrote (level debug and up). */
+  logs: string[]
+  /** Stops the simulated cluster and starts a fresh one (same address, tokens and CA). */
+  restartSim(): Promise<void>
   close(): Promise<void>
+}
+
+/** Session cookie values issued in this test file: none may ever appear in a log line. */
+const issuedCookies = new Set<string>()
+
+/** Fails when a log line carries a token, a session cookie or an Authorization header. */
+export function findSecrets(logs: string[], sim: Sim): string[] {
+  const secrets = [...Object.values(sim.tokens), ...issuedCookies]
+  return logs.filter(
+    (line) =>
+      secrets.some((secret) => line.includes(secret)) ||
+      /bearer\s+[A-Za-z0-9._~+/-]{8,}/i.test(line) ||
+      /"authorization"|"cookie"|vmdeck_session=/i.test(line),
+  )
 }
 
 /** The real BFF against a real (simulated) cluster, both in this process. */
 export async function buildStack(overrides: Partial<AppOptions> = {}): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bff-test-'))
-  const sim = await startSim({ stateDir, port: 0 })
-  const fastify = Fastify({ logger: false })
+  let sim = await startSim({ stateDir, port: 0 })
+  const logs: string[] = []
+  const fastify = Fastify({
+    logger: { level: 'debug', stream: { write: (line: string) => void logs.push(line) } },
+  })
   await fastify.register(app, {
     kubeconfigPath: sim.kubeconfigPath,
     sessionKeys: ['test-session-key-0123456789abcdef0123456789'],
@@ -27,15 +48,27 @@ export async function buildStack(overrides: Partial<AppOptions> = {}): Promise<T
   })
   await fastify.ready()
   await waitUntil(() => [...fastify.clusters.values()].every((c) => c.vms.synced))
-  return {
+  const stack: TestStack = {
     sim,
     app: fastify,
+    logs,
+    async restartSim() {
+      const port = Number(new URL(sim.url).port)
+      await sim.close()
+      sim = await startSim({ stateDir, port, kubeconfigPath: sim.kubeconfigPath })
+      stack.sim = sim
+    },
     async close() {
       await fastify.close()
       await sim.close()
       rmSync(stateDir, { recursive: true, force: true })
+      // Every suite doubles as a log audit (SECURITY.md item 7).
+      const leaks = findSecrets(logs, sim)
+      if (leaks.length)
+        throw new Error(`secrets in ${leaks.length} log line(s): ${leaks[0]?.slice(0, 300)}`)
     },
   }
+  return stack
 }
 
 /** Resolves once `check` holds, re-checking on each turn of the event loop (no fixed sleeps). */
@@ -57,5 +90,43 @@ export async function login(app: FastifyInstance, demoUser: string): Promise<str
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`)
   const cookie = response.cookies.find((c) => c.name === 'vmdeck_session')
   if (!cookie) throw new Error('no session cookie')
+  issuedCookies.add(cookie.value)
   return `vmdeck_session=${cookie.value}`
 }
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number
+  body: T
+}
+
+/** A browser-like client of the BFF for one logged-in user: same-origin, JSON bodies. */
+export function as(app: FastifyInstance, cookie: string) {
+  const call = async <T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<Answer<T>> => {
+    const response = await app.inject({
+      method,
+      url,
+      headers: { cookie, origin: ORIGIN },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    })
+    let body: unknown
+    try {
+      body = response.json()
+    } catch {
+      body = response.body
+    }
+    return { status: response.statusCode, body: body as T }
+  }
+  return {
+    get: <T = Record<string, unknown>>(url: string) => call<T>('GET', url),
+    post: <T = Record<string, unknown>>(url: string, payload: unknown = {}) =>
+      call<T>('POST', url, payload),
+    del: <T = Record<string, unknown>>(url: string) => call<T>('DELETE', url),
+  }
+}
+
+export const C = '/api/v1/clusters/vmdeck-sim'
+export const vmUrl = (namespace: string, name: string) => `${C}/namespaces/${namespace}/vms/${name}`

@@ -63,6 +63,25 @@ describe('GET /api/v1/clusters/{cluster}/vms', () => {
     expect(second.body.items.map((vm) => vm.name)).toEqual(['sandbox', 'jumpbox'])
   })
 
+  it('counts VMs per status for the facets, with every filter but status applied', async () => {
+    const all = await list('?namespace=dev')
+    const stopped = await list('?namespace=dev&status=Stopped')
+    expect(stopped.body.counts).toEqual(all.body.counts)
+    const counts = all.body.counts ?? {}
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(all.body.total)
+    expect(counts.Stopped ?? 0).toBe(stopped.body.total)
+  })
+
+  it('searches label keys and values, IP addresses and the guest OS too', async () => {
+    expect((await list('?search=tier%3Ddb')).body.items.map((vm) => vm.name)).toEqual(['db-01'])
+    await waitUntil(
+      () => Boolean(stack.app.clusters.get('vmdeck-sim')?.vms.get('prod', 'web-01')?.ips[0]),
+      15_000,
+    )
+    const ip = stack.app.clusters.get('vmdeck-sim')!.vms.get('prod', 'web-01')!.ips[0]!
+    expect((await list(`?search=${ip}`)).body.items.map((vm) => vm.name)).toContain('web-01')
+  })
+
   it('answers bad input with a 400 and an actionable message', async () => {
     expect((await list('?limit=0')).status).toBe(400)
     expect((await list('?sort=bogus')).status).toBe(400)

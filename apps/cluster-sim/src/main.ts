@@ -9,7 +9,15 @@ const { values } = parseArgs({
     port: { type: 'string', default: '6443' },
     host: { type: 'string', default: '127.0.0.1' },
     'state-dir': { type: 'string' },
-    seed: { type: 'string', default: 'demo' },
+    seed: { type: 'string' },
+    // The issue's name for the same choice (`--fleet demo|none|N`).
+    fleet: { type: 'string' },
+    // Persist objects across restarts (read at start instead of the seed, written on exit).
+    state: { type: 'string' },
+    // Real QEMU guests behind running VMIs (`none`: simulated, for scale runs).
+    guests: { type: 'string', default: 'qemu' },
+    'max-guests': { type: 'string' },
+    'guest-image-dir': { type: 'string' },
   },
 })
 const root = process.env.VMDECK_ROOT ?? process.cwd()
@@ -19,7 +27,11 @@ const sim = await startSim({
   kubeconfigPath: resolve(values.kubeconfig ?? resolve(root, '.vmdeck/kubeconfig')),
   host: values.host,
   port: Number(values.port),
-  seed: values.seed === 'none' ? 'none' : 'demo',
+  seed: parseSeed(values.fleet ?? values.seed ?? 'demo'),
+  ...(values.state ? { stateFile: resolve(values.state) } : {}),
+  guests: values.guests === 'none' ? 'none' : 'qemu',
+  ...(values['max-guests'] ? { maxGuests: Number(values['max-guests']) } : {}),
+  ...(values['guest-image-dir'] ? { guestImageDir: resolve(values['guest-image-dir']) } : {}),
 })
 console.log(`cluster-sim: Kubernetes API at ${sim.url}`)
 console.log(`cluster-sim: kubeconfig ${sim.kubeconfigPath} (contexts admin, helpdesk, viewer)`)
@@ -32,3 +44,14 @@ const stop = () => {
 }
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)
+
+/** `--seed` / `--fleet`: `demo`, `none` or a number of VMs. */
+function parseSeed(value: string): 'demo' | 'none' | number {
+  if (value === 'demo' || value === 'none') return value
+  const count = Number(value)
+  if (!Number.isInteger(count) || count < 0) {
+    console.error(`cluster-sim: --fleet must be demo, none or a number of VMs, not "${value}"`)
+    process.exit(2)
+  }
+  return count
+}

@@ -1,4 +1,14 @@
-import { KubeConfig } from '@kubernetes/client-node'
+import {
+  KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node'
+import { AccessControl } from './access.ts'
+import { Capabilities } from './capabilities.ts'
+import { KubeClient } from './kube-client.ts'
+import { MigrationStore } from './migration-store.ts'
+import { NodeStore } from './node-store.ts'
+import { resilientInformer, type ResilientInformer } from './resilient-informer.ts'
 import { VmStore } from './vm-store.ts'
 
 export interface ClusterSource {
@@ -7,17 +17,27 @@ export interface ClusterSource {
   context: string
 }
 
+type Log = { warn(obj: object, msg: string): void }
+
 /**
  * One Kubernetes cluster as the BFF sees it: its identity (id, API server), the shared caches fed
- * with the BFF's own credentials, and per-user clients that carry the user's token.
+ * with the BFF's own credentials (one informer per kind, whatever the number of browsers), and
+ * per-user clients that carry the user's token.
  */
 export class Cluster {
   readonly id: string
   readonly server: string
   readonly vms: VmStore
+  readonly nodes: NodeStore
+  readonly migrations: MigrationStore
+  readonly access: AccessControl
+  /** KubeVirt (and version), CDI, snapshots, Multus: from discovery, cached (issue 5). */
+  readonly capabilities: Capabilities
   readonly #service: KubeConfig
+  readonly #informers: ResilientInformer<KubernetesObject>[]
+  readonly #namespaces: ResilientInformer<KubernetesObject>
 
-  constructor({ config, context }: ClusterSource, log: { warn(obj: object, msg: string): void }) {
+  constructor({ config, context }: ClusterSource, log: Log) {
     const service = new KubeConfig()
     service.loadFromString(config.exportConfig())
     service.setCurrentContext(context)
@@ -27,6 +47,45 @@ export class Cluster {
     this.server = cluster.server
     this.#service = service
     this.vms = new VmStore(service, log)
+    const serviceClient = new KubeClient(service)
+    this.capabilities = new Capabilities(serviceClient, log)
+    const informer = (path: string, labelSelector?: string) =>
+      resilientInformer<KubernetesObject>(
+        service,
+        path,
+        () =>
+          serviceClient.call<KubernetesListObject<KubernetesObject>>({
+            method: 'GET',
+            path,
+            query: { labelSelector },
+          }),
+        log,
+        labelSelector,
+      )
+    const nodes = informer('/api/v1/nodes')
+    const launchers = informer('/api/v1/pods', 'kubevirt.io=virt-launcher')
+    const migrations = informer('/apis/kubevirt.io/v1/virtualmachineinstancemigrations')
+    this.nodes = new NodeStore(nodes, launchers, this.vms)
+    this.migrations = new MigrationStore(migrations)
+    this.access = new AccessControl((token) => this.clientFor(token), log)
+    // RBAC objects are watched only to know when cached access decisions went stale.
+    const rbac = ['rolebindings', 'clusterrolebindings', 'roles', 'clusterroles'].map((plural) =>
+      informer(`/apis/rbac.authorization.k8s.io/v1/${plural}`),
+    )
+    for (const watched of rbac)
+      for (const event of ['add', 'update', 'delete'] as const)
+        watched.on(event, () => this.access.invalidate())
+    this.#namespaces = informer('/api/v1/namespaces')
+    this.#informers = [nodes, launchers, migrations, this.#namespaces, ...rbac]
+  }
+
+  /** Names of the cluster's namespaces, from the shared cache (filter per user before showing). */
+  namespaceNames(): string[] {
+    return this.#namespaces
+      .list()
+      .map((ns) => ns.metadata?.name ?? '')
+      .filter(Boolean)
+      .sort()
   }
 
   /** A client configuration for this cluster that acts as the user holding `token`, nothing else. */
@@ -43,11 +102,19 @@ export class Cluster {
     return config
   }
 
+  /** An HTTP client acting as the user holding `token` (headers from an allow-list only). */
+  clientFor(token: string): KubeClient {
+    return new KubeClient(this.forUser(token))
+  }
+
   async start(): Promise<void> {
+    // The VM caches decide readiness; the others fill in behind them and retry on their own.
+    for (const informer of this.#informers) informer.start().catch(() => undefined)
+    void this.capabilities.refresh()
     await this.vms.start()
   }
 
   async stop(): Promise<void> {
-    await this.vms.stop()
+    await Promise.all([this.vms.stop(), ...this.#informers.map((i) => i.stop())])
   }
 }

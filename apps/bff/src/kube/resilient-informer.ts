@@ -24,6 +24,7 @@ export function resilientInformer<T extends KubernetesObject>(
   path: string,
   listFn: () => Promise<KubernetesListObject<T>>,
   log: { warn(obj: object, msg: string): void },
+  labelSelector?: string,
 ): ResilientInformer<T> {
   let synced = false
   // Synced means a list has landed in the cache (the informer applies it right after this resolves).
@@ -32,7 +33,7 @@ export function resilientInformer<T extends KubernetesObject>(
     queueMicrotask(() => (synced = true))
     return list
   }
-  const informer = makeInformer<T>(config, path, listed)
+  const informer = makeInformer<T>(config, path, listed, labelSelector)
   let stopped = false
   let delay = 500
   let timer: NodeJS.Timeout | undefined
@@ -44,6 +45,10 @@ export function resilientInformer<T extends KubernetesObject>(
     if (stopped) return
     log.warn({ err, path }, `watch of ${path} failed; restarting in ${delay} ms`)
     timer = setTimeout(() => {
+      // client-node would resume the watch from its last resourceVersion, which a restarted or
+      // replaced API server may never reach (its revisions start over): relist instead, so the
+      // cache is reconciled with what the server holds now (vanished objects are deleted).
+      ;(informer as unknown as { resourceVersion: string }).resourceVersion = ''
       informer.start().catch(() => undefined)
     }, delay)
     delay = Math.min(delay * 2, 15_000)

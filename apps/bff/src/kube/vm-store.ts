@@ -5,7 +5,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node'
 import { vmKey, type VmChange, type VmSummary } from '@vmdeck/shared'
-import { toVmSummary } from '../lib/to-vm-summary.ts'
+import { toVmSummary } from '../lib/to-view-models.ts'
 import { resilientInformer, type ResilientInformer } from './resilient-informer.ts'
 
 /**
@@ -14,6 +14,7 @@ import { resilientInformer, type ResilientInformer } from './resilient-informer.
  */
 export class VmStore {
   readonly #summaries = new Map<string, VmSummary>()
+  readonly #perNamespace = new Map<string, number>()
   readonly #listeners = new Set<(change: VmChange) => void>()
   readonly #vms: ResilientInformer<KubernetesObject>
   readonly #vmis: ResilientInformer<KubernetesObject>
@@ -82,14 +83,38 @@ export class VmStore {
     const key = vmKey({ namespace, name })
     const vm = this.#vms.get(name, namespace)
     if (!vm) {
-      if (this.#summaries.delete(key)) this.#emit({ type: 'delete', namespace, name })
+      if (this.#summaries.delete(key)) {
+        this.#count(namespace, -1)
+        this.#emit({ type: 'delete', namespace, name })
+      }
       return
     }
     const summary = toVmSummary(vm, this.#vmis.get(name, namespace))
     const previous = this.#summaries.get(key)
     if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return
+    if (!previous) this.#count(namespace, 1)
     this.#summaries.set(key, summary)
     this.#emit({ type: 'upsert', vm: summary })
+  }
+
+  /** Namespaces that hold VMs: the candidates of per-user visibility checks. */
+  namespaces(): Iterable<string> {
+    return this.#perNamespace.keys()
+  }
+
+  get size(): number {
+    return this.#summaries.size
+  }
+
+  /** The raw VM and VMI, for the detail view and the YAML view. */
+  objects(namespace: string, name: string): { vm?: KubernetesObject; vmi?: KubernetesObject } {
+    return { vm: this.#vms.get(name, namespace), vmi: this.#vmis.get(name, namespace) }
+  }
+
+  #count(namespace: string, delta: number): void {
+    const next = (this.#perNamespace.get(namespace) ?? 0) + delta
+    if (next > 0) this.#perNamespace.set(namespace, next)
+    else this.#perNamespace.delete(namespace)
   }
 
   #emit(change: VmChange): void {

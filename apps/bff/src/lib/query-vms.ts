@@ -15,16 +15,13 @@ export function queryVms(vms: Iterable<VmSummary>, query: VmListQuery): VmList {
   const statuses = query.status ? new Set(query.status.split(',').filter(Boolean)) : undefined
   const search = query.search?.trim().toLowerCase()
   const matches: VmSummary[] = []
+  const counts: Record<string, number> = {}
   for (const vm of vms) {
     if (query.namespace && vm.namespace !== query.namespace) continue
-    if (statuses && !statuses.has(vm.status)) continue
     if (query.node && vm.node !== query.node) continue
-    if (
-      search &&
-      !vm.name.toLowerCase().includes(search) &&
-      !vm.namespace.toLowerCase().includes(search)
-    )
-      continue
+    if (search && !matchesSearch(vm, search)) continue
+    counts[vm.status] = (counts[vm.status] ?? 0) + 1
+    if (statuses && !statuses.has(vm.status)) continue
     matches.push(vm)
   }
   const sort = query.sort ?? 'name'
@@ -35,7 +32,20 @@ export function queryVms(vms: Iterable<VmSummary>, query: VmListQuery): VmList {
   const limit = query.limit ?? 100
   const items = matches.slice(offset, offset + limit)
   const next = offset + limit < matches.length ? encodeCursor(offset + limit) : undefined
-  return { items, total: matches.length, ...(next ? { nextCursor: next } : {}) }
+  return { items, total: matches.length, ...(next ? { nextCursor: next } : {}), counts }
+}
+
+/** Free text over name, namespace, label keys and values, IP addresses and guest OS. */
+function matchesSearch(vm: VmSummary, search: string): boolean {
+  if (vm.name.toLowerCase().includes(search) || vm.namespace.toLowerCase().includes(search))
+    return true
+  if (vm.ips.some((ip) => ip.includes(search))) return true
+  if (vm.os?.toLowerCase().includes(search)) return true
+  for (const [key, value] of Object.entries(vm.labels)) {
+    const pair = `${key}=${value}`.toLowerCase()
+    if (pair.includes(search)) return true
+  }
+  return false
 }
 
 const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url')

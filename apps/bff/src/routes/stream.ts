@@ -7,15 +7,62 @@ import {
   type StreamTopic,
 } from '@vmdeck/shared'
 import { Type } from 'typebox'
+import { isVisible, type Visibility } from '../kube/access.ts'
+import type { Cluster } from '../kube/cluster.ts'
 import { getCluster } from '../lib/get-cluster.ts'
 import { httpError } from '../lib/http-error.ts'
+import { identityOf, MIGRATIONS, VMS } from '../lib/user-access.ts'
+import type { Identity } from '../plugins/app/auth.ts'
 
 const KEEPALIVE_MS = 15_000
+/** How often an open stream re-checks the user's access even without an RBAC event. */
+const RECHECK_MS = 5_000
+/** A client this far behind is cut off; it reconnects and gets a fresh `sync`. */
+const MAX_BUFFERED_BYTES = 1024 * 1024
+
+interface Access {
+  vms: Visibility
+  migrations: Visibility
+  nodes: boolean
+}
+
+async function accessOf(
+  cluster: Cluster,
+  identity: Identity,
+  topics: StreamTopic[],
+): Promise<Access> {
+  const none: Visibility = { all: false, namespaces: new Set() }
+  const [vms, migrations, nodes] = await Promise.all([
+    topics.includes('vms')
+      ? cluster.access.visibleNamespaces(identity.token, VMS, cluster.vms.namespaces())
+      : none,
+    topics.includes('migrations')
+      ? cluster.access.visibleNamespaces(
+          identity.token,
+          MIGRATIONS,
+          [...cluster.migrations.list()].map((m) => m.namespace),
+        )
+      : none,
+    topics.includes('nodes')
+      ? cluster.access
+          .can(identity.token, { verb: 'list', resource: 'nodes' })
+          .then((d) => d.allowed)
+      : false,
+  ])
+  return { vms, migrations, nodes }
+}
+
+const sameAccess = (a: Access, b: Access) => {
+  const key = (v: Visibility) => (v.all ? '*' : [...v.namespaces].sort().join(','))
+  return a.nodes === b.nodes && key(a.vms) === key(b.vms) && key(a.migrations) === key(b.migrations)
+}
 
 /**
- * `GET /api/v1/clusters/{c}/events/stream?topics=vms`: one server-sent event stream per tab.
- * Every (re)connect starts with `sync`, so the browser refetches what it holds and missed events
- * heal; then changes from the shared caches follow.
+ * `GET /api/v1/clusters/{c}/events/stream?topics=vms,nodes,migrations`: one server-sent event
+ * stream per tab. Every (re)connect starts with `sync`, so the browser refetches what it holds and
+ * missed events heal; then changes from the shared caches follow, filtered by what this user may
+ * see. When the user's access changes (an RBAC change, or the periodic re-check), the stream
+ * sends `sync` again and filters by the new access from then on.
  */
 const stream: FastifyPluginAsyncTypebox = async (fastify) => {
   // Open streams never go idle, so they are ended before the server closes or it would wait forever.
@@ -27,6 +74,8 @@ const stream: FastifyPluginAsyncTypebox = async (fastify) => {
     '/api/v1/clusters/:cluster/events/stream',
     {
       schema: {
+        tags: ['stream'],
+        summary: 'Server-sent events: sync, then vms / nodes / migrations changes',
         params: ClusterParams,
         querystring: Type.Object({ topics: Type.Optional(Type.String({ maxLength: 200 })) }),
         response: { '4xx': ApiErrorBody, '5xx': ApiErrorBody },
@@ -34,7 +83,8 @@ const stream: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const cluster = getCluster(fastify, request.params.cluster, { requireSynced: false })
-      const requested = (request.query.topics ?? 'vms').split(',').filter(Boolean)
+      const identity = identityOf(request)
+      const requested = [...new Set((request.query.topics ?? 'vms').split(',').filter(Boolean))]
       const unknown = requested.filter((t) => !(streamTopics as readonly string[]).includes(t))
       if (unknown.length)
         throw httpError(
@@ -43,6 +93,7 @@ const stream: FastifyPluginAsyncTypebox = async (fastify) => {
           'BAD_TOPIC',
         )
       const topics = requested as StreamTopic[]
+      let access = await accessOf(cluster, identity, topics)
 
       reply.hijack()
       const raw = reply.raw
@@ -52,18 +103,69 @@ const stream: FastifyPluginAsyncTypebox = async (fastify) => {
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       })
+      let closed = false
+      const write = (text: string) => {
+        if (closed) return
+        // A slow reader must not grow our memory: cut it off, EventSource reconnects by itself.
+        if (raw.writableLength > MAX_BUFFERED_BYTES) {
+          request.log.warn({ user: identity.username }, 'stream client too slow; disconnecting')
+          raw.destroy()
+          return
+        }
+        raw.write(text)
+      }
       const send = ({ event, data }: StreamEvent) =>
-        raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-      const unsubscribe = topics.includes('vms')
-        ? cluster.vms.subscribe((change) => send({ event: 'vms', data: change }))
-        : () => true
+        write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+
+      const unsubscribes: (() => void)[] = []
+      if (topics.includes('vms'))
+        unsubscribes.push(
+          cluster.vms.subscribe((change) => {
+            const namespace = change.type === 'upsert' ? change.vm.namespace : change.namespace
+            if (isVisible(access.vms, namespace)) send({ event: 'vms', data: change })
+          }),
+        )
+      if (topics.includes('migrations'))
+        unsubscribes.push(
+          cluster.migrations.subscribe((change) => {
+            const namespace =
+              change.type === 'upsert' ? change.migration.namespace : change.namespace
+            if (isVisible(access.migrations, namespace)) send({ event: 'migrations', data: change })
+          }),
+        )
+      if (topics.includes('nodes'))
+        unsubscribes.push(
+          cluster.nodes.subscribe((change) => {
+            if (access.nodes) send({ event: 'nodes', data: change })
+          }),
+        )
+
+      // Re-check access on RBAC changes and periodically; a change means a fresh `sync`.
+      let checking = false
+      const recheck = () => {
+        if (checking || closed) return
+        checking = true
+        accessOf(cluster, identity, topics)
+          .then((next) => {
+            if (closed || sameAccess(access, next)) return
+            access = next
+            send({ event: 'sync', data: { topics } })
+          })
+          .catch((err: unknown) => request.log.warn({ err }, 'stream access re-check failed'))
+          .finally(() => (checking = false))
+      }
+      unsubscribes.push(cluster.access.onInvalidate(recheck))
+      const recheckTimer = setInterval(recheck, RECHECK_MS)
+
       send({ event: 'sync', data: { topics } })
-      const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS)
+      const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS)
       const end = () => raw.end()
       open.add(end)
       raw.on('close', () => {
+        closed = true
         clearInterval(keepalive)
-        unsubscribe()
+        clearInterval(recheckTimer)
+        for (const unsubscribe of unsubscribes) unsubscribe()
         open.delete(end)
       })
     },

@@ -1,14 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { VmSummary } from '@vmdeck/shared'
 import { ApiErrorBody, ClusterParams, VmList, VmListQuery } from '@vmdeck/shared'
+import type { Visibility } from '../kube/access.ts'
 import { getCluster } from '../lib/get-cluster.ts'
 import { httpError } from '../lib/http-error.ts'
 import { InvalidCursorError, queryVms } from '../lib/query-vms.ts'
+import { identityOf, isVisible, visibleVmNamespaces } from '../lib/user-access.ts'
+
+function* visibleOnly(vms: Iterable<VmSummary>, visibility: Visibility): Iterable<VmSummary> {
+  for (const vm of vms) if (visibility.all || isVisible(visibility, vm.namespace)) yield vm
+}
 
 const vms: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/api/v1/clusters/:cluster/vms',
     {
       schema: {
+        tags: ['vms'],
+        summary: 'VM summaries, filtered, sorted and paged on the server, with per-status counts',
         params: ClusterParams,
         querystring: VmListQuery,
         response: { 200: VmList, '4xx': ApiErrorBody, '5xx': ApiErrorBody },
@@ -16,8 +25,9 @@ const vms: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const cluster = getCluster(fastify, request.params.cluster)
+      const visibility = await visibleVmNamespaces(cluster, identityOf(request))
       try {
-        return queryVms(cluster.vms.summaries(), request.query)
+        return queryVms(visibleOnly(cluster.vms.summaries(), visibility), request.query)
       } catch (err) {
         if (err instanceof InvalidCursorError) throw httpError(400, err.message, 'INVALID_CURSOR')
         throw err

@@ -4,11 +4,19 @@ import { apiGroup, apiGroupList, apiVersions, resourceList, versionInfo } from '
 import { parseFieldSelector } from './field-selector.ts'
 import { parseLabelSelector } from './label-selector.ts'
 import type { ObjectStore } from './object-store.ts'
+import { FOREGROUND, GarbageCollector, ORPHAN } from './garbage-collector.ts'
+import { startCrdRegistrar } from './crd-registrar.ts'
+import { openApiDocument } from './openapi.ts'
+import { validateObject } from './schema-validation.ts'
+import { builtinProtobufTables } from './builtin-protobuf.ts'
+import { decodeKubernetesProtobuf, PROTOBUF_TYPE } from './protobuf.ts'
 import { applyPatch } from './patch.ts'
 import { groupVersion, type Registry, type ResourceDef } from './registry.ts'
 import { parseRequestPath, type ResourcePath } from './request-path.ts'
 import {
   badRequest,
+  gone,
+  invalid,
   methodNotSupported,
   notFound,
   StatusError,
@@ -59,6 +67,10 @@ export interface ApiServerOptions {
   store: ObjectStore
   authenticator: TokenAuthenticator
   authorize?: Authorizer
+  /** Authorizes a request for a non-resource URL (`/version`, `/apis`); verb = lowercased HTTP method. */
+  authorizeNonResource?: (user: UserInfo, verb: string, path: string) => boolean
+  /** Switches the user per the `Impersonate-*` headers (throws a StatusError when not allowed). */
+  impersonate?: (user: UserInfo, headers: IncomingMessage['headers']) => UserInfo
   serverAddress: string
   bookmarkIntervalMs?: number
 }
@@ -68,8 +80,12 @@ export class ApiServer {
   readonly admission: AdmissionHook[] = []
   readonly #options: ApiServerOptions
 
+  readonly garbageCollector: GarbageCollector
+
   constructor(options: ApiServerOptions) {
     this.#options = options
+    this.garbageCollector = new GarbageCollector(options.registry, options.store)
+    startCrdRegistrar(options.registry, options.store, (def) => this.garbageCollector.watch(def))
   }
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -97,9 +113,12 @@ export class ApiServer {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok')
       return
     }
-    const user = this.#options.authenticator.authenticate(req.headers.authorization)
-    if (!user) throw unauthorized()
+    const authenticated = this.#options.authenticator.authenticate(req.headers.authorization)
+    if (!authenticated) throw unauthorized()
+    const user = this.#options.impersonate?.(authenticated, req.headers) ?? authenticated
     const parsed = parseRequestPath(url.pathname)
+    if (parsed.type !== 'resource')
+      this.#authorizeNonResource(user, req.method ?? 'GET', url.pathname)
     switch (parsed.type) {
       case 'root':
         if (parsed.which === 'version') return sendJson(res, 200, versionInfo)
@@ -117,8 +136,19 @@ export class ApiServer {
           throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
         return sendJson(res, 200, list)
       }
-      case 'other':
-        throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+      case 'other': {
+        const document = url.pathname.startsWith('/openapi/v3')
+          ? openApiDocument(registry, url.pathname)
+          : undefined
+        if (document === undefined)
+          throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(document),
+        })
+        res.end(document)
+        return
+      }
       case 'resource':
         return this.#resource(req, res, url, user, parsed.path)
     }
@@ -133,6 +163,13 @@ export class ApiServer {
   ): Promise<void> {
     const def = this.#options.registry.find(path.group, path.version, path.plural)
     const ctx: RequestContext = { user, req, res, url, path, def }
+    // kube-apiserver authorizes before any handler runs, subresources (`pods/eviction`) and
+    // virtual kinds (access reviews) included; paths outside the registry are left to their handler.
+    const earlyVerb = def ? verbOrUndefined(req.method ?? 'GET', path, url) : undefined
+    // The aggregated subresources.kubevirt.io group authorizes itself (virt-api's own
+    // SubjectAccessReview, denial = 401 plain text), so it is not checked here.
+    if (def && earlyVerb && def.group !== 'subresources.kubevirt.io')
+      this.#authorize(user, earlyVerb, def, path)
     for (const handler of this.customHandlers) {
       if (await handler(ctx)) return
     }
@@ -148,7 +185,7 @@ export class ApiServer {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
     }
     const verb = verbOf(req.method ?? 'GET', path, url)
-    this.#authorize(user, verb, def, path)
+    if (verb !== earlyVerb) this.#authorize(user, verb, def, path)
     const { store } = this.#options
     const namespace = def.namespaced ? path.namespace : undefined
 
@@ -180,6 +217,7 @@ export class ApiServer {
         }
         object.metadata.namespace = namespace
       }
+      this.#warn(res, validateObject(def, object, url.searchParams.get('fieldValidation')))
       this.#admit('CREATE', def, object, undefined, user)
       const created = dryRun(url) ? { ...object } : store.create(def, object)
       return this.#respond(req, res, url, def, 201, created)
@@ -206,6 +244,7 @@ export class ApiServer {
       object.metadata.namespace = current.metadata.namespace
       if (def.namespaced === false) delete object.metadata.namespace
       const subresource = path.subresource === 'status' ? 'status' : undefined
+      this.#warn(res, validateObject(def, object, url.searchParams.get('fieldValidation')))
       this.#admit('UPDATE', def, object, current, user, subresource)
       const updated = dryRun(url)
         ? object
@@ -218,8 +257,33 @@ export class ApiServer {
       const current = store.get(def, namespace, name)
       this.#admit('DELETE', def, undefined, current, user)
       if (dryRun(url)) return this.#respond(req, res, url, def, 200, current)
+      const policy =
+        url.searchParams.get('propagationPolicy') ??
+        options.propagationPolicy ??
+        (options.orphanDependents ? 'Orphan' : 'Background')
+      if (!['Background', 'Foreground', 'Orphan'].includes(policy)) {
+        throw invalid('meta.k8s.io', 'DeleteOptions', '', [
+          {
+            field: 'propagationPolicy',
+            message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+          },
+        ])
+      }
+      if (policy !== 'Background') {
+        // The garbage collector acts on these finalizers (garbage-collector.ts).
+        const finalizer = policy === 'Foreground' ? FOREGROUND : ORPHAN
+        if (!current.metadata.finalizers?.includes(finalizer)) {
+          store.update(def, {
+            ...current,
+            metadata: {
+              ...current.metadata,
+              finalizers: [...(current.metadata.finalizers ?? []), finalizer],
+            },
+          })
+        }
+      }
       const { object, finalized } = store.delete(def, namespace, name, options.preconditions ?? {})
-      this.onDelete?.(def, object, options.propagationPolicy ?? 'Background')
+      this.onDelete?.(def, object, policy)
       if (finalized && def.crd === false && def.kind !== 'Namespace') {
         // Built-in kinds answer a finished delete with a Success Status (pods and most core kinds
         // return the object; this matches `kubectl delete` output either way).
@@ -262,7 +326,7 @@ export class ApiServer {
       throw new StatusError(
         403,
         'Forbidden',
-        `${resource}${def.group ? `.${def.group}` : ''}${path.name ? ` "${path.name}"` : ''} is forbidden: User "${user.username}" cannot ${verb} resource "${resource}" in API group "${def.group}" ${request.namespace ? `in the namespace "${request.namespace}"` : 'at the cluster scope'}`,
+        `${def.plural}${def.group ? `.${def.group}` : ''}${path.name ? ` "${path.name}"` : ''} is forbidden: User "${user.username}" cannot ${verb} resource "${resource}" in API group "${def.group}" ${request.namespace ? `in the namespace "${request.namespace}"` : 'at the cluster scope'}`,
         {
           ...(path.name ? { name: path.name } : {}),
           ...(def.group ? { group: def.group } : {}),
@@ -270,6 +334,23 @@ export class ApiServer {
         },
       )
     }
+  }
+
+  /** RFC 7234 `Warning` headers, as kube-apiserver sends them (kubectl prints "Warning: …"). */
+  #warn(res: ServerResponse, warnings: string[]): void {
+    if (warnings.length) res.setHeader('warning', warnings)
+  }
+
+  #authorizeNonResource(user: UserInfo, method: string, path: string): void {
+    const authorize = this.#options.authorizeNonResource
+    const verb = method.toLowerCase()
+    if (!authorize || authorize(user, verb, path)) return
+    throw new StatusError(
+      403,
+      'Forbidden',
+      `forbidden: User "${user.username}" cannot ${verb} path "${path}"`,
+      {},
+    )
   }
 
   #admit(
@@ -294,6 +375,53 @@ export class ApiServer {
     object.apiVersion ||= groupVersion(def)
   }
 
+  /**
+   * `resourceVersion` + `resourceVersionMatch` on a list (kube-apiserver's cacher semantics):
+   * NotOlderThan (and a bare resourceVersion) is served from the current state unless the version
+   * is in the future (504 "Too large resource version"); Exact is served only when the resource did
+   * not change since that version — the simulator keeps no snapshots — else, like a compacted
+   * etcd revision, 410 Expired.
+   */
+  #checkListResourceVersion(url: URL, def: ResourceDef): void {
+    const requested = url.searchParams.get('resourceVersion') ?? ''
+    const match = url.searchParams.get('resourceVersionMatch') ?? ''
+    const { store } = this.#options
+    if (match && !requested) {
+      throw invalid('meta.k8s.io', 'ListOptions', '', [
+        {
+          field: 'resourceVersionMatch',
+          message:
+            'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
+        },
+      ])
+    }
+    if (match && !['Exact', 'NotOlderThan'].includes(match)) {
+      throw invalid('meta.k8s.io', 'ListOptions', '', [
+        {
+          field: 'resourceVersionMatch',
+          message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`,
+        },
+      ])
+    }
+    if (!requested || (requested === '0' && match !== 'Exact')) return
+    const revision = Number(requested)
+    if (!Number.isInteger(revision) || revision < 0)
+      throw badRequest(`invalid resource version: ${requested}`)
+    if (revision > store.revision) {
+      throw new StatusError(
+        504,
+        'Timeout',
+        `Timeout: Too large resource version: ${revision}, current: ${store.revision}`,
+        {
+          causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+          retryAfterSeconds: 1,
+        },
+      )
+    }
+    if (match === 'Exact' && !store.unchangedSince(def, revision))
+      throw gone(`too old resource version: ${revision} (${store.revision})`)
+  }
+
   #list(
     req: IncomingMessage,
     res: ServerResponse,
@@ -303,7 +431,8 @@ export class ApiServer {
   ): void {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector') ?? undefined)
     const fields = parseFieldSelector(def, url.searchParams.get('fieldSelector') ?? undefined)
-    const { items, revision } = this.#options.store.list(def, namespace)
+    this.#checkListResourceVersion(url, def)
+    const { items, revision } = this.#options.store.peekList(def, namespace)
     let selected = items.filter((o) => labels(o.metadata.labels) && fields(o))
     const limit = Number(url.searchParams.get('limit') ?? 0)
     const token = url.searchParams.get('continue')
@@ -387,6 +516,14 @@ export function listOf(def: ResourceDef, items: KObject[], resourceVersion: stri
   }
 }
 
+function verbOrUndefined(method: string, path: ResourcePath, url: URL): string | undefined {
+  try {
+    return verbOf(method, path, url)
+  } catch {
+    return undefined
+  }
+}
+
 function verbOf(method: string, path: ResourcePath, url: URL): string {
   const watch = ['1', 'true'].includes(url.searchParams.get('watch') ?? '')
   switch (method) {
@@ -395,7 +532,8 @@ function verbOf(method: string, path: ResourcePath, url: URL): string {
       if (path.name) return watch ? 'watch' : 'get'
       return watch ? 'watch' : 'list'
     case 'POST':
-      if (path.name)
+      // POST to a named object's subresource (`pods/eviction`) creates it.
+      if (path.name && !path.subresource)
         throw new StatusError(
           405,
           'MethodNotAllowed',
@@ -431,6 +569,10 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
 const MAX_BODY = 3 * 1024 * 1024 // kube-apiserver's default request size limit
 
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBuffer(req)).toString('utf8')
+}
+
+export async function readBodyBuffer(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
@@ -443,7 +585,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
       )
     chunks.push(chunk as Buffer)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -458,7 +600,16 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 async function readObject(req: IncomingMessage): Promise<KObject> {
-  const body = await readJson(req)
+  // kubectl sends built-in kinds as protobuf (`kubectl create configmap …`).
+  const body = (req.headers['content-type'] ?? '').startsWith(PROTOBUF_TYPE)
+    ? decodeKubernetesProtobuf(await readBodyBuffer(req), builtinProtobufTables, (kind) => {
+        throw new StatusError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (protobuf is decoded for ${Object.keys(builtinProtobufTables).join(', ')}, not ${kind})`,
+        )
+      })
+    : await readJson(req)
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw badRequest('the body of the request was in an unknown format')
   const object = body as KObject
@@ -469,6 +620,7 @@ async function readObject(req: IncomingMessage): Promise<KObject> {
 
 async function readDeleteOptions(req: IncomingMessage): Promise<{
   propagationPolicy?: string
+  orphanDependents?: boolean
   preconditions?: { uid?: string; resourceVersion?: string }
 }> {
   const text = await readBody(req)

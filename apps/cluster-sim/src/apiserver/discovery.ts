@@ -30,7 +30,9 @@ export function resourceList(registry: Registry, group: string, version: string)
   )
   if (defs.length === 0) return undefined
   const resources = defs.flatMap((def) => [
-    apiResource(def),
+    // A def with no verbs only carries subresources (virt-api's aggregated group lists
+    // `virtualmachines/start` etc., never `virtualmachines` itself).
+    ...(def.verbs?.length === 0 ? [] : [apiResource(def)]),
     ...(def.subresources ?? []).map((sub) => ({
       name: `${def.plural}/${sub}`,
       singularName: '',
@@ -44,6 +46,7 @@ export function resourceList(registry: Registry, group: string, version: string)
       namespaced: def.namespaced,
       kind: sub.kind,
       verbs: sub.verbs,
+      ...(sub.group !== undefined ? { group: sub.group, version: sub.version } : {}),
     })),
   ])
   return {

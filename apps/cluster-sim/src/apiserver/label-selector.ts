@@ -80,3 +80,35 @@ function matches(r: Requirement, labels: Record<string, string>): boolean {
       return !has || !r.values.includes(labels[r.key] ?? '')
   }
 }
+
+/** A metav1.LabelSelector object (`matchLabels` + `matchExpressions`), as RBAC aggregation uses. */
+export interface LabelSelectorObject {
+  matchLabels?: Record<string, string>
+  matchExpressions?: { key: string; operator: string; values?: string[] }[]
+}
+
+/** `metav1.LabelSelectorAsSelector`: an empty selector matches everything. */
+export function labelSelectorMatcher(selector: LabelSelectorObject): Selector {
+  const requirements: Requirement[] = [
+    ...Object.entries(selector.matchLabels ?? {}).map(([key, value]): Requirement => ({
+      key,
+      op: 'in',
+      values: [value],
+    })),
+    ...(selector.matchExpressions ?? []).map(({ key, operator, values = [] }): Requirement => {
+      switch (operator) {
+        case 'In':
+          return { key, op: 'in', values }
+        case 'NotIn':
+          return { key, op: 'notin', values }
+        case 'Exists':
+          return { key, op: 'exists' }
+        case 'DoesNotExist':
+          return { key, op: '!exists' }
+        default:
+          throw badRequest(`"${operator}" is not a valid label selector operator`)
+      }
+    }),
+  ]
+  return (labels) => requirements.every((r) => matches(r, labels ?? {}))
+}

@@ -1,3 +1,5 @@
+import type { KObject } from './types.ts'
+
 /** One served resource, described the way discovery and CRDs describe it. */
 export interface ResourceDef {
   group: string // '' for the core group
@@ -13,7 +15,14 @@ export interface ResourceDef {
   verbs?: string[]
   subresources?: ('status' | 'scale')[]
   /** Other subresources listed in discovery (e.g. `pods/eviction`), served by custom handlers. */
-  extraSubresources?: { name: string; kind: string; verbs: string[] }[]
+  extraSubresources?: {
+    name: string
+    kind: string
+    verbs: string[]
+    /** The group/version of the subresource's kind when it differs (`pods/eviction` → policy/v1). */
+    group?: string
+    version?: string
+  }[]
   /** CRD additionalPrinterColumns (`kubectl get` columns after NAME). */
   printerColumns?: PrinterColumn[]
   /** Registered through a CustomResourceDefinition, as an operator would. */
@@ -24,6 +33,8 @@ export interface PrinterColumn {
   name: string
   type: 'string' | 'integer' | 'number' | 'boolean' | 'date'
   jsonPath: string
+  /** For built-in kinds, whose printers compute cells (`1/1` ready containers) rather than read a path. */
+  value?: (object: KObject) => unknown
   priority?: number
   description?: string
   format?: string

@@ -42,7 +42,9 @@ export function toTable(
     rows: items.map((object) => ({
       cells: [
         object.metadata.name,
-        ...columns.map((c) => cell(evalJsonPath(object, c.jsonPath), c)),
+        ...columns.map((c) =>
+          cell(c.value ? c.value(object) : evalJsonPath(object, c.jsonPath), c),
+        ),
       ],
       object:
         includeObject === 'None'

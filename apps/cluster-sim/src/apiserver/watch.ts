@@ -4,6 +4,7 @@ import { parseLabelSelector } from './label-selector.ts'
 import type { ObjectStore } from './object-store.ts'
 import { groupVersion, type ResourceDef } from './registry.ts'
 import { StatusError } from './status-error.ts'
+import { toTable, wantsTable } from './table.ts'
 import type { KObject, StoreEvent } from './types.ts'
 
 interface WatchRequest {
@@ -50,13 +51,30 @@ export function serveWatch({
     'cache-control': 'no-cache',
   })
   res.flushHeaders()
+  // Events can still arrive between `res.end()` and the 'close' that unsubscribes.
   const write = (type: string, object: unknown) =>
-    res.write(JSON.stringify({ type, object }) + '\n')
+    res.writableEnded || res.write(JSON.stringify({ type, object }) + '\n')
+  // `kubectl get -w` asks for Tables: each object event then carries a one-row Table, as
+  // kube-apiserver converts watch events for `as=Table`.
+  const table = wantsTable(req.headers.accept)
+  const includeObject = url.searchParams.get('includeObject') ?? undefined
+  const writeObject = (type: string, object: KObject) =>
+    table
+      ? write(
+          type,
+          toTable(
+            def,
+            [object],
+            { resourceVersion: object.metadata.resourceVersion },
+            includeObject,
+          ),
+        )
+      : write(type, object)
 
   let from: number
   if (requested === '' || requested === '0') {
-    const { items, revision } = store.list(def, namespace)
-    for (const object of items) if (matches(object)) write('ADDED', object)
+    const { items, revision } = store.peekList(def, namespace)
+    for (const object of items) if (matches(object)) writeObject('ADDED', object)
     from = revision
   } else {
     from = Number(requested)
@@ -75,8 +93,10 @@ export function serveWatch({
     lastRevision = event.revision
     const now = matches(event.object)
     const before = event.type === 'MODIFIED' ? matches(event.previous) : now
-    if (event.type === 'MODIFIED' && now !== before) write(now ? 'ADDED' : 'DELETED', event.object)
-    else if (now) write(event.type, event.object)
+    if (event.type === 'MODIFIED' && now !== before)
+      writeObject(now ? 'ADDED' : 'DELETED', event.object)
+    else if (now && table) writeObject(event.type, event.object)
+    else if (now && !res.writableEnded) res.write(serialized(event))
   }
   let stop: () => void
   try {
@@ -105,12 +125,28 @@ export function serveWatch({
   // kube-apiserver ends watches after timeoutSeconds, or a random 30–60 min when none is given.
   const timeout = timeoutSeconds > 0 ? timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000
   timers.push(setTimeout(() => res.end(), timeout))
+  const unregister = store.onEndWatches(() => res.end())
   const close = () => {
     stop()
+    unregister()
     for (const timer of timers) clearTimeout(timer)
   }
   res.on('close', close)
   req.on('close', close)
+}
+
+/**
+ * One event's wire form, shared by every watcher it is sent to: fan-out to N watches serializes
+ * each event once, not N times.
+ */
+const wireForms = new WeakMap<StoreEvent, string>()
+function serialized(event: StoreEvent): string {
+  let text = wireForms.get(event)
+  if (text === undefined) {
+    text = JSON.stringify({ type: event.type, object: event.object }) + '\n'
+    wireForms.set(event, text)
+  }
+  return text
 }
 
 /** A watch on `…/{plural}/{name}` (legacy form) only sees that object. */

@@ -35,7 +35,13 @@ export const selfSubjectReviewHandler: CustomHandler = async ({ req, res, path, 
     kind: 'SelfSubjectReview',
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { creationTimestamp: null },
-    status: { userInfo: { username: user.username, uid: user.uid, groups: user.groups } },
+    status: {
+      userInfo: {
+        username: user.username,
+        ...(user.uid ? { uid: user.uid } : {}),
+        groups: user.groups,
+      },
+    },
   })
   return true
 }

@@ -1,4 +1,5 @@
 import type { ResourceDef } from '../apiserver/registry.ts'
+import { nodeColumns, podColumns } from './core-printers.ts'
 
 const core = (def: Omit<ResourceDef, 'group' | 'version' | 'crd'>): ResourceDef => ({
   group: '',
@@ -28,6 +29,7 @@ export const coreResources: ResourceDef[] = [
     namespaced: false,
     shortNames: ['no'],
     subresources: ['status'],
+    printerColumns: nodeColumns,
   }),
   core({
     plural: 'pods',
@@ -37,7 +39,11 @@ export const coreResources: ResourceDef[] = [
     shortNames: ['po'],
     categories: ['all'],
     subresources: ['status'],
-    extraSubresources: [{ name: 'eviction', kind: 'Eviction', verbs: ['create'] }],
+    printerColumns: podColumns,
+    // group/version: `kubectl drain` uses the Eviction API only when discovery names them.
+    extraSubresources: [
+      { name: 'eviction', kind: 'Eviction', verbs: ['create'], group: 'policy', version: 'v1' },
+    ],
   }),
   core({
     plural: 'events',
@@ -60,6 +66,15 @@ export const coreResources: ResourceDef[] = [
     kind: 'ServiceAccount',
     namespaced: true,
     shortNames: ['sa'],
+    extraSubresources: [
+      {
+        name: 'token',
+        kind: 'TokenRequest',
+        verbs: ['create'],
+        group: 'authentication.k8s.io',
+        version: 'v1',
+      },
+    ],
   }),
   core({
     plural: 'persistentvolumeclaims',

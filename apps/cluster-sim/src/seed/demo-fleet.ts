@@ -1,4 +1,5 @@
 import type { KObject } from '../apiserver/types.ts'
+import { demoKubevirtExtras } from '../kubevirt/demo-extras.ts'
 
 export interface SeedObject {
   group: string
@@ -71,9 +72,57 @@ export const demoVms: {
   { namespace: 'default', name: 'jumpbox', runStrategy: 'Always' },
 ]
 
+/** The seed a `seed` option names: the demo fleet, nothing, or N VMs (scale runs). */
+export function fleetSeed(seed: 'demo' | 'none' | number): SeedObject[] {
+  if (seed === 'none') return []
+  if (seed === 'demo') return demoSeed()
+  return scaleSeed(seed)
+}
+
+/** Namespaces, nodes and N VMs spread over the namespaces; one in four runs (runStrategy Always). */
+export function scaleSeed(count: number): SeedObject[] {
+  const vms: SeedObject[] = []
+  const spread = ['prod', 'dev', 'default']
+  for (let i = 0; i < count; i++) {
+    const namespace = spread[i % spread.length] ?? 'default'
+    const name = `vm-${String(i).padStart(5, '0')}`
+    vms.push({
+      group: 'kubevirt.io',
+      plural: 'virtualmachines',
+      object: demoVm(namespace, name, i % 4 === 0 ? 'Always' : 'Halted', {
+        tier: ['web', 'db', 'ci'][i % 3] ?? 'web',
+      }),
+    })
+  }
+  return [...baseSeed(), ...vms]
+}
+
 /** Namespaces, nodes and the demo VMs: what a small KubeVirt cluster holds on day one. */
 export function demoSeed(): SeedObject[] {
   return [
+    ...baseSeed(),
+    ...demoVms.map(({ namespace, name, runStrategy, labels }) => ({
+      group: 'kubevirt.io',
+      plural: 'virtualmachines',
+      object: demoVm(namespace, name, runStrategy, labels),
+    })),
+    // Instancetypes, preferences, VLANs and VMs in more states (owned by the KubeVirt side).
+    ...demoKubevirtExtras(),
+  ]
+}
+
+/** Namespaces (each with its `default` ServiceAccount) and nodes. */
+function baseSeed(): SeedObject[] {
+  return [
+    ...namespaces.map((namespace) => ({
+      group: '',
+      plural: 'serviceaccounts',
+      object: {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace },
+      },
+    })),
     ...namespaces.map((name) => ({
       group: '',
       plural: 'namespaces',
@@ -85,7 +134,7 @@ export function demoSeed(): SeedObject[] {
         status: { phase: 'Active' },
       },
     })),
-    ...nodes.map((name) => ({
+    ...nodes.map((name, index) => ({
       group: '',
       plural: 'nodes',
       object: {
@@ -103,6 +152,10 @@ export function demoSeed(): SeedObject[] {
         status: {
           capacity: { cpu: '8', memory: '32Gi', pods: '110', 'devices.kubevirt.io/kvm': '1k' },
           allocatable: { cpu: '8', memory: '32Gi', pods: '110', 'devices.kubevirt.io/kvm': '1k' },
+          addresses: [
+            { type: 'InternalIP', address: `192.168.122.${11 + index}` },
+            { type: 'Hostname', address: name },
+          ],
           conditions: [
             {
               type: 'Ready',
@@ -113,17 +166,14 @@ export function demoSeed(): SeedObject[] {
           ],
           nodeInfo: {
             kubeletVersion: 'v1.32.0',
+            kernelVersion: '6.1.0-28-amd64',
+            containerRuntimeVersion: 'containerd://1.7.24',
             osImage: 'Debian GNU/Linux 12 (bookworm)',
             architecture: 'amd64',
             operatingSystem: 'linux',
           },
         },
       },
-    })),
-    ...demoVms.map(({ namespace, name, runStrategy, labels }) => ({
-      group: 'kubevirt.io',
-      plural: 'virtualmachines',
-      object: demoVm(namespace, name, runStrategy, labels),
     })),
   ]
 }

@@ -1,31 +1,49 @@
-import { Bullseye, Spinner } from '@patternfly/react-core'
+import { Bullseye, PageSection, Spinner } from '@patternfly/react-core'
 import { QueryClientProvider, useQuery } from '@tanstack/react-query'
 import type { SessionInfo } from '@vmdeck/shared'
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
 import { ErrorAlert } from '../components/ui/error-alert.tsx'
+import { ToastGroup } from '../components/ui/toast-group.tsx'
 import { sessionQueries } from '../features/session/api/session-queries.ts'
 import { LoginPage } from '../features/session/components/login-page.tsx'
 import { useClusterStream } from '../features/vms/api/use-cluster-stream.ts'
 import { VmListPage } from '../features/vms/components/vm-list-page.tsx'
 import { ApiError } from '../lib/api-client.ts'
 import { makeQueryClient } from '../lib/query-client.ts'
+import { createToastStore } from '../lib/toasts.ts'
+import { RouteErrorBoundary } from './route-error-boundary.tsx'
 import { Shell } from './shell.tsx'
 
+// Everything but the list loads on demand: the list route's first paint stays small.
+const VmDetailPage = lazy(() => import('../features/vms/components/vm-detail-page.tsx'))
+const CreateVmPage = lazy(() => import('../features/vms/components/create/create-vm-page.tsx'))
+const NodesPage = lazy(() => import('../features/nodes/components/nodes-page.tsx'))
+const MigrationsPage = lazy(() => import('../features/migrations/components/migrations-page.tsx'))
+const OverviewPage = lazy(() => import('../features/overview/components/overview-page.tsx'))
+const ConsoleWindow = lazy(() =>
+  import('../features/consoles/index.ts').then((m) => ({ default: m.ConsoleWindow })),
+)
+
 export function App() {
-  const [queryClient] = useState(makeQueryClient)
+  const [toasts] = useState(createToastStore)
+  const [queryClient] = useState(() => makeQueryClient(toasts))
   return (
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
         <Gate />
       </BrowserRouter>
+      <ToastGroup store={toasts} />
     </QueryClientProvider>
   )
 }
 
-/** Login first; then the console for the user's first cluster. */
+const CLUSTER_KEY = 'vmdeck.cluster'
+
+/** Login first; then the console for the chosen (or first) cluster. */
 function Gate() {
   const session = useQuery(sessionQueries.current())
+  const [chosen, setChosen] = useState(() => localStorage.getItem(CLUSTER_KEY))
   if (session.isPending)
     return (
       <Bullseye>
@@ -34,7 +52,8 @@ function Gate() {
     )
   if (session.error) return <ErrorAlert error={session.error} title="vmdeck could not start" />
   if (!session.data) return <LoginPage />
-  const cluster = session.data.clusters[0]
+  const clusters = session.data.clusters
+  const cluster = chosen && clusters.includes(chosen) ? chosen : clusters[0]
   if (!cluster)
     return (
       <ErrorAlert
@@ -47,15 +66,71 @@ function Gate() {
         }
       />
     )
-  return <Console cluster={cluster} session={session.data} />
+  const choose = (next: string) => {
+    localStorage.setItem(CLUSTER_KEY, next)
+    setChosen(next)
+  }
+  return (
+    <Routes>
+      {/* A VM's console alone in its own window (deep link), without the shell. */}
+      <Route
+        path="/console/:namespace/:name"
+        element={
+          <Suspense fallback={<Spinner aria-label="Loading the console" />}>
+            <ConsoleWindow cluster={cluster} />
+          </Suspense>
+        }
+      />
+      <Route
+        path="*"
+        element={
+          <Console
+            key={cluster}
+            cluster={cluster}
+            session={session.data}
+            onClusterChange={choose}
+          />
+        }
+      />
+    </Routes>
+  )
 }
 
-function Console({ cluster, session }: { cluster: string; session: SessionInfo }) {
+function Console({
+  cluster,
+  session,
+  onClusterChange,
+}: {
+  cluster: string
+  session: SessionInfo
+  onClusterChange: (cluster: string) => void
+}) {
   const { live } = useClusterStream(cluster)
+  const page = (element: React.ReactNode) => (
+    <RouteErrorBoundary>
+      <Suspense
+        fallback={
+          <PageSection>
+            <Spinner size="lg" aria-label="Loading page" />
+          </PageSection>
+        }
+      >
+        {element}
+      </Suspense>
+    </RouteErrorBoundary>
+  )
   return (
-    <Shell session={session} cluster={cluster} live={live}>
+    <Shell session={session} cluster={cluster} live={live} onClusterChange={onClusterChange}>
       <Routes>
-        <Route path="/vms" element={<VmListPage cluster={cluster} />} />
+        <Route path="/overview" element={page(<OverviewPage cluster={cluster} />)} />
+        <Route path="/vms" element={page(<VmListPage cluster={cluster} />)} />
+        <Route path="/vms/new" element={page(<CreateVmPage cluster={cluster} />)} />
+        <Route
+          path="/vms/:namespace/:name/:tab?"
+          element={page(<VmDetailPage cluster={cluster} />)}
+        />
+        <Route path="/migrations" element={page(<MigrationsPage cluster={cluster} />)} />
+        <Route path="/nodes" element={page(<NodesPage cluster={cluster} />)} />
         <Route path="*" element={<Navigate to="/vms" replace />} />
       </Routes>
     </Shell>

@@ -52,6 +52,7 @@ async function request<T>(
 
 export const api = {
   get: <T>(path: string, init?: { signal?: AbortSignal }) => request<T>('GET', path, init),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
+  post: <T>(path: string, body?: unknown, init?: { signal?: AbortSignal }) =>
+    request<T>('POST', path, { body: body ?? {}, ...init }),
   delete: <T>(path: string) => request<T>('DELETE', path),
 }

@@ -17,3 +17,7 @@ export type ClusterId = Static<typeof ClusterId>
 
 export const ClusterParams = Type.Object({ cluster: ClusterId })
 export type ClusterParams = Static<typeof ClusterParams>
+
+/** `GET /api/v1/clusters/{c}/namespaces`: the namespaces in which the user may list VMs. */
+export const NamespaceList = Type.Object({ items: Type.Array(Type.Object({ name: K8sName })) })
+export type NamespaceList = Static<typeof NamespaceList>

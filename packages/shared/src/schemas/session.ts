@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { PrometheusStatus } from './metrics.ts'
 
 export const UserInfo = Type.Object({
   username: Type.String(),
@@ -6,12 +7,39 @@ export const UserInfo = Type.Object({
 })
 export type UserInfo = Static<typeof UserInfo>
 
+/** What a cluster offers, from API discovery (issue 5); absent until first detected. */
+export const ClusterCapabilities = Type.Object({
+  /** The API server's `gitVersion` (`GET /version`). */
+  kubernetesVersion: Type.Optional(Type.String()),
+  kubevirt: Type.Object({
+    /** The `kubevirt.io` API group is served. */
+    installed: Type.Boolean(),
+    /** virt-api's `gitVersion`, or the KubeVirt CR's `observedKubeVirtVersion`. */
+    version: Type.Optional(Type.String()),
+  }),
+  /** CDI (`cdi.kubevirt.io`): DataVolumes, URL imports, clones. */
+  cdi: Type.Boolean(),
+  /** KubeVirt VM snapshots (`snapshot.kubevirt.io`). */
+  snapshots: Type.Boolean(),
+  /** CSI volume snapshots (`snapshot.storage.k8s.io`), which VM snapshots of PVCs need. */
+  volumeSnapshots: Type.Boolean(),
+  /** Multus (`k8s.cni.cncf.io`): secondary networks. */
+  multus: Type.Boolean(),
+  /** When these were detected (ISO 8601). */
+  detectedAt: Type.String(),
+})
+export type ClusterCapabilities = Static<typeof ClusterCapabilities>
+
 export const ClusterInfo = Type.Object({
   id: Type.String(),
   server: Type.String(),
   healthy: Type.Boolean(),
   synced: Type.Boolean(),
   message: Type.Optional(Type.String()),
+  /** Whether metrics (charts) can work for this cluster, and why not. */
+  prometheus: Type.Optional(PrometheusStatus),
+  /** KubeVirt and its companions on this cluster (discovery); absent while never reached. */
+  capabilities: Type.Optional(ClusterCapabilities),
 })
 export type ClusterInfo = Static<typeof ClusterInfo>
 

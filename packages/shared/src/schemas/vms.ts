@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { K8sName } from './common.ts'
+import { ClusterId, K8sName } from './common.ts'
 
 /**
  * KubeVirt's `status.printableStatus` values (kubevirt.io/v1 VirtualMachinePrintableStatus), plus
@@ -41,12 +41,15 @@ export const VmSummary = Type.Object({
   cpus: Type.Optional(Type.Integer()),
   memory: Type.Optional(Type.String()),
   instancetype: Type.Optional(Type.String()),
+  preference: Type.Optional(Type.String()),
   createdAt: Type.String(),
   labels: Type.Record(Type.String(), Type.String()),
   flags: Type.Object({
     paused: Type.Boolean(),
     migrating: Type.Boolean(),
     agentConnected: Type.Boolean(),
+    /** The VMI's `LiveMigratable` condition; absent while the VM does not run. */
+    liveMigratable: Type.Optional(Type.Boolean()),
   }),
 })
 export type VmSummary = Static<typeof VmSummary>
@@ -83,8 +86,17 @@ export const VmList = Type.Object({
   items: Type.Array(VmSummary),
   total: Type.Integer(),
   nextCursor: Type.Optional(Type.String()),
+  /**
+   * VMs per status for the facets: every filter except `status` applies, so the counts show what
+   * each status choice would yield.
+   */
+  counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
 })
 export type VmList = Static<typeof VmList>
+
+/** Path parameters naming one VM: `/api/v1/clusters/{cluster}/namespaces/{namespace}/vms/{name}`. */
+export const VmParams = Type.Object({ cluster: ClusterId, namespace: K8sName, name: K8sName })
+export type VmParams = Static<typeof VmParams>
 
 /** A change to the VM set as it travels on the event stream. */
 export type VmChange =

@@ -13,6 +13,8 @@ declare module 'fastify' {
 
 export interface ClustersOptions {
   kubeconfigPath: string
+  /** Load the pod's service account (in-cluster config) instead of the kubeconfig. */
+  inCluster?: boolean
   /** Contexts that become clusters; by default the current context. */
   contexts?: string[]
   demo?: boolean
@@ -20,7 +22,8 @@ export interface ClustersOptions {
 
 async function clusters(fastify: FastifyInstance, options: ClustersOptions): Promise<void> {
   const config = new KubeConfig()
-  config.loadFromFile(options.kubeconfigPath)
+  if (options.inCluster) config.loadFromCluster()
+  else config.loadFromFile(options.kubeconfigPath)
   const contexts = options.contexts?.length ? options.contexts : [config.getCurrentContext()]
   const map = new Map<string, Cluster>()
   for (const context of contexts) {

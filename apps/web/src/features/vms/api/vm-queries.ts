@@ -1,6 +1,16 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query'
-import type { VmList, VmListQuery } from '@vmdeck/shared'
+import type {
+  VmDetail,
+  VmEventList,
+  VmList,
+  VmListQuery,
+  VmSnapshotList,
+  VmYaml,
+} from '@vmdeck/shared'
 import { api } from '../../../lib/api-client.ts'
+import { clusterPath } from '../../../lib/cluster-queries.ts'
+
+export type VmRef = { namespace: string; name: string }
 
 const toSearch = (query: VmListQuery) => {
   const params = new URLSearchParams()
@@ -9,6 +19,9 @@ const toSearch = (query: VmListQuery) => {
   return params.toString()
 }
 
+export const vmPath = (cluster: string, { namespace, name }: VmRef) =>
+  `${clusterPath(cluster)}/namespaces/${encodeURIComponent(namespace)}/vms/${encodeURIComponent(name)}`
+
 export const vmQueries = {
   all: (cluster: string) => ['clusters', cluster, 'vms'] as const,
   lists: (cluster: string) => [...vmQueries.all(cluster), 'list'] as const,
@@ -16,11 +29,35 @@ export const vmQueries = {
     queryOptions({
       queryKey: [...vmQueries.lists(cluster), query],
       queryFn: ({ signal }) =>
-        api.get<VmList>(`/api/v1/clusters/${encodeURIComponent(cluster)}/vms?${toSearch(query)}`, {
-          signal,
-        }),
+        api.get<VmList>(`${clusterPath(cluster)}/vms?${toSearch(query)}`, { signal }),
       // The event stream keeps lists fresh; no polling.
       staleTime: Infinity,
       placeholderData: keepPreviousData,
+    }),
+  details: (cluster: string) => [...vmQueries.all(cluster), 'detail'] as const,
+  detail: (cluster: string, vm: VmRef) =>
+    queryOptions({
+      queryKey: [...vmQueries.details(cluster), vm.namespace, vm.name],
+      queryFn: ({ signal }) => api.get<VmDetail>(vmPath(cluster, vm), { signal }),
+      // The stream invalidates a detail when its VM changes; this is the safety net.
+      staleTime: 30_000,
+    }),
+  snapshots: (cluster: string, vm: VmRef) =>
+    queryOptions({
+      queryKey: [...vmQueries.detail(cluster, vm).queryKey, 'snapshots'],
+      queryFn: ({ signal }) =>
+        api.get<VmSnapshotList>(`${vmPath(cluster, vm)}/snapshots`, { signal }),
+      refetchInterval: 5_000,
+    }),
+  events: (cluster: string, vm: VmRef) =>
+    queryOptions({
+      queryKey: [...vmQueries.detail(cluster, vm).queryKey, 'events'],
+      queryFn: ({ signal }) => api.get<VmEventList>(`${vmPath(cluster, vm)}/events`, { signal }),
+      refetchInterval: 10_000,
+    }),
+  yaml: (cluster: string, vm: VmRef) =>
+    queryOptions({
+      queryKey: [...vmQueries.detail(cluster, vm).queryKey, 'yaml'],
+      queryFn: ({ signal }) => api.get<VmYaml>(`${vmPath(cluster, vm)}/yaml`, { signal }),
     }),
 }

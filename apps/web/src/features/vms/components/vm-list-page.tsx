@@ -1,54 +1,104 @@
 import {
+  Button,
+  Flex,
+  Label,
   PageSection,
+  Pagination,
   SearchInput,
   Title,
+  ToggleGroup,
+  ToggleGroupItem,
   Toolbar,
   ToolbarContent,
+  ToolbarFilter,
+  ToolbarGroup,
   ToolbarItem,
-  Pagination,
-  Skeleton,
 } from '@patternfly/react-core'
-import {
-  SortByDirection,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  type ThProps,
-} from '@patternfly/react-table'
+import PlusIcon from '@patternfly/react-icons/dist/esm/icons/plus-icon'
 import { useQuery } from '@tanstack/react-query'
-import type { VmListQuery } from '@vmdeck/shared'
-import { useSearchParams } from 'react-router'
+import { vmKey, type VmListQuery, type VmSummary } from '@vmdeck/shared'
+import { useDeferredValue, useState } from 'react'
+import { Link, useSearchParams } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
+import { useVmPermissions } from '../../../lib/permissions.ts'
 import { vmQueries } from '../api/vm-queries.ts'
-import { VmStatusLabel } from './vm-status-label.tsx'
+import { vmActionById, vmActions, type VmActionId } from '../model/vm-actions.ts'
+import { facetCounts, facetStatuses, statusFacets } from '../model/status-facets.ts'
+import { ColumnChooser } from './column-chooser.tsx'
+import { useVmActionRunner } from './vm-action-runner.tsx'
+import { VmTable, defaultColumns, vmColumns, type ColumnId } from './vm-table.tsx'
 
-const columns = [
-  { key: 'name', label: 'Name' },
-  { key: 'namespace', label: 'Namespace' },
-  { key: 'status', label: 'Status' },
-  { key: 'node', label: 'Node' },
-  { key: null, label: 'IP address' },
-  { key: 'createdAt', label: 'Created' },
-] as const
+const PAGE_SIZES = [20, 50, 100, 200]
+const COLUMNS_KEY = 'vmdeck.vm-columns'
+const bulkActions: VmActionId[] = ['start', 'stop', 'restart', 'migrate', 'delete']
 
-const PAGE_SIZE = 50
+const savedColumns = (): ColumnId[] => {
+  try {
+    const saved = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null') as unknown
+    if (Array.isArray(saved))
+      return vmColumns.map((c) => c.id).filter((id) => (saved as unknown[]).includes(id))
+  } catch {
+    // A broken saved value falls back to the defaults.
+  }
+  return defaultColumns
+}
 
 export function VmListPage({ cluster }: { cluster: string }) {
-  // Filters and sort live in the URL so a view can be shared.
+  // Filters, sort and page live in the URL so a view can be shared.
   const [params, setParams] = useSearchParams()
   const sort = (params.get('sort') ?? 'name') as NonNullable<VmListQuery['sort']>
-  const page = Math.max(1, Number(params.get('page') ?? 1))
+  const perPage = PAGE_SIZES.includes(Number(params.get('perPage')))
+    ? Number(params.get('perPage'))
+    : 50
+  const page = Math.max(1, Number(params.get('page') ?? 1) || 1)
   const search = params.get('search') ?? ''
+  const namespace = params.get('namespace') ?? ''
+  const node = params.get('node') ?? ''
+  const facets = (params.get('status') ?? '').split(',').filter(Boolean)
+  // Typing stays instant; the request follows the deferred value.
+  const deferredSearch = useDeferredValue(search)
+  const statuses = facetStatuses(facets)
   const query: VmListQuery = {
     sort,
-    limit: PAGE_SIZE,
-    ...(search ? { search } : {}),
-    ...(page > 1 ? { offset: (page - 1) * PAGE_SIZE } : {}),
+    limit: perPage,
+    ...(deferredSearch ? { search: deferredSearch } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(node ? { node } : {}),
+    ...(statuses.length ? { status: statuses.join(',') } : {}),
+    ...(page > 1 ? { offset: (page - 1) * perPage } : {}),
   }
   const list = useQuery(vmQueries.list(cluster, query))
+  const counts = facetCounts(list.data?.counts)
+
+  const [columns, setColumnsState] = useState(savedColumns)
+  const setColumns = (next: ColumnId[]) => {
+    localStorage.setItem(COLUMNS_KEY, JSON.stringify(next))
+    setColumnsState(next)
+  }
+
+  // Selection survives live updates and paging; it holds the rows as last seen.
+  const [selection, setSelection] = useState<Map<string, VmSummary>>(new Map())
+  const live = new Map(list.data?.items.map((vm) => [vmKey(vm), vm]))
+  const selectedVms = [...selection.values()].map((vm) => live.get(vmKey(vm)) ?? vm)
+  const select = (vms: VmSummary[], selected: boolean) =>
+    setSelection((current) => {
+      const next = new Map(current)
+      for (const vm of vms) {
+        if (selected) next.set(vmKey(vm), vm)
+        else next.delete(vmKey(vm))
+      }
+      return next
+    })
+
+  const createIn = namespace || 'default'
+  const can = useVmPermissions(
+    cluster,
+    [createIn, ...[...(list.data?.items ?? []), ...selectedVms].map((vm) => vm.namespace)],
+    [...vmActions.map((def) => def.permission), 'create'],
+  )
+  const mayCreate = can('create', createIn)
+  const runner = useVmActionRunner(cluster, { onDeleted: () => setSelection(new Map()) })
+
   const update = (changes: Record<string, string | undefined>) =>
     setParams(
       (current) => {
@@ -61,86 +111,174 @@ export function VmListPage({ cluster }: { cluster: string }) {
       },
       { replace: true },
     )
-
-  const sortBy = (key: string, index: number): ThProps['sort'] => ({
-    sortBy: {
-      index: columns.findIndex((c) => c.key === sort.replace(/^-/, '')),
-      direction: sort.startsWith('-') ? SortByDirection.desc : SortByDirection.asc,
-    },
-    onSort: (_event, _index, direction) =>
-      update({ sort: direction === SortByDirection.desc ? `-${key}` : key, page: undefined }),
-    columnIndex: index,
-  })
+  const setFacets = (ids: string[]) => update({ status: ids.join(','), page: undefined })
+  const facetLabel = (id: string) => statusFacets.find((f) => f.id === id)?.label ?? id
+  const filtered = Boolean(search || facets.length || node)
 
   return (
     <PageSection>
-      <Title headingLevel="h1" size="xl" style={{ marginBottom: 8 }}>
-        Virtual machines
-      </Title>
-      <Toolbar>
+      <Flex
+        justifyContent={{ default: 'justifyContentSpaceBetween' }}
+        alignItems={{ default: 'alignItemsCenter' }}
+        style={{ marginBottom: 8 }}
+      >
+        <Title headingLevel="h1" size="xl">
+          Virtual machines{' '}
+          {list.data && (
+            <Label isCompact variant="outline">
+              {list.data.total}
+            </Label>
+          )}
+        </Title>
+        {mayCreate.allowed && !mayCreate.pending && (
+          <Button
+            variant="primary"
+            icon={<PlusIcon />}
+            component={(props: object) => (
+              <Link {...props} to={namespace ? `/vms/new?namespace=${namespace}` : '/vms/new'} />
+            )}
+          >
+            Create VM
+          </Button>
+        )}
+      </Flex>
+      <ToggleGroup aria-label="Status" isCompact className="vmdeck-facets">
+        {statusFacets.map((facet) => (
+          <ToggleGroupItem
+            key={facet.id}
+            text={
+              <>
+                {facet.label} <span className="vmdeck-count">{counts[facet.id] ?? '…'}</span>
+              </>
+            }
+            buttonId={`facet-${facet.id}`}
+            isSelected={facets.includes(facet.id)}
+            onChange={(_event, selected) =>
+              setFacets(selected ? [...facets, facet.id] : facets.filter((id) => id !== facet.id))
+            }
+          />
+        ))}
+      </ToggleGroup>
+      <Toolbar
+        clearAllFilters={() =>
+          update({ status: undefined, search: undefined, node: undefined, page: undefined })
+        }
+      >
         <ToolbarContent>
+          <ToolbarGroup variant="filter-group">
+            <ToolbarFilter
+              labels={search ? [search] : []}
+              deleteLabel={() => update({ search: undefined, page: undefined })}
+              categoryName="Name"
+            >
+              <SearchInput
+                aria-label="Search virtual machines by name or namespace"
+                placeholder="Search by name or namespace"
+                value={search}
+                onChange={(_e, value) => update({ search: value, page: undefined })}
+                onClear={() => update({ search: undefined, page: undefined })}
+                style={{ minWidth: 260 }}
+              />
+            </ToolbarFilter>
+            <ToolbarFilter
+              labels={facets.map((id) => ({ key: id, node: facetLabel(id) }))}
+              deleteLabel={(_category, label) =>
+                setFacets(
+                  facets.filter((id) => id !== (typeof label === 'string' ? label : label.key)),
+                )
+              }
+              deleteLabelGroup={() => setFacets([])}
+              categoryName="Status"
+            >
+              {null}
+            </ToolbarFilter>
+            <ToolbarFilter
+              labels={node ? [node] : []}
+              deleteLabel={() => update({ node: undefined, page: undefined })}
+              categoryName="Node"
+            >
+              {null}
+            </ToolbarFilter>
+          </ToolbarGroup>
+          <ToolbarGroup variant="action-group" aria-label="Bulk actions">
+            <ToolbarItem alignSelf="center">
+              <span className="vmdeck-muted" aria-live="polite">
+                {selection.size} selected
+              </span>
+            </ToolbarItem>
+            {bulkActions.map((id) => {
+              const def = vmActionById[id]
+              const targets = selectedVms.filter(
+                (vm) => !def.blockedBy(vm) && can(def.permission, vm.namespace).allowed,
+              )
+              return (
+                <ToolbarItem key={id}>
+                  <Button
+                    variant={def.danger ? 'danger' : 'secondary'}
+                    size="sm"
+                    isDisabled={targets.length === 0}
+                    onClick={() => runner.run(id, targets)}
+                  >
+                    {def.label}
+                  </Button>
+                </ToolbarItem>
+              )
+            })}
+            {selection.size > 0 && (
+              <ToolbarItem>
+                <Button variant="link" size="sm" onClick={() => setSelection(new Map())}>
+                  Clear selection
+                </Button>
+              </ToolbarItem>
+            )}
+          </ToolbarGroup>
           <ToolbarItem>
-            <SearchInput
-              aria-label="Search virtual machines by name or namespace"
-              placeholder="Search by name or namespace"
-              value={search}
-              onChange={(_e, value) => update({ search: value, page: undefined })}
-              onClear={() => update({ search: undefined, page: undefined })}
-            />
+            <ColumnChooser columns={columns} onChange={setColumns} />
           </ToolbarItem>
           <ToolbarItem variant="pagination" align={{ default: 'alignEnd' }}>
             <Pagination
               itemCount={list.data?.total ?? 0}
-              perPage={PAGE_SIZE}
+              perPage={perPage}
               page={page}
-              perPageOptions={[{ title: String(PAGE_SIZE), value: PAGE_SIZE }]}
+              perPageOptions={PAGE_SIZES.map((size) => ({ title: String(size), value: size }))}
               onSetPage={(_e, next) => update({ page: next > 1 ? String(next) : undefined })}
+              onPerPageSelect={(_e, size) =>
+                update({ perPage: size === 50 ? undefined : String(size), page: undefined })
+              }
               isCompact
             />
           </ToolbarItem>
         </ToolbarContent>
       </Toolbar>
       {list.error && <ErrorAlert error={list.error} title="Virtual machines could not be loaded" />}
-      <Table aria-label="Virtual machines" variant="compact" className="vmdeck-table">
-        <Thead>
-          <Tr>
-            {columns.map((column, index) => (
-              <Th key={column.label} {...(column.key ? { sort: sortBy(column.key, index) } : {})}>
-                {column.label}
-              </Th>
-            ))}
-          </Tr>
-        </Thead>
-        <Tbody>
-          {list.isPending &&
-            Array.from({ length: 5 }, (_, i) => (
-              <Tr key={i}>
-                <Td colSpan={columns.length}>
-                  <Skeleton screenreaderText="Loading virtual machines" />
-                </Td>
-              </Tr>
-            ))}
-          {list.data?.items.map((vm) => (
-            <Tr key={`${vm.namespace}/${vm.name}`} data-vm={`${vm.namespace}/${vm.name}`}>
-              <Td dataLabel="Name">{vm.name}</Td>
-              <Td dataLabel="Namespace">{vm.namespace}</Td>
-              <Td dataLabel="Status">
-                <VmStatusLabel status={vm.status} />
-              </Td>
-              <Td dataLabel="Node">{vm.node ?? '—'}</Td>
-              <Td dataLabel="IP address">{vm.ips[0] ?? '—'}</Td>
-              <Td dataLabel="Created">{new Date(vm.createdAt).toLocaleString()}</Td>
-            </Tr>
-          ))}
-          {list.data && list.data.items.length === 0 && (
-            <Tr>
-              <Td colSpan={columns.length}>
-                {search ? `No virtual machine matches “${search}”.` : 'No virtual machines yet.'}
-              </Td>
-            </Tr>
-          )}
-        </Tbody>
-      </Table>
+      <VmTable
+        items={list.data?.items}
+        loading={list.isPending}
+        columns={columns}
+        sort={sort}
+        onSort={(next) => update({ sort: next === 'name' ? undefined : next, page: undefined })}
+        selected={new Set(selection.keys())}
+        onSelect={select}
+        can={can}
+        onAction={(id, vm) => runner.run(id, [vm])}
+        empty={
+          filtered ? (
+            <>
+              No virtual machine matches these filters.{' '}
+              <Button
+                variant="link"
+                isInline
+                onClick={() => update({ status: undefined, search: undefined, node: undefined })}
+              >
+                Clear all filters
+              </Button>
+            </>
+          ) : (
+            'No virtual machines yet.'
+          )
+        }
+      />
+      {runner.dialog}
     </PageSection>
   )
 }

@@ -1,0 +1,127 @@
+import type { PermissionCheck } from '@vmdeck/shared'
+import { createHash } from 'node:crypto'
+import type { KubeClient } from './kube-client.ts'
+
+/** Which namespaces' objects of one kind a user may see in the shared cache. */
+export type Visibility = { all: true } | { all: false; namespaces: ReadonlySet<string> }
+
+export interface AccessDecision {
+  allowed: boolean
+  reason?: string
+}
+
+interface Entry {
+  decision: Promise<AccessDecision>
+  until: number
+}
+
+const MAX_ENTRIES = 50_000
+
+/**
+ * Per-user access decisions for everything served from the shared caches (Headlamp's SSAR gate):
+ * SelfSubjectAccessReviews sent with the user's own token, so the API server decides. Decisions
+ * are cached briefly and dropped at once when RBAC objects change (`invalidate`), so removing a
+ * RoleBinding reaches lists and open streams within seconds.
+ */
+export class AccessControl {
+  readonly #cache = new Map<string, Entry>()
+  readonly #listeners = new Set<() => void>()
+  readonly #clientFor: (token: string) => KubeClient
+  readonly #ttlMs: number
+  readonly #log: { warn(obj: object, msg: string): void }
+
+  constructor(
+    clientFor: (token: string) => KubeClient,
+    log: { warn(obj: object, msg: string): void },
+    ttlMs = 5_000,
+  ) {
+    this.#clientFor = clientFor
+    this.#log = log
+    this.#ttlMs = ttlMs
+  }
+
+  /** Forget every decision (RBAC changed) and tell the open streams to re-check. */
+  invalidate(): void {
+    this.#cache.clear()
+    for (const listener of this.#listeners) listener()
+  }
+
+  onInvalidate(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  get size(): number {
+    return this.#cache.size
+  }
+
+  async can(token: string, check: PermissionCheck): Promise<AccessDecision> {
+    const key = `${digest(token)}|${check.verb}|${check.group ?? ''}|${check.resource}|${check.subresource ?? ''}|${check.namespace ?? ''}|${check.name ?? ''}`
+    const now = Date.now()
+    const hit = this.#cache.get(key)
+    if (hit && hit.until > now) return hit.decision
+    const decision = this.#review(token, check)
+    if (this.#cache.size >= MAX_ENTRIES) this.#cache.clear()
+    this.#cache.set(key, { decision, until: now + this.#ttlMs })
+    // A failed review is not remembered: the next request asks again.
+    decision.catch(() => this.#cache.delete(key))
+    return decision
+  }
+
+  /**
+   * The namespaces (among `candidates`, those the cache holds objects in) where the user may
+   * `list` this kind. A cluster-wide grant answers with one review.
+   */
+  async visibleNamespaces(
+    token: string,
+    kind: { group: string; resource: string },
+    candidates: Iterable<string>,
+  ): Promise<Visibility> {
+    const clusterWide = await this.can(token, { verb: 'list', ...kind })
+    if (clusterWide.allowed) return { all: true }
+    const namespaces = [...new Set(candidates)]
+    const decisions = await Promise.all(
+      namespaces.map((namespace) => this.can(token, { verb: 'list', ...kind, namespace })),
+    )
+    return { all: false, namespaces: new Set(namespaces.filter((_, i) => decisions[i]?.allowed)) }
+  }
+
+  async #review(token: string, check: PermissionCheck): Promise<AccessDecision> {
+    const response = await this.#clientFor(token).raw({
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: {
+          resourceAttributes: {
+            verb: check.verb,
+            group: check.group ?? '',
+            resource: check.resource,
+            ...(check.subresource ? { subresource: check.subresource } : {}),
+            ...(check.namespace ? { namespace: check.namespace } : {}),
+            ...(check.name ? { name: check.name } : {}),
+          },
+        },
+      },
+    })
+    // Fail closed: no answer from the authorization API means no access (never "allow all").
+    if (response.status === 404 || response.status === 403) {
+      this.#log.warn({ status: response.status }, 'SelfSubjectAccessReview refused; denying access')
+      return { allowed: false, reason: `access review answered ${response.status}` }
+    }
+    if (response.status === 401) return { allowed: false, reason: 'token not accepted' }
+    if (response.status >= 400)
+      throw new Error(`SelfSubjectAccessReview answered ${response.status}`)
+    const status = (response.body as { status?: { allowed?: boolean; reason?: string } }).status
+    return {
+      allowed: status?.allowed === true,
+      ...(status?.reason ? { reason: status.reason } : {}),
+    }
+  }
+}
+
+const digest = (token: string) => createHash('sha256').update(token).digest('base64url')
+
+export const isVisible = (visibility: Visibility, namespace: string): boolean =>
+  visibility.all || visibility.namespaces.has(namespace)

@@ -1,0 +1,46 @@
+import type { VmSnapshot } from '@vmdeck/shared'
+import { kubeError, type KubeClient } from '../kube/kube-client.ts'
+import {
+  toVmSnapshot,
+  type VirtualMachineRestore,
+  type VirtualMachineSnapshot,
+} from './to-view-models.ts'
+
+export const SNAPSHOT_API = '/apis/snapshot.kubevirt.io/v1beta1'
+
+/**
+ * The snapshots of one VM (with their latest restores), read with the user's token so the API
+ * server applies RBAC. A user who may not list snapshots, or a cluster without the snapshot API,
+ * gets an empty list rather than an error on the VM page.
+ */
+export async function snapshotsOf(
+  client: KubeClient,
+  namespace: string,
+  vmName: string,
+  options: { strict?: boolean } = {},
+): Promise<VmSnapshot[]> {
+  const [snapshots, restores] = await Promise.all([
+    client.raw({
+      method: 'GET',
+      path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinesnapshots`,
+    }),
+    client.raw({
+      method: 'GET',
+      path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinerestores`,
+    }),
+  ])
+  if (snapshots.status >= 400) {
+    if (options.strict && snapshots.status !== 404) {
+      throw kubeError(snapshots.status, snapshots.text, '')
+    }
+    return []
+  }
+  const restoreItems =
+    restores.status < 400
+      ? ((restores.body as { items?: VirtualMachineRestore[] }).items ?? [])
+      : []
+  return ((snapshots.body as { items?: VirtualMachineSnapshot[] }).items ?? [])
+    .filter((s) => s.spec?.source?.name === vmName)
+    .map((s) => toVmSnapshot(s, restoreItems))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.name.localeCompare(b.name))
+}

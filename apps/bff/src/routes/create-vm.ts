@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  ApiErrorBody,
+  ClusterParams,
+  VmCreateForm,
+  VmCreateQuery,
+  VmCreateResult,
+} from '@vmdeck/shared'
+import { getCluster } from '../lib/get-cluster.ts'
+import { identityOf } from '../lib/user-access.ts'
+import { vmFromForm } from '../lib/vm-from-form.ts'
+
+const createVm: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.post(
+    '/api/v1/clusters/:cluster/vms',
+    {
+      schema: {
+        tags: ['vms'],
+        summary:
+          'Create a VM from the form model; ?dryRun=true answers the object without creating it',
+        params: ClusterParams,
+        querystring: VmCreateQuery,
+        body: VmCreateForm,
+        response: {
+          200: VmCreateResult,
+          201: VmCreateResult,
+          '4xx': ApiErrorBody,
+          '5xx': ApiErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      const form = request.body
+      const dryRun = request.query.dryRun === true
+      const manifest = vmFromForm(form)
+      // The API server (and KubeVirt's admission) validate and default it, as the user; in a dry
+      // run they answer the exact object they would have stored.
+      const created = await cluster.clientFor(identity.token).call({
+        method: 'POST',
+        path: `/apis/kubevirt.io/v1/namespaces/${form.namespace}/virtualmachines`,
+        query: dryRun ? { dryRun: 'All' } : {},
+        body: manifest,
+      })
+      if (!dryRun)
+        request.log.info(
+          { user: identity.username, namespace: form.namespace, name: form.name },
+          'vm created',
+        )
+      return reply
+        .code(dryRun ? 200 : 201)
+        .send({ namespace: form.namespace, name: form.name, dryRun, manifest: created ?? manifest })
+    },
+  )
+}
+
+export default createVm

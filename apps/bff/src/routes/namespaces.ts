@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ApiErrorBody, ClusterParams, NamespaceList } from '@vmdeck/shared'
+import { getCluster } from '../lib/get-cluster.ts'
+import { identityOf, isVisible, VMS } from '../lib/user-access.ts'
+
+/**
+ * `GET /api/v1/clusters/{c}/namespaces`: the namespaces in which the user may list VMs (what the
+ * namespace picker offers). Names come from the shared cache; each passes the user's access check.
+ */
+const namespaces: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/api/v1/clusters/:cluster/namespaces',
+    {
+      schema: {
+        tags: ['namespaces'],
+        summary: 'Namespaces where the user may list virtual machines',
+        params: ClusterParams,
+        response: { 200: NamespaceList, '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+      },
+    },
+    async (request) => {
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      const names = cluster.namespaceNames()
+      const visibility = await cluster.access.visibleNamespaces(identity.token, VMS, names)
+      return {
+        items: names.filter((name) => isVisible(visibility, name)).map((name) => ({ name })),
+      }
+    },
+  )
+}
+
+export default namespaces

@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  ApiErrorBody,
+  ClusterParams,
+  parsePermissionCheck,
+  PermissionQuery,
+  PermissionResults,
+  VmMigrationList,
+  type PermissionCheck,
+} from '@vmdeck/shared'
+import { getCluster } from '../lib/get-cluster.ts'
+import { httpError } from '../lib/http-error.ts'
+import { identityOf, isVisible, MIGRATIONS } from '../lib/user-access.ts'
+
+const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
+const MAX_CHECKS = 50
+
+const permissions: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/api/v1/clusters/:cluster/permissions',
+    {
+      schema: {
+        tags: ['permissions'],
+        summary:
+          'Batched SelfSubjectAccessReviews: checks=verb:resource[.group][/subresource][:namespace[:name]],…',
+        params: ClusterParams,
+        querystring: PermissionQuery,
+        response: { 200: PermissionResults, ...errors },
+      },
+    },
+    async (request) => {
+      const cluster = getCluster(fastify, request.params.cluster, { requireSynced: false })
+      const identity = identityOf(request)
+      const texts = [...new Set(request.query.checks.split(',').filter(Boolean))]
+      if (texts.length === 0 || texts.length > MAX_CHECKS)
+        throw httpError(400, `Ask between 1 and ${MAX_CHECKS} checks at once.`, 'BAD_REQUEST')
+      const checks: [string, PermissionCheck][] = texts.map((text) => {
+        const check = parsePermissionCheck(text)
+        if (!check)
+          throw httpError(
+            400,
+            `"${text.slice(0, 100)}" is not a check; write verb:resource[.group][/subresource][:namespace[:name]].`,
+            'BAD_REQUEST',
+          )
+        return [text, check]
+      })
+      const decisions = await Promise.all(
+        checks.map(([, check]) => cluster.access.can(identity.token, check)),
+      )
+      return {
+        items: checks.map(([text], i) => ({
+          check: text,
+          allowed: decisions[i]?.allowed ?? false,
+          ...(decisions[i]?.reason ? { reason: decisions[i].reason } : {}),
+        })),
+      }
+    },
+  )
+
+  fastify.get(
+    '/api/v1/clusters/:cluster/migrations',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Live migrations the user may see, active first, then newest',
+        params: ClusterParams,
+        response: { 200: VmMigrationList, ...errors },
+      },
+    },
+    async (request) => {
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      const all = [...cluster.migrations.list()]
+      const visibility = await cluster.access.visibleNamespaces(
+        identity.token,
+        MIGRATIONS,
+        all.map((m) => m.namespace),
+      )
+      return {
+        items: all
+          .filter((m) => isVisible(visibility, m.namespace))
+          .sort(
+            (a, b) => Number(b.active) - Number(a.active) || b.createdAt.localeCompare(a.createdAt),
+          ),
+      }
+    },
+  )
+}
+
+export default permissions

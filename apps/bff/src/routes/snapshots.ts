@@ -1,0 +1,214 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  ApiErrorBody,
+  OperationAccepted,
+  RestoreRequest,
+  SnapshotCreateRequest,
+  SnapshotParams,
+  VmParams,
+  VmSnapshotList,
+} from '@vmdeck/shared'
+import { randomBytes } from 'node:crypto'
+import { kubeError, type KubeClient } from '../kube/kube-client.ts'
+import { getCluster } from '../lib/get-cluster.ts'
+import { httpError } from '../lib/http-error.ts'
+import { SNAPSHOT_API, snapshotsOf } from '../lib/snapshots.ts'
+import { runStrategyOf, type VirtualMachine } from '../lib/to-view-models.ts'
+import { identityOf, visibleVm } from '../lib/user-access.ts'
+
+const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
+const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name/snapshots'
+
+const suffix = () => randomBytes(4).toString('hex').slice(0, 5)
+const timestampName = () =>
+  new Date().toISOString().replace(/[-:T]/g, '').replace(/\..*$/, '').toLowerCase()
+
+const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    base,
+    {
+      schema: {
+        tags: ['snapshots'],
+        summary: "The VM's snapshots, newest first, with their latest restore",
+        params: VmParams,
+        response: { 200: VmSnapshotList, ...errors },
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      await visibleVm(cluster, identity, namespace, name)
+      return {
+        items: await snapshotsOf(cluster.clientFor(identity.token), namespace, name, {
+          strict: true,
+        }),
+      }
+    },
+  )
+
+  fastify.post(
+    base,
+    {
+      schema: {
+        tags: ['snapshots'],
+        summary: 'Take a snapshot of the VM (online when it runs)',
+        params: VmParams,
+        body: SnapshotCreateRequest,
+        response: { 202: OperationAccepted, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { namespace, name } = request.params
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      const { vm } = await visibleVm(cluster, identity, namespace, name)
+      const inProgress = (vm as VirtualMachine).status?.snapshotInProgress
+      if (inProgress)
+        throw httpError(
+          409,
+          `Snapshot ${inProgress} of VM ${name} is still in progress; wait for it to finish.`,
+          'K8S_CONFLICT',
+        )
+      const snapshotName =
+        request.body.name ??
+        `${name}-${timestampName()}-${suffix()}`.slice(0, 63).replace(/-+$/, '')
+      await cluster.clientFor(identity.token).call({
+        method: 'POST',
+        path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinesnapshots`,
+        body: {
+          apiVersion: 'snapshot.kubevirt.io/v1beta1',
+          kind: 'VirtualMachineSnapshot',
+          metadata: { name: snapshotName },
+          spec: {
+            source: { apiGroup: 'kubevirt.io', kind: 'VirtualMachine', name },
+            deletionPolicy: 'Delete',
+          },
+        },
+      })
+      request.log.info({ user: identity.username, namespace, name, snapshotName }, 'snapshot')
+      return reply.code(202).send({
+        accepted: true,
+        message: `Taking snapshot ${snapshotName} of VM ${name}.`,
+        namespace,
+        name: snapshotName,
+      })
+    },
+  )
+
+  fastify.delete(
+    `${base}/:snapshot`,
+    {
+      schema: {
+        tags: ['snapshots'],
+        summary: 'Delete a snapshot of the VM',
+        params: SnapshotParams,
+        response: { 202: OperationAccepted, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { namespace, name, snapshot } = request.params
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      await visibleVm(cluster, identity, namespace, name)
+      const client = cluster.clientFor(identity.token)
+      await ownSnapshot(client, namespace, name, snapshot)
+      await client.call({
+        method: 'DELETE',
+        path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinesnapshots/${snapshot}`,
+      })
+      request.log.info({ user: identity.username, namespace, name, snapshot }, 'snapshot delete')
+      return reply.code(202).send({
+        accepted: true,
+        message: `Deleting snapshot ${snapshot}.`,
+        namespace,
+        name: snapshot,
+      })
+    },
+  )
+
+  fastify.post(
+    `${base}/:snapshot/restore`,
+    {
+      schema: {
+        tags: ['snapshots'],
+        summary: 'Restore the VM from one of its snapshots (the VM must be stopped)',
+        params: SnapshotParams,
+        body: RestoreRequest,
+        response: { 202: OperationAccepted, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { namespace, name, snapshot } = request.params
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      const { vm, vmi } = await visibleVm(cluster, identity, namespace, name)
+      // KubeVirt restores only into a stopped VM: say so plainly instead of a restore that hangs.
+      if (vmi || runStrategyOf(vm) !== 'Halted')
+        throw httpError(
+          409,
+          `VM ${name} must be stopped before it can be restored from snapshot ${snapshot}. Stop it, then restore.`,
+          'VM_MUST_BE_STOPPED',
+        )
+      const client = cluster.clientFor(identity.token)
+      const found = await ownSnapshot(client, namespace, name, snapshot)
+      if (!found.status?.readyToUse)
+        throw httpError(
+          409,
+          `Snapshot ${snapshot} is not ready to use yet (phase ${found.status?.phase ?? 'unknown'}).`,
+          'K8S_CONFLICT',
+        )
+      const restoreName = `${snapshot}-restore-${suffix()}`.slice(0, 63)
+      await client.call({
+        method: 'POST',
+        path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinerestores`,
+        body: {
+          apiVersion: 'snapshot.kubevirt.io/v1beta1',
+          kind: 'VirtualMachineRestore',
+          metadata: { name: restoreName },
+          spec: {
+            target: { apiGroup: 'kubevirt.io', kind: 'VirtualMachine', name },
+            virtualMachineSnapshotName: snapshot,
+          },
+        },
+      })
+      request.log.info({ user: identity.username, namespace, name, snapshot }, 'restore')
+      return reply.code(202).send({
+        accepted: true,
+        message: `Restoring VM ${name} from snapshot ${snapshot}.`,
+        namespace,
+        name: restoreName,
+      })
+    },
+  )
+}
+
+/** The snapshot, if it exists and belongs to this VM; a 404 otherwise. */
+async function ownSnapshot(
+  client: KubeClient,
+  namespace: string,
+  vmName: string,
+  snapshot: string,
+): Promise<{
+  spec?: { source?: { name?: string } }
+  status?: { readyToUse?: boolean; phase?: string }
+}> {
+  const notFound = () =>
+    httpError(404, `There is no snapshot "${snapshot}" of VM ${vmName}.`, 'NOT_FOUND')
+  const response = await client.raw({
+    method: 'GET',
+    path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinesnapshots/${snapshot}`,
+  })
+  if (response.status === 404) throw notFound()
+  if (response.status >= 400) {
+    throw kubeError(response.status, response.text, '')
+  }
+  const found = response.body as {
+    spec?: { source?: { name?: string } }
+    status?: { readyToUse?: boolean; phase?: string }
+  }
+  if (found.spec?.source?.name !== vmName) throw notFound()
+  return found
+}
+
+export default snapshots

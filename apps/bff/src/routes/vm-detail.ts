@@ -1,0 +1,186 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { dumpYaml, type KubernetesObject } from '@kubernetes/client-node'
+import {
+  ApiErrorBody,
+  DeleteVmQuery,
+  OperationAccepted,
+  VmDetail,
+  VmEventList,
+  VmParams,
+  VmYaml,
+} from '@vmdeck/shared'
+import { getCluster } from '../lib/get-cluster.ts'
+import { snapshotsOf } from '../lib/snapshots.ts'
+import {
+  toVmDetail,
+  toVmEvent,
+  type KubeEvent,
+  type VirtualMachine,
+} from '../lib/to-view-models.ts'
+import { identityOf, visibleVm } from '../lib/user-access.ts'
+
+const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
+const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name'
+
+/** Drops what only the API server's bookkeeping needs. */
+function forDisplay(object: KubernetesObject): KubernetesObject {
+  const copy = structuredClone(object) as KubernetesObject & {
+    metadata?: { managedFields?: unknown }
+  }
+  if (copy.metadata) delete copy.metadata.managedFields
+  return copy
+}
+
+const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    base,
+    {
+      schema: {
+        tags: ['vms'],
+        summary: 'One VM: summary plus disks, NICs, conditions, snapshots, migration, guest info',
+        params: VmParams,
+        response: { 200: VmDetail, ...errors },
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      const { vm, vmi } = await visibleVm(cluster, identity, namespace, name)
+      const snapshots = await snapshotsOf(cluster.clientFor(identity.token), namespace, name)
+      return toVmDetail(vm, vmi, {
+        snapshots,
+        migration: cluster.migrations.latestFor(namespace, name),
+      })
+    },
+  )
+
+  fastify.delete(
+    base,
+    {
+      schema: {
+        tags: ['vms'],
+        summary: 'Delete a VM, with its owned disks (default) or keeping them',
+        params: VmParams,
+        querystring: DeleteVmQuery,
+        response: { 202: OperationAccepted, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { namespace, name } = request.params
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      const { vm } = await visibleVm(cluster, identity, namespace, name)
+      const client = cluster.clientFor(identity.token)
+      const keepDisks = request.query.deleteDisks === false
+      const owned = ((vm as VirtualMachine).spec?.dataVolumeTemplates ?? [])
+        .map((t) => t.metadata?.name)
+        .filter((n): n is string => Boolean(n))
+      if (keepDisks) {
+        // Owned DataVolumes go with their VM (ownerReference garbage collection) unless released.
+        for (const dv of owned) {
+          const path = `/apis/cdi.kubevirt.io/v1beta1/namespaces/${namespace}/datavolumes/${dv}`
+          const current = await client.raw({ method: 'GET', path })
+          if (current.status === 404) continue
+          const refs =
+            (current.body as { metadata?: { ownerReferences?: { uid?: string }[] } }).metadata
+              ?.ownerReferences ?? []
+          await client.call({
+            method: 'PATCH',
+            path,
+            contentType: 'application/merge-patch+json',
+            body: {
+              metadata: { ownerReferences: refs.filter((r) => r.uid !== vm.metadata?.uid) },
+            },
+          })
+        }
+      }
+      await client.call({
+        method: 'DELETE',
+        path: `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachines/${name}`,
+        body: {
+          apiVersion: 'v1',
+          kind: 'DeleteOptions',
+          propagationPolicy: 'Background',
+          preconditions: { uid: vm.metadata?.uid },
+        },
+      })
+      request.log.info({ user: identity.username, namespace, name, keepDisks }, 'vm deleted')
+      return reply.code(202).send({
+        accepted: true,
+        message:
+          owned.length === 0
+            ? `Deleting VM ${name}.`
+            : keepDisks
+              ? `Deleting VM ${name}; its disks (${owned.join(', ')}) are kept.`
+              : `Deleting VM ${name} and its disks (${owned.join(', ')}).`,
+        namespace,
+        name,
+      })
+    },
+  )
+
+  fastify.get(
+    `${base}/events`,
+    {
+      schema: {
+        tags: ['vms'],
+        summary: 'Kubernetes events of the VM, its VMI and its virt-launcher pod, newest first',
+        params: VmParams,
+        response: { 200: VmEventList, ...errors },
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      await visibleVm(cluster, identity, namespace, name)
+      const list = await cluster.clientFor(identity.token).call<{ items?: KubeEvent[] }>({
+        method: 'GET',
+        path: `/api/v1/namespaces/${namespace}/events`,
+      })
+      const launcher = `virt-launcher-${name}-`
+      const items = (list.items ?? [])
+        .filter((e) => {
+          const object = e.involvedObject
+          if (!object?.name) return false
+          if (object.kind === 'Pod') return object.name.startsWith(launcher)
+          return (
+            object.name === name &&
+            (object.kind === 'VirtualMachine' || object.kind === 'VirtualMachineInstance')
+          )
+        })
+        .map(toVmEvent)
+        .sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''))
+        .slice(0, 500)
+      return { items }
+    },
+  )
+
+  fastify.get(
+    `${base}/yaml`,
+    {
+      schema: {
+        tags: ['vms'],
+        summary: 'The raw VirtualMachine and VirtualMachineInstance as YAML (read-only)',
+        params: VmParams,
+        response: { 200: VmYaml, ...errors },
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params
+      const cluster = getCluster(fastify, request.params.cluster)
+      const identity = identityOf(request)
+      const { vm, vmi } = await visibleVm(cluster, identity, namespace, name)
+      return {
+        items: [vm, ...(vmi ? [vmi] : [])].map((object) => ({
+          kind: object.kind ?? '',
+          name: object.metadata?.name ?? '',
+          yaml: dumpYaml(forDisplay(object)),
+        })),
+      }
+    },
+  )
+}
+
+export default vmDetail

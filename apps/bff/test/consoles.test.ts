@@ -1,0 +1,605 @@
+// VNC and serial consoles through the real BFF (listening on a port, real WebSockets) to the
+// simulator's KubeVirt subresources and a real QEMU guest.
+import { startSim, type Sim } from '@vmdeck/cluster-sim'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { TestGuests } from '../../cluster-sim/src/kubevirt/console-test-guests.ts'
+import app from '../src/app.ts'
+import { login, ORIGIN } from './helper.ts'
+
+const BOOT_MS = 60_000
+const NS = 'prod'
+const VM = 'web-01'
+const KEEPALIVE_MS = 250
+
+let sim: Sim
+let bff: FastifyInstance
+let guests: TestGuests
+let base = ''
+let stateDir = ''
+const logLines: string[] = []
+
+const consolePath = (kind: 'vnc' | 'serial', vm = VM, query = '') =>
+  `/api/v1/clusters/vmdeck-sim/namespaces/${NS}/vms/${vm}/${kind}${query}`
+
+/** A console connection that keeps every byte received, for exact reads. */
+class Conn {
+  readonly ws: WebSocket
+  readonly closed: Promise<{ code: number; reason: string }>
+  textFrames = 0
+  #data = Buffer.alloc(0)
+  #wake = new Set<() => void>()
+
+  constructor(ws: WebSocket) {
+    this.ws = ws
+    ws.binaryType = 'nodebuffer'
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) this.textFrames++
+      this.#data = Buffer.concat([this.#data, data])
+      for (const wake of this.#wake) wake()
+    })
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => {
+        for (const wake of this.#wake) wake()
+        resolve({ code, reason: reason.toString() })
+      }),
+    )
+  }
+
+  async #until<T>(take: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const value = take()
+      if (value !== undefined) return value
+      if (this.ws.readyState === WebSocket.CLOSED)
+        throw new Error(
+          `closed before ${what}: ${JSON.stringify(this.#data.toString('latin1').slice(-300))}`,
+        )
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}: ${JSON.stringify(this.#data.toString('latin1').slice(-300))}`,
+        )
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.#wake.delete(wake)
+          clearTimeout(timer)
+          resolve()
+        }
+        const timer = setTimeout(wake, 200)
+        this.#wake.add(wake)
+      })
+    }
+  }
+
+  /** Exactly `n` bytes. */
+  read(n: number, timeoutMs = 10_000): Promise<Buffer> {
+    return this.#until(
+      () => {
+        if (this.#data.length < n) return undefined
+        const out = this.#data.subarray(0, n)
+        this.#data = this.#data.subarray(n)
+        return out
+      },
+      `${n} bytes`,
+      timeoutMs,
+    )
+  }
+
+  /** Everything up to and including `text`. */
+  readUntil(text: string, timeoutMs = 30_000): Promise<string> {
+    return this.#until(
+      () => {
+        const at = this.#data.indexOf(text, 0, 'latin1')
+        if (at < 0) return undefined
+        const out = this.#data.subarray(0, at + text.length).toString('latin1')
+        this.#data = this.#data.subarray(at + text.length)
+        return out
+      },
+      JSON.stringify(text),
+      timeoutMs,
+    )
+  }
+
+  /** Types a line on a serial console and waits for `expected` in the answer. */
+  async run(line: string, expected: string): Promise<string> {
+    const seen = this.readUntil(expected)
+    this.ws.send(Buffer.from(line + '\r'), { binary: true })
+    return seen
+  }
+
+  async close(): Promise<void> {
+    this.ws.close()
+    await this.closed
+  }
+}
+
+type Outcome =
+  | { kind: 'open'; conn: Conn }
+  | { kind: 'closed'; code: number; reason: string }
+  | { kind: 'refused'; status: number; body: string }
+
+/**
+ * Opens a console as a browser would (cookie + Origin) or as a script (bearer). Resolves once
+ * the BFF holds the upstream session (the simulator has it), or with how it was refused.
+ */
+function openConsole(
+  path: string,
+  headers: Record<string, string>,
+  options: WebSocket.ClientOptions = {},
+): Promise<Outcome> {
+  const since = Date.now()
+  const url = path.startsWith('ws:') ? path : base + path
+  const subresource = path.includes('/vnc') ? 'vnc' : 'console'
+  const before = new Set(sim.consoles.sessions({ kind: subresource }))
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, ['plain.kubevirt.io'], { headers, ...options })
+    const conn = new Conn(ws)
+    ws.once('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () =>
+        resolve({
+          kind: 'refused',
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      )
+    })
+    ws.once('error', (err) => {
+      if (!/Unexpected server response/.test(err.message)) reject(err)
+    })
+    void conn.closed.then(({ code, reason }) => resolve({ kind: 'closed', code, reason }))
+    ws.once('open', () => {
+      void poll(
+        () =>
+          ws.readyState !== WebSocket.OPEN ||
+          sim.consoles
+            .sessions({ kind: subresource })
+            .some((s) => !before.has(s) && s.openedAt >= since),
+      ).then(() => {
+        if (ws.readyState === WebSocket.OPEN) resolve({ kind: 'open', conn })
+      }, reject)
+    })
+  })
+}
+
+function opened(outcome: Outcome): Conn {
+  if (outcome.kind !== 'open') throw new Error(`console not open: ${JSON.stringify(outcome)}`)
+  return outcome.conn
+}
+
+/** Polls a condition (no fixed waits: resolves as soon as it holds). */
+async function poll(check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** RFB 3.8 up to ServerInit (security None, shared). */
+async function rfbHandshake(
+  conn: Conn,
+): Promise<{ width: number; height: number; update: Buffer }> {
+  expect((await conn.read(12)).toString()).toBe('RFB 003.008\n')
+  conn.ws.send(Buffer.from('RFB 003.008\n'))
+  const count = (await conn.read(1)).readUInt8(0)
+  expect([...(await conn.read(count))]).toContain(1) // security type None
+  conn.ws.send(Buffer.from([1]))
+  expect((await conn.read(4)).readUInt32BE(0)).toBe(0) // SecurityResult: OK
+  conn.ws.send(Buffer.from([1])) // ClientInit: shared
+  const init = await conn.read(24)
+  await conn.read(init.readUInt32BE(20)) // desktop name
+  const width = init.readUInt16BE(0)
+  const height = init.readUInt16BE(2)
+  const update = Buffer.alloc(10)
+  update.writeUInt8(3, 0) // FramebufferUpdateRequest, non-incremental, whole screen
+  update.writeUInt16BE(width, 6)
+  update.writeUInt16BE(height, 8)
+  return { width, height, update }
+}
+
+let helpdesk = ''
+const browser = (cookie: string) => ({ cookie, origin: ORIGIN })
+const simSessions = (kind: 'vnc' | 'console') => sim.consoles.sessions({ kind })
+const relaysOf = (user: string) => bff.consoleRelays().filter((r) => r.user === user)
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bff-consoles-'))
+  sim = await startSim({ stateDir, port: 0 })
+  guests = new TestGuests()
+  sim.consoles.useGuests(guests.registry)
+  // The demo VM's VMI, run by the simulator's controllers; its guest is ours (no other QEMU).
+  const vmiDef = sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!
+  await poll(
+    () =>
+      (sim.store.peek(vmiDef, NS, VM)?.status as { phase?: string } | undefined)?.phase ===
+      'Running',
+    30_000,
+  )
+  await guests.start(sim, NS, VM, { vmi: 'existing' })
+
+  bff = Fastify({
+    logger: {
+      level: 'info',
+      stream: new Writable({
+        write(chunk: Buffer, _enc, done) {
+          logLines.push(chunk.toString())
+          done()
+        },
+      }),
+    },
+  })
+  await bff.register(app, {
+    kubeconfigPath: sim.kubeconfigPath,
+    sessionKeys: ['test-session-key-0123456789abcdef0123456789'],
+    publicOrigin: ORIGIN,
+    demo: true,
+    consoles: {
+      keepaliveMs: KEEPALIVE_MS,
+      recheckMs: 200,
+      maxPerUser: 2,
+      highWaterBytes: 64 * 1024,
+    },
+  })
+  await bff.listen({ port: 0, host: '127.0.0.1' })
+  base = `ws://127.0.0.1:${(bff.server.address() as AddressInfo).port}`
+  helpdesk = await login(bff, 'helpdesk')
+
+  // The guest's shell is up once its serial line shows the banner.
+  const conn = opened(await openConsole(consolePath('serial'), browser(helpdesk)))
+  await conn.readUntil(`vmdeck guest ${VM} ready`, BOOT_MS)
+  await conn.close()
+}, BOOT_MS + 30_000)
+
+afterAll(async () => {
+  await bff?.close()
+  await sim?.close()
+  await guests?.close()
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true })
+})
+
+describe('serial console', () => {
+  it('runs a typed command and shows its answer (binary frames both ways)', async () => {
+    const conn = opened(await openConsole(consolePath('serial'), browser(helpdesk)))
+    expect(conn.ws.protocol).toBe('plain.kubevirt.io')
+    expect(await conn.run('echo hi-$((6*7))', 'hi-42')).toContain('hi-42')
+    expect(conn.textFrames).toBe(0)
+    await conn.close()
+    await poll(() => simSessions('console').length === 0)
+  })
+
+  it('works for a script with a bearer token and no Origin', async () => {
+    const conn = opened(
+      await openConsole(consolePath('serial'), { authorization: `Bearer ${sim.tokens.admin}` }),
+    )
+    await conn.run('echo script-$((2*4))', 'script-8')
+    await conn.close()
+  })
+
+  it('closes the upstream when the browser side closes', async () => {
+    const conn = opened(await openConsole(consolePath('serial'), browser(helpdesk)))
+    expect(simSessions('console')).toHaveLength(1)
+    conn.ws.terminate() // the tab is gone: no close frame
+    await poll(() => simSessions('console').length === 0)
+  })
+
+  it('stays open while idle for several keepalive intervals, with pings on both legs', async () => {
+    const conn = opened(await openConsole(consolePath('serial'), browser(helpdesk)))
+    let browserPings = 0
+    conn.ws.on('ping', () => browserPings++)
+    const upstreamPings = () => simSessions('console')[0]?.pings ?? 0
+    await poll(() => browserPings >= 4 && upstreamPings() >= 4, 40 * KEEPALIVE_MS)
+    expect(conn.ws.readyState).toBe(WebSocket.OPEN)
+    await conn.run('echo awake-$((1+2))', 'awake-3')
+    await conn.close()
+  })
+
+  it('drops a browser that stops answering keepalives, and its upstream', async () => {
+    const conn = opened(
+      await openConsole(consolePath('serial'), browser(helpdesk), { autoPong: false }),
+    )
+    expect((await conn.closed).code).toBe(1006)
+    await poll(() => simSessions('console').length === 0)
+  })
+
+  it('tells the older session it was taken over when another one opens', async () => {
+    const first = opened(await openConsole(consolePath('serial'), browser(helpdesk)))
+    const admin = await login(bff, 'admin')
+    const second = opened(await openConsole(consolePath('serial'), browser(admin)))
+    expect(await first.closed).toEqual({
+      code: 4901,
+      reason: 'admin opened this console elsewhere.',
+    })
+    await second.run('echo mine-$((5+5))', 'mine-10')
+    await second.close()
+  })
+})
+
+describe('VNC console', () => {
+  it('relays the RFB greeting and a framebuffer update', async () => {
+    const conn = opened(await openConsole(consolePath('vnc'), browser(helpdesk)))
+    const { width, update } = await rfbHandshake(conn)
+    expect(width).toBeGreaterThan(0)
+    conn.ws.send(update)
+    const header = await conn.read(4)
+    expect(header.readUInt8(0)).toBe(0) // FramebufferUpdate
+    expect(header.readUInt16BE(2)).toBeGreaterThan(0) // rectangles
+    await conn.close()
+  })
+
+  it('says "session in use" when someone holds the VNC session, and takes over on request', async () => {
+    const first = opened(await openConsole(consolePath('vnc'), browser(helpdesk)))
+    const admin = await login(bff, 'admin')
+    expect(await openConsole(consolePath('vnc'), browser(admin))).toEqual({
+      kind: 'closed',
+      code: 4900,
+      reason: 'Someone else is connected to this VNC console.',
+    })
+    expect(first.ws.readyState).toBe(WebSocket.OPEN)
+
+    const takeover = opened(
+      await openConsole(consolePath('vnc', VM, '?preserveSession=false'), browser(admin)),
+    )
+    expect(await first.closed).toEqual({
+      code: 4901,
+      reason: 'admin opened this console elsewhere.',
+    })
+    expect((await takeover.read(12)).toString()).toBe('RFB 003.008\n')
+    await takeover.close()
+  })
+
+  it('stops reading the cluster while the browser does not read (back pressure)', async () => {
+    // A browser that reads nothing does not answer keepalive pings either, and this file's BFF
+    // drops it after two 250 ms intervals (see the keepalive test above): back pressure is
+    // observed on a BFF whose keepalive cannot end the console first.
+    const HIGH_WATER = 64 * 1024
+    const patient = Fastify({ logger: false })
+    await patient.register(app, {
+      kubeconfigPath: sim.kubeconfigPath,
+      sessionKeys: ['test-session-key-0123456789abcdef0123456789'],
+      publicOrigin: ORIGIN,
+      demo: true,
+      consoles: { keepaliveMs: 10 * 60_000, highWaterBytes: HIGH_WATER },
+    })
+    await patient.listen({ port: 0, host: '127.0.0.1' })
+    try {
+      const port = (patient.server.address() as AddressInfo).port
+      const conn = opened(
+        await openConsole(
+          `ws://127.0.0.1:${port}${consolePath('vnc', VM, '?preserveSession=false')}`,
+          browser(await login(patient, 'helpdesk')),
+        ),
+      )
+      const { update } = await rfbHandshake(conn)
+      // Read from the guest by the simulator, and read from the simulator by the BFF.
+      const sent = () => {
+        const session = simSessions('vnc').at(-1)
+        if (!session) throw new Error('the VNC session ended')
+        return session.bytesToClient
+      }
+      const relay = () => {
+        const info = patient.consoleRelays().find((r) => r.console === 'vnc')
+        if (!info) throw new Error('the console was closed')
+        return info
+      }
+      // What the BFF may hold for the browser: the high-water mark plus the message that crossed
+      // it (the simulator relays the guest's socket reads, 64 KiB at most).
+      const bound = HIGH_WATER + 128 * 1024
+      /** Asks for full-screen updates (QEMU answers one once the last one left it) until `done`. */
+      const flood = async (done: () => boolean, check: () => void) => {
+        while (!done()) {
+          check()
+          const before = sent()
+          conn.ws.send(update)
+          await poll(() => done() || sent() > before)
+        }
+        check()
+      }
+      const bounded = () => expect(relay().bufferedToClient).toBeLessThanOrEqual(bound)
+
+      // The browser stops reading: once the socket buffers toward it are full, the relay stops
+      // reading the cluster.
+      conn.ws.pause()
+      await flood(() => relay().pauses > 0, bounded)
+      const atPause = relay().bytesToClient
+      // The cluster keeps sending until its own back pressure holds it (the simulator reads the
+      // guest until 512 KiB wait for the BFF), and the BFF does not read it: at most what a
+      // socket buffer toward the browser growing a little could let through.
+      await flood(
+        () => sent() - relay().bytesToClient >= 512 * 1024,
+        () => {
+          bounded()
+          expect(relay().bytesToClient - atPause).toBeLessThanOrEqual(256 * 1024)
+        },
+      )
+
+      // The browser reads again: so does the relay, up to the last byte the simulator sent.
+      conn.ws.resume()
+      await poll(() => relay().bytesToClient === sent() && relay().bufferedToClient === 0)
+      await conn.close()
+    } finally {
+      await patient.close()
+    }
+  }, 30_000)
+})
+
+describe('refusals', () => {
+  it('refuses a foreign Origin, and a cookie without Origin, before reaching the cluster', async () => {
+    const before = sim.consoles.requests.length
+    for (const origin of ['https://evil.example', 'http://a.vmdeck.test', 'null'])
+      expect(await openConsole(consolePath('vnc'), { cookie: helpdesk, origin })).toMatchObject({
+        kind: 'refused',
+        status: 403,
+      })
+    const missing = await openConsole(consolePath('serial'), { cookie: helpdesk })
+    expect(missing).toMatchObject({ kind: 'refused', status: 403 })
+    expect(JSON.parse((missing as { body: string }).body)).toMatchObject({ code: 'BAD_ORIGIN' })
+    expect(sim.consoles.requests.length).toBe(before)
+  })
+
+  it('refuses without a session: 4401 for a browser, 401 for a script', async () => {
+    const before = sim.consoles.requests.length
+    expect(await openConsole(consolePath('serial'), { origin: ORIGIN })).toMatchObject({
+      kind: 'closed',
+      code: 4401,
+    })
+    expect(await openConsole(consolePath('serial'), {})).toMatchObject({
+      kind: 'refused',
+      status: 401,
+    })
+    expect(
+      await openConsole(consolePath('serial'), { authorization: 'Bearer not-a-token' }),
+    ).toMatchObject({ kind: 'refused', status: 401 })
+    expect(sim.consoles.requests.length).toBe(before)
+  })
+
+  it('refuses invalid names with 400 before reaching the cluster', async () => {
+    const before = sim.consoles.requests.length
+    for (const vm of ['a%2Fb', '..%2fvnc', 'UPPER', 'x'.repeat(64), '%C3%A9t%C3%A9'])
+      expect(await openConsole(consolePath('serial', vm), browser(helpdesk))).toMatchObject({
+        kind: 'refused',
+        status: 400,
+      })
+    // `..` and `%2e%2e` are dot segments to the client's URL parser: no console path at all.
+    for (const vm of ['..', '%2e%2e'])
+      expect(await openConsole(consolePath('serial', vm), browser(helpdesk))).toMatchObject({
+        kind: 'refused',
+        status: 404,
+      })
+    expect(sim.consoles.requests.length).toBe(before)
+  })
+
+  it('relays the cluster refusal as 4000 + status with the Kubernetes message', async () => {
+    expect(await openConsole(consolePath('vnc', 'no-such-vm'), browser(helpdesk))).toEqual({
+      kind: 'closed',
+      code: 4404,
+      reason: 'virtualmachineinstances.kubevirt.io "no-such-vm" not found',
+    })
+  })
+
+  it('limits the consoles a user may have open', async () => {
+    const admin = await login(bff, 'admin')
+    await poll(() => relaysOf('admin').length === 0)
+    const serial = opened(await openConsole(consolePath('serial'), browser(admin)))
+    const vnc = opened(
+      await openConsole(consolePath('vnc', VM, '?preserveSession=false'), browser(admin)),
+    )
+    const before = sim.consoles.requests.length
+    expect(await openConsole(consolePath('vnc'), browser(admin))).toEqual({
+      kind: 'closed',
+      code: 4429,
+      reason: 'You have 2 consoles open; close one first.',
+    })
+    expect(sim.consoles.requests.length).toBe(before)
+    await Promise.all([serial.close(), vnc.close()])
+  })
+})
+
+describe('RBAC', () => {
+  it('refuses viewer (kubevirt.io:view has no consoles) with a readable code', async () => {
+    const viewer = await login(bff, 'viewer')
+    for (const kind of ['vnc', 'serial'] as const) {
+      const outcome = await openConsole(consolePath(kind), browser(viewer))
+      expect(outcome).toMatchObject({ kind: 'closed', code: 4403 })
+      expect((outcome as { reason: string }).reason).toMatch(/^You are not allowed to open the/)
+    }
+  })
+
+  it('closes a console within seconds of its RoleBinding being removed', async () => {
+    const bindings = `/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/rolebindings`
+    const created = await sim.request('POST', bindings, {
+      body: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'viewer-consoles', namespace: NS },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'vmdeck:helpdesk',
+        },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'viewer' }],
+      },
+    })
+    expect(created.status).toBe(201)
+    const viewer = await login(bff, 'viewer')
+    const conn = opened(await openConsole(consolePath('serial'), browser(viewer)))
+    await conn.run('echo granted-$((3+4))', 'granted-7')
+
+    const removed = await sim.request('DELETE', `${bindings}/viewer-consoles`)
+    expect(removed.status).toBe(200)
+    const revokedAt = Date.now()
+    expect(await conn.closed).toEqual({
+      code: 4403,
+      reason: 'Your access to this console was revoked.',
+    })
+    expect(Date.now() - revokedAt).toBeLessThan(5000)
+    await poll(() => simSessions('console').length === 0)
+  })
+})
+
+describe('session end', () => {
+  it('closes the console within seconds of a logout', async () => {
+    const cookie = await login(bff, 'helpdesk')
+    const conn = opened(await openConsole(consolePath('serial'), browser(cookie)))
+    const response = await fetch(base.replace('ws:', 'http:') + '/api/v1/session', {
+      method: 'DELETE',
+      headers: { cookie, origin: ORIGIN },
+    })
+    expect(response.status).toBe(204)
+    expect(await conn.closed).toEqual({ code: 4401, reason: 'You logged out.' })
+    await poll(() => simSessions('console').length === 0)
+  })
+
+  it('closes the console when the session expires', async () => {
+    const shortLived = Fastify({ logger: false })
+    await shortLived.register(app, {
+      kubeconfigPath: sim.kubeconfigPath,
+      sessionKeys: ['test-session-key-0123456789abcdef0123456789'],
+      publicOrigin: ORIGIN,
+      demo: true,
+      sessionTtlMs: 3000,
+    })
+    await shortLived.listen({ port: 0, host: '127.0.0.1' })
+    try {
+      const cookie = await login(shortLived, 'helpdesk')
+      const port = (shortLived.server.address() as AddressInfo).port
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${port}${consolePath('serial')}`,
+        ['plain.kubevirt.io'],
+        {
+          headers: browser(cookie),
+        },
+      )
+      const conn = new Conn(ws)
+      await new Promise((resolve) => ws.once('open', resolve))
+      await conn.run('echo alive-$((1+1))', 'alive-2')
+      expect(await conn.closed).toEqual({
+        code: 4401,
+        reason: 'Your session expired; log in again.',
+      })
+    } finally {
+      await shortLived.close()
+    }
+  })
+
+  it('logs open and close with user and VM, never the token', () => {
+    const events = logLines.map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(events.find((e) => e.msg === 'console opened' && e.user === 'helpdesk')).toMatchObject({
+      cluster: 'vmdeck-sim',
+      namespace: NS,
+      name: VM,
+      console: 'serial',
+    })
+    expect(events.some((e) => e.msg === 'console closed' && e.user === 'helpdesk')).toBe(true)
+    const all = logLines.join('\n')
+    for (const token of Object.values(sim.tokens)) expect(all).not.toContain(token)
+    expect(all).not.toContain(helpdesk.slice('vmdeck_session='.length))
+  })
+})

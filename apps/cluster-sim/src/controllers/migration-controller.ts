@@ -1,0 +1,393 @@
+// VirtualMachineInstanceMigration (API.md §4): Pending → Scheduling (target pod) → Scheduled →
+// PreparingTarget → TargetReady → Running (a real QEMU migration, or a simulated one) →
+// Succeeded / Failed; cancel by deleting the migration; `migrationState` on VMI and VMIM.
+// Also the evacuation controller: VMIs marked with `status.evacuationNodeName` get a migration.
+import type { KObject } from '../apiserver/types.ts'
+import { isFinal, keyOf, now, phaseOf, splitKey } from '../kubevirt/k8s-util.ts'
+import type { KubevirtContext } from './context.ts'
+import {
+  bindPod,
+  launcherPodOf,
+  newLauncherPod,
+  nextPodIp,
+  nodeIp,
+  statusOf,
+} from './vmi-controller.ts'
+
+export const MIGRATION_FINALIZER = 'kubevirt.io/migrationJobFinalize'
+const CONTROLLER = 'migration-controller'
+
+interface MigrationStatus {
+  phase?: string
+  phaseTransitionTimestamps?: { phase: string; phaseTransitionTimestamp: string }[]
+  migrationState?: Record<string, unknown>
+  conditions?: unknown[]
+}
+
+export class MigrationController {
+  readonly #ctx: KubevirtContext
+  /** migration UID → ns/name; VMI ns/name → migration keys. */
+  readonly #byUid = new Map<string, string>()
+  readonly #byVmi = new Map<string, Set<string>>()
+  readonly #inFlight = new Map<string, { aborted: boolean }>()
+
+  constructor(ctx: KubevirtContext) {
+    this.#ctx = ctx
+  }
+
+  stop(): void {
+    for (const run of this.#inFlight.values()) run.aborted = true
+  }
+
+  keysFor(migrationUid: string): string[] {
+    const key = this.#byUid.get(migrationUid)
+    return key ? [key] : []
+  }
+
+  keysForVmi(vmiKey: string): string[] {
+    this.#evacuate(vmiKey)
+    return [...(this.#byVmi.get(vmiKey) ?? [])]
+  }
+
+  /** The evacuation controller: a marked VMI without an active migration gets one. */
+  #evacuate(vmiKey: string): void {
+    const [namespace, name] = splitKey(vmiKey)
+    const { store, defs } = this.#ctx
+    const vmi = store.peek(defs.vmi, namespace, name)
+    const node = (vmi?.status as { evacuationNodeName?: string } | undefined)?.evacuationNodeName
+    if (!vmi || !node || phaseOf(vmi) !== 'Running' || vmi.metadata.deletionTimestamp) return
+    for (const key of this.#byVmi.get(vmiKey) ?? []) {
+      const [ns, n] = splitKey(key)
+      const m = store.peek(defs.vmim, ns, n)
+      if (m && !isFinal(m) && !m.metadata.deletionTimestamp) return
+    }
+    queueMicrotask(() => {
+      // Re-check: several VMI events may arrive before the first migration is created.
+      for (const m of store.list(defs.vmim, namespace).items)
+        if ((m.spec as { vmiName?: string }).vmiName === name && !isFinal(m)) return
+      const created = store.create(defs.vmim, {
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'VirtualMachineInstanceMigration',
+        metadata: {
+          generateName: 'kubevirt-evacuation-',
+          namespace,
+          labels: { 'kubevirt.io/vmi-name': name },
+          annotations: { 'kubevirt.io/evacuationMigration': node },
+        },
+        spec: { vmiName: name, priority: 'system-critical' },
+      })
+      this.#index(created)
+    })
+  }
+
+  #index(m: KObject): string {
+    const key = keyOf(m.metadata.namespace, m.metadata.name ?? '')
+    this.#byUid.set(m.metadata.uid ?? '', key)
+    const vmiKey = keyOf(m.metadata.namespace, (m.spec as { vmiName?: string }).vmiName ?? '')
+    const set = this.#byVmi.get(vmiKey) ?? new Set()
+    set.add(key)
+    this.#byVmi.set(vmiKey, set)
+    return vmiKey
+  }
+
+  reconcile(key: string): void {
+    const [namespace, name] = splitKey(key)
+    const { store, defs, events } = this.#ctx
+    const stored = store.peek(defs.vmim, namespace, name)
+    if (!stored) {
+      for (const set of this.#byVmi.values()) set.delete(key)
+      return
+    }
+    const m = structuredClone(stored)
+    const uid = m.metadata.uid ?? ''
+    const vmiKey = this.#index(m)
+    const status = (m.status ?? {}) as MigrationStatus
+    m.status = status
+    const [, vmiName] = splitKey(vmiKey)
+    const vmi = store.peek(defs.vmi, namespace, vmiName)
+    const targetPod = this.#ctx.pods
+      .podsOf(vmi?.metadata.uid ?? '')
+      .find((p) => p.metadata.labels?.['kubevirt.io/migrationJobUID'] === uid)
+    const setPhase = (phase: string) => {
+      if (status.phase === phase) return
+      status.phase = phase
+      status.phaseTransitionTimestamps = [
+        ...(status.phaseTransitionTimestamps ?? []),
+        { phase, phaseTransitionTimestamp: now() },
+      ]
+    }
+    const write = () => store.update(defs.vmim, m, { subresource: 'status' })
+
+    if (m.metadata.deletionTimestamp) {
+      const run = this.#inFlight.get(uid)
+      if (run && !run.aborted) {
+        run.aborted = true
+        this.#ctx.runtime.cancelMigration(vmi?.metadata.uid ?? '')
+        return // the migration's failure brings us back
+      }
+      if (run) return
+      if (!isFinal(m) && vmi) this.#finishVmi(vmi, uid, { failed: true, aborted: true })
+      if (
+        targetPod &&
+        (targetPod.spec as { nodeName?: string }).nodeName !==
+          statusOf(structuredClone(vmi ?? m)).nodeName
+      )
+        store.delete(defs.pod, namespace, targetPod.metadata.name ?? '')
+      const latest = structuredClone(store.peek(defs.vmim, namespace, name) ?? m)
+      latest.metadata.finalizers = (latest.metadata.finalizers ?? []).filter(
+        (f) => f !== MIGRATION_FINALIZER,
+      )
+      store.update(defs.vmim, latest)
+      return
+    }
+    if (isFinal(m)) return
+    if (!vmi || isFinal(vmi) || vmi.metadata.deletionTimestamp) {
+      if (this.#inFlight.has(uid)) return
+      setPhase('Failed')
+      write()
+      return
+    }
+    switch (status.phase ?? '') {
+      case '': {
+        m.metadata.finalizers = [
+          ...new Set([...(m.metadata.finalizers ?? []), MIGRATION_FINALIZER]),
+        ]
+        m.metadata.labels = { ...(m.metadata.labels ?? {}), 'kubevirt.io/vmi-name': vmiName }
+        const updated = store.update(defs.vmim, m)
+        setPhase('Pending')
+        store.update(defs.vmim, { ...updated, status }, { subresource: 'status' })
+        return
+      }
+      case 'Pending': {
+        if (!targetPod) {
+          const pod = store.create(defs.pod, newLauncherPod(vmi, { migrationUid: uid }))
+          events.record(
+            m,
+            'Normal',
+            'SuccessfulCreate',
+            `Created migration target pod ${pod.metadata.name}`,
+            CONTROLLER,
+          )
+        }
+        setPhase('Scheduling')
+        write()
+        return
+      }
+      case 'Scheduling': {
+        if (!targetPod) return
+        const source = statusOf(structuredClone(vmi)).nodeName
+        const added = (m.spec as { addedNodeSelector?: Record<string, string> }).addedNodeSelector
+        const pod = added
+          ? {
+              ...targetPod,
+              spec: {
+                ...(targetPod.spec as object),
+                nodeSelector: {
+                  ...((targetPod.spec as { nodeSelector?: object }).nodeSelector ?? {}),
+                  ...added,
+                },
+              },
+            }
+          : targetPod
+        const { node } = bindPod(this.#ctx, pod, source)
+        if (!node) return
+        setPhase('Scheduled')
+        write()
+        return
+      }
+      case 'Scheduled': {
+        if (!targetPod) return
+        const sourcePod = launcherPodOf(this.#ctx, vmi)
+        const target = (targetPod.spec as { nodeName?: string }).nodeName ?? ''
+        const source = statusOf(structuredClone(vmi)).nodeName ?? ''
+        const state = {
+          migrationUid: uid,
+          sourceNode: source,
+          sourcePod: sourcePod?.metadata.name,
+          targetNode: target,
+          targetPod: targetPod.metadata.name,
+          targetNodeAddress: nodeIp(target),
+          targetDirectMigrationNodePorts: { '34257': 0, '40373': 49152 },
+          targetNodeDomainDetected: false,
+          startTimestamp: now(),
+          mode: 'PreCopy',
+          migrationConfiguration: {
+            allowAutoConverge: false,
+            allowPostCopy: false,
+            allowWorkloadDisruption: false,
+            bandwidthPerMigration: '0',
+            completionTimeoutPerGiB: 150,
+            progressTimeout: 150,
+          },
+          migrationNetworkType: 'pod',
+          sourceState: { node: source, pod: sourcePod?.metadata.name, migrationUID: uid },
+          targetState: {
+            node: target,
+            pod: targetPod.metadata.name,
+            migrationUID: uid,
+            nodeAddress: nodeIp(target),
+          },
+        }
+        setPhase('PreparingTarget')
+        setPhase('TargetReady')
+        setPhase('Running')
+        status.migrationState = state
+        write()
+        const nextVmi = structuredClone(vmi)
+        statusOf(nextVmi).migrationState = state
+        statusOf(nextVmi).migrationMethod = 'LiveMigration'
+        store.update(defs.vmi, nextVmi)
+        events.record(
+          vmi,
+          'Normal',
+          'Migrating',
+          'VirtualMachineInstance is migrating.',
+          'virt-handler',
+        )
+        this.#run(m, vmi, targetPod)
+        return
+      }
+      default:
+      // Running: the in-flight migration finishes it.
+    }
+  }
+
+  #run(m: KObject, vmi: KObject, targetPod: KObject): void {
+    const uid = m.metadata.uid ?? ''
+    const run = { aborted: false }
+    this.#inFlight.set(uid, run)
+    const { store, defs, events } = this.#ctx
+    const key = keyOf(m.metadata.namespace, m.metadata.name ?? '')
+    void this.#ctx.runtime
+      .migrate(vmi.metadata.uid ?? '', () => {})
+      .then(
+        () => {
+          this.#inFlight.delete(uid)
+          const target = (targetPod.spec as { nodeName?: string }).nodeName ?? ''
+          const podIP = nextPodIp(target)
+          const pod = store.peek(
+            defs.pod,
+            targetPod.metadata.namespace,
+            targetPod.metadata.name ?? '',
+          )
+          if (pod) {
+            const next = structuredClone(pod)
+            next.status = {
+              ...(next.status as object),
+              phase: 'Running',
+              podIP,
+              podIPs: [{ ip: podIP }],
+              hostIP: nodeIp(target),
+              startTime: now(),
+            }
+            store.update(defs.pod, next, { subresource: 'status' })
+          }
+          const source = launcherPodOf(this.#ctx, vmi)
+          if (source) {
+            const next = structuredClone(source)
+            next.status = { ...(next.status as object), phase: 'Succeeded' }
+            store.update(defs.pod, next, { subresource: 'status' })
+          }
+          const latestVmi = store.peek(defs.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '')
+          if (latestVmi) {
+            this.#finishVmi(latestVmi, uid, {
+              failed: false,
+              target,
+              podUid: targetPod.metadata.uid ?? '',
+            })
+            events.record(
+              latestVmi,
+              'Normal',
+              'Migrated',
+              `The VirtualMachineInstance migrated to node ${target}.`,
+              'virt-handler',
+            )
+          }
+          this.#finishMigration(key, 'Succeeded')
+        },
+        (error: unknown) => {
+          this.#inFlight.delete(uid)
+          const latestVmi = store.peek(defs.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '')
+          if (latestVmi)
+            this.#finishVmi(latestVmi, uid, {
+              failed: true,
+              aborted: run.aborted,
+              reason: (error as Error).message,
+            })
+          try {
+            store.delete(defs.pod, targetPod.metadata.namespace, targetPod.metadata.name ?? '')
+          } catch {
+            // gone already
+          }
+          this.#finishMigration(key, 'Failed')
+          this.#ctx.enqueueMigration(key)
+        },
+      )
+  }
+
+  #finishMigration(key: string, phase: string): void {
+    const [namespace, name] = splitKey(key)
+    const { store, defs, events } = this.#ctx
+    const stored = store.peek(defs.vmim, namespace, name)
+    if (!stored) return
+    const m = structuredClone(stored)
+    const status = (m.status ?? {}) as MigrationStatus
+    status.phase = phase
+    status.phaseTransitionTimestamps = [
+      ...(status.phaseTransitionTimestamps ?? []),
+      { phase, phaseTransitionTimestamp: now() },
+    ]
+    const vmi = store.peek(defs.vmi, namespace, (m.spec as { vmiName?: string }).vmiName ?? '')
+    const state = (vmi?.status as { migrationState?: Record<string, unknown> } | undefined)
+      ?.migrationState
+    if (state) status.migrationState = structuredClone(state)
+    m.status = status
+    store.update(defs.vmim, m, { subresource: 'status' })
+    if (phase === 'Succeeded')
+      events.record(
+        m,
+        'Normal',
+        'SuccessfulMigration',
+        'Source node reported migration succeeded',
+        CONTROLLER,
+      )
+    else events.record(m, 'Warning', 'FailedMigration', "VMI's migration failed", CONTROLLER)
+  }
+
+  #finishVmi(
+    stored: KObject,
+    migrationUid: string,
+    result: {
+      failed: boolean
+      aborted?: boolean
+      reason?: string
+      target?: string
+      podUid?: string
+    },
+  ): void {
+    const vmi = structuredClone(stored)
+    const status = statusOf(vmi)
+    const state = { ...(status.migrationState ?? {}) }
+    if (state.migrationUid !== migrationUid) return
+    state.endTimestamp = now()
+    state.completed = true
+    state.failed = result.failed
+    if (result.aborted) {
+      state.abortRequested = true
+      state.abortStatus = 'Succeeded'
+    } else if (result.failed) state.failureReason = result.reason ?? 'migration failed'
+    if (!result.failed && result.target) {
+      state.targetNodeDomainDetected = true
+      state.targetNodeDomainReadyTimestamp = now()
+      status.nodeName = result.target
+      vmi.metadata.labels = {
+        ...(vmi.metadata.labels ?? {}),
+        'kubevirt.io/nodeName': result.target,
+      }
+      status.activePods = { [result.podUid ?? '']: result.target }
+      delete status.evacuationNodeName
+    }
+    status.migrationState = state
+    this.#ctx.store.update(this.#ctx.defs.vmi, vmi)
+  }
+}

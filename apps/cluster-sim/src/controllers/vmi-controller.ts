@@ -1,0 +1,625 @@
+// The VirtualMachineInstance life cycle as virt-controller and virt-handler drive it:
+// Pending → Scheduling (virt-launcher pod created) → Scheduled (pod bound to a node) →
+// Running (guest up) → Succeeded (guest powered off / stopped) or Failed (crash, pod gone).
+import type { KObject } from '../apiserver/types.ts'
+import {
+  type Condition,
+  isFinal,
+  macFrom,
+  now,
+  parseQuantity,
+  phaseOf,
+  removeCondition,
+  setCondition,
+  splitKey,
+  mib,
+  milliCpu,
+} from '../kubevirt/k8s-util.ts'
+import { specOf, type KubevirtContext, type VmiSpec } from './context.ts'
+import { schedulePod } from './scheduler.ts'
+
+export const VMI_FINALIZER = 'foregroundDeleteVirtualMachine'
+export const LAUNCHER_IMAGE = 'quay.io/kubevirt/virt-launcher:v1.9.0'
+const HANDLER = 'virt-handler'
+const CONTROLLER = 'virtualmachine-controller'
+
+export interface VmiStatus {
+  phase?: string
+  phaseTransitionTimestamps?: { phase: string; phaseTransitionTimestamp: string }[]
+  nodeName?: string
+  reason?: string
+  conditions?: Condition[]
+  interfaces?: Record<string, unknown>[]
+  guestOSInfo?: Record<string, unknown>
+  migrationState?: Record<string, unknown>
+  evacuationNodeName?: string
+  activePods?: Record<string, string>
+  [field: string]: unknown
+}
+
+export const statusOf = (vmi: KObject): VmiStatus => (vmi.status ??= {}) as VmiStatus
+
+export function setPhase(vmi: KObject, phase: string): void {
+  const status = statusOf(vmi)
+  if (status.phase === phase) return
+  status.phase = phase
+  status.phaseTransitionTimestamps = [
+    ...(status.phaseTransitionTimestamps ?? []),
+    { phase, phaseTransitionTimestamp: now() },
+  ]
+}
+
+/** vCPUs = sockets × cores × threads. */
+export const vcpusOf = (spec: VmiSpec): number => {
+  const cpu = spec.domain?.cpu ?? {}
+  return (cpu.sockets ?? 1) * (cpu.cores ?? 1) * (cpu.threads ?? 1)
+}
+
+/** The launcher pod's requests: 100m per vCPU (cpuAllocationRatio 10), guest memory + overhead. */
+export function launcherRequests(spec: VmiSpec): { cpu: string; memory: string } {
+  const requests = spec.domain?.resources?.requests ?? {}
+  const guest = parseQuantity(spec.domain?.memory?.guest ?? requests.memory ?? '1Gi')
+  const overhead = 220 * 1024 ** 2 + vcpusOf(spec) * 8 * 1024 ** 2
+  return {
+    cpu: requests.cpu ?? milliCpu(vcpusOf(spec) / 10),
+    memory: mib(guest + overhead),
+  }
+}
+
+/** The pod the VMI currently runs in (the migration target's once a migration finished). */
+export function launcherPodOf(ctx: KubevirtContext, vmi: KObject): KObject | undefined {
+  const pods = ctx.pods
+    .podsOf(vmi.metadata.uid ?? '')
+    .filter(
+      (p) =>
+        !p.metadata.labels?.['kubevirt.io/migrationJobUID'] ||
+        (p.spec as { nodeName?: string }).nodeName === statusOf(vmi).nodeName,
+    )
+  const node = statusOf(vmi).nodeName
+  if (node) {
+    return pods.find(
+      (p) =>
+        (p.spec as { nodeName?: string }).nodeName === node &&
+        phaseOf(p) !== 'Succeeded' &&
+        phaseOf(p) !== 'Failed',
+    )
+  }
+  return pods.find((p) => !p.metadata.labels?.['kubevirt.io/migrationJobUID'])
+}
+
+export function newLauncherPod(vmi: KObject, extra: { migrationUid?: string } = {}): KObject {
+  const spec = specOf(vmi)
+  const { cpu, memory } = launcherRequests(spec)
+  const name = vmi.metadata.name ?? ''
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: `virt-launcher-${name}-`,
+      namespace: vmi.metadata.namespace,
+      labels: {
+        ...(vmi.metadata.labels ?? {}),
+        'kubevirt.io': 'virt-launcher',
+        'kubevirt.io/created-by': vmi.metadata.uid ?? '',
+        'vm.kubevirt.io/name': name,
+        ...(extra.migrationUid ? { 'kubevirt.io/migrationJobUID': extra.migrationUid } : {}),
+      },
+      annotations: {
+        'kubevirt.io/domain': name,
+        'kubectl.kubernetes.io/default-container': 'compute',
+        'kubevirt.io/migrationTransportUnix': 'true',
+      },
+      ownerReferences: [
+        {
+          apiVersion: 'kubevirt.io/v1',
+          kind: 'VirtualMachineInstance',
+          name,
+          uid: vmi.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      containers: [
+        {
+          name: 'compute',
+          image: LAUNCHER_IMAGE,
+          command: ['/usr/bin/virt-launcher-monitor', '--qemu-timeout', '250s', '--name', name],
+          resources: {
+            requests: {
+              cpu,
+              memory,
+              'devices.kubevirt.io/kvm': '1',
+              'devices.kubevirt.io/tun': '1',
+              'devices.kubevirt.io/vhost-net': '1',
+            },
+            limits: {
+              'devices.kubevirt.io/kvm': '1',
+              'devices.kubevirt.io/tun': '1',
+              'devices.kubevirt.io/vhost-net': '1',
+            },
+          },
+          volumeMounts: [{ name: 'private', mountPath: '/var/run/kubevirt-private' }],
+        },
+      ],
+      volumes: [{ name: 'private', emptyDir: {} }],
+      nodeSelector: { 'kubevirt.io/schedulable': 'true', ...(spec.nodeSelector ?? {}) },
+      restartPolicy: 'Never',
+      schedulerName: 'default-scheduler',
+      serviceAccountName: 'default',
+      terminationGracePeriodSeconds: (spec.terminationGracePeriodSeconds ?? 180) + 15,
+    },
+    status: { phase: 'Pending', qosClass: 'Burstable' },
+  }
+}
+
+/** Binds a pending pod to a node, or records why it cannot be (kube-scheduler's part). */
+export function bindPod(
+  ctx: KubevirtContext,
+  pod: KObject,
+  exclude?: string,
+): { node?: string; message?: string } {
+  const bound = (pod.spec as { nodeName?: string }).nodeName
+  if (bound) return { node: bound }
+  const result = schedulePod(ctx, pod, exclude)
+  const next = structuredClone(pod)
+  const status = (next.status ??= {}) as { conditions?: Condition[] }
+  if ('node' in result) {
+    ;(next.spec as { nodeName?: string }).nodeName = result.node
+    status.conditions = setCondition(status.conditions ?? [], {
+      type: 'PodScheduled',
+      status: 'True',
+    })
+    const bound = ctx.store.update(ctx.defs.pod, next)
+    ctx.store.update(ctx.defs.pod, { ...bound, status }, { subresource: 'status' })
+    ctx.events.record(
+      next,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${result.node}`,
+      'default-scheduler',
+    )
+    return { node: result.node }
+  }
+  const old = (status.conditions ?? []).find((c) => c.type === 'PodScheduled')
+  if (old?.message !== result.message) {
+    status.conditions = setCondition(status.conditions ?? [], {
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'Unschedulable',
+      message: result.message,
+    })
+    ctx.store.update(ctx.defs.pod, next, { subresource: 'status' })
+    ctx.events.record(next, 'Warning', 'FailedScheduling', result.message, 'default-scheduler')
+  }
+  return { message: result.message }
+}
+
+function setPodPhase(
+  ctx: KubevirtContext,
+  pod: KObject | undefined,
+  phase: string,
+  podIP?: string,
+) {
+  if (!pod || phaseOf(pod) === phase) return
+  const next = structuredClone(pod)
+  const status = (next.status ??= {}) as Record<string, unknown>
+  status.phase = phase
+  const running = phase === 'Running'
+  const time = now()
+  if (running) {
+    status.startTime = time
+    if (podIP) {
+      status.podIP = podIP
+      status.podIPs = [{ ip: podIP }]
+    }
+    status.hostIP = nodeIp((next.spec as { nodeName?: string }).nodeName ?? '')
+  }
+  let conditions = (status.conditions as Condition[] | undefined) ?? []
+  for (const type of ['Initialized', 'ContainersReady', 'Ready'])
+    conditions = setCondition(conditions, {
+      type,
+      status: running || type === 'Initialized' ? 'True' : 'False',
+      ...(running || type === 'Initialized' ? {} : { reason: 'PodCompleted' }),
+    })
+  status.conditions = conditions
+  status.containerStatuses = [
+    {
+      name: 'compute',
+      image: LAUNCHER_IMAGE,
+      imageID: `${LAUNCHER_IMAGE}@sha256:${'0'.repeat(64)}`,
+      ready: running,
+      restartCount: 0,
+      started: running,
+      state: running
+        ? { running: { startedAt: time } }
+        : {
+            terminated: {
+              exitCode: phase === 'Succeeded' ? 0 : 1,
+              reason: phase === 'Succeeded' ? 'Completed' : 'Error',
+              finishedAt: time,
+            },
+          },
+    },
+  ]
+  ctx.store.update(ctx.defs.pod, next, { subresource: 'status' })
+}
+
+/** Node InternalIPs 192.168.122.11… and pod CIDRs 10.244.<n>.0/24, from the node's ordinal. */
+export function nodeIndex(node: string): number {
+  const m = /(\d+)$/.exec(node)
+  return m ? Number(m[1]) : 1
+}
+export const nodeIp = (node: string): string => `192.168.122.${10 + nodeIndex(node)}`
+
+let podCounter = 0
+export const nextPodIp = (node: string): string => {
+  podCounter++
+  return `10.244.${nodeIndex(node)}.${(podCounter % 250) + 3}`
+}
+
+export function reconcileVmi(ctx: KubevirtContext, key: string): void {
+  const [namespace, name] = splitKey(key)
+  const { store, defs, runtime, events } = ctx
+  const stored = store.peek(defs.vmi, namespace, name)
+  if (!stored) return
+  const vmi = structuredClone(stored)
+  const uid = vmi.metadata.uid ?? ''
+  const status = statusOf(vmi)
+  const spec = specOf(vmi)
+  const guest = runtime.state(uid)
+  const pod = launcherPodOf(ctx, vmi)
+  const write = () => store.update(defs.vmi, vmi)
+
+  if (vmi.metadata.deletionTimestamp) {
+    if (!isFinal(vmi)) {
+      const alive = guest && (guest.status === 'running' || guest.status === 'starting')
+      if (alive) {
+        if (!guest.stopping) {
+          runtime.stop(uid, spec.terminationGracePeriodSeconds ?? 180)
+          events.record(vmi, 'Normal', 'ShuttingDown', 'Signaled Graceful Shutdown', HANDLER)
+          status.conditions = setCondition(status.conditions ?? [], {
+            type: 'Ready',
+            status: 'False',
+            reason: 'PodTerminating',
+            message: 'virt-launcher pod is terminating',
+          })
+          write()
+        }
+        return
+      }
+      setPhase(vmi, guest?.exitReason === 'crash' ? 'Failed' : 'Succeeded')
+      if (guest)
+        events.record(
+          vmi,
+          'Normal',
+          'Stopped',
+          'The VirtualMachineInstance was shut down.',
+          HANDLER,
+        )
+      status.conditions = setCondition(status.conditions ?? [], {
+        type: 'Ready',
+        status: 'False',
+        reason: 'PodTerminating',
+        message: 'virt-launcher pod is terminating',
+      })
+    }
+    for (const p of ctx.pods.podsOf(uid)) {
+      try {
+        store.delete(defs.pod, p.metadata.namespace, p.metadata.name ?? '')
+      } catch {
+        // already gone
+      }
+    }
+    runtime.forget(uid)
+    vmi.metadata.finalizers = (vmi.metadata.finalizers ?? []).filter((f) => f !== VMI_FINALIZER)
+    write()
+    return
+  }
+
+  switch (status.phase ?? '') {
+    case '': {
+      vmi.metadata.finalizers = [...new Set([...(vmi.metadata.finalizers ?? []), VMI_FINALIZER])]
+      setPhase(vmi, 'Pending')
+      status.guestOSInfo = {}
+      status.qosClass = 'Burstable'
+      status.launcherContainerImageVersion = LAUNCHER_IMAGE
+      status.runtimeUser = 107
+      status.selinuxContext = 'none'
+      status.machine = { type: 'pc-q35-rhel9.6.0' }
+      status.currentCPUTopology = {
+        cores: spec.domain?.cpu?.cores ?? 1,
+        sockets: spec.domain?.cpu?.sockets ?? 1,
+        threads: spec.domain?.cpu?.threads ?? 1,
+      }
+      const guestMemory = spec.domain?.memory?.guest ?? spec.domain?.resources?.requests?.memory
+      if (guestMemory)
+        status.memory = {
+          guestAtBoot: guestMemory,
+          guestCurrent: guestMemory,
+          guestRequested: guestMemory,
+        }
+      status.conditions = setCondition([], {
+        type: 'Ready',
+        status: 'False',
+        reason: 'PodNotExists',
+        message: 'virt-launcher pod has not yet been scheduled',
+      })
+      write()
+      return
+    }
+    case 'Pending': {
+      if (!pod) {
+        const created = store.create(defs.pod, newLauncherPod(vmi))
+        events.record(
+          vmi,
+          'Normal',
+          'SuccessfulCreate',
+          `Created virtual machine pod ${created.metadata.name}`,
+          CONTROLLER,
+        )
+      }
+      setPhase(vmi, 'Scheduling')
+      write()
+      return
+    }
+    case 'Scheduling': {
+      if (!pod) {
+        setPhase(vmi, 'Failed')
+        status.reason = 'PodNotExists'
+        write()
+        return
+      }
+      const { node, message } = bindPod(ctx, pod)
+      if (node) ctx.unschedulable.delete(key)
+      else ctx.unschedulable.add(key)
+      if (node) {
+        status.nodeName = node
+        vmi.metadata.labels = { ...(vmi.metadata.labels ?? {}), 'kubevirt.io/nodeName': node }
+        status.activePods = { [pod.metadata.uid ?? '']: node }
+        status.conditions = removeCondition(status.conditions ?? [], 'PodScheduled')
+        setPhase(vmi, 'Scheduled')
+      } else {
+        status.conditions = setCondition(status.conditions ?? [], {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: message ?? '',
+        })
+      }
+      write()
+      return
+    }
+    case 'Scheduled': {
+      if (!pod) {
+        setPhase(vmi, 'Failed')
+        status.reason = 'PodNotExists'
+        write()
+        return
+      }
+      if (!guest) {
+        runtime.start(uid, namespace, name, { paused: spec.startStrategy === 'Paused' })
+        const started = runtime.state(uid)
+        if (started?.status !== 'running' && started?.status !== 'failed') return
+        return reconcileVmi(ctx, key)
+      }
+      if (guest.status === 'starting') return
+      if (guest.status === 'failed' || guest.status === 'exited') {
+        setPhase(vmi, 'Failed')
+        events.record(
+          vmi,
+          'Warning',
+          'SyncFailed',
+          guest.message ?? 'The VirtualMachineInstance crashed.',
+          HANDLER,
+        )
+        setPodPhase(ctx, pod, 'Failed')
+        write()
+        return
+      }
+      const podIP = nextPodIp(status.nodeName ?? '')
+      setPodPhase(ctx, pod, 'Running', podIP)
+      events.record(vmi, 'Normal', 'Created', 'VirtualMachineInstance defined.', HANDLER)
+      events.record(vmi, 'Normal', 'Started', 'VirtualMachineInstance started.', HANDLER)
+      setPhase(vmi, 'Running')
+      status.interfaces = interfacesOf(vmi, podIP, guest.agentConnected)
+      status.migrationMethod = 'BlockMigration'
+      status.migrationTransport = 'Unix'
+      status.volumeStatus = (spec.volumes ?? []).map((v, i) => ({
+        name: v.name,
+        target: `vd${String.fromCharCode(97 + i)}`,
+      }))
+      applyRunningConditions(ctx, vmi, guest.agentConnected, guest.paused)
+      write()
+      return
+    }
+    case 'Running': {
+      if (!pod) {
+        if (guest && guest.status !== 'exited') {
+          runtime.kill(uid)
+          return
+        }
+        setPhase(vmi, 'Failed')
+        status.reason = 'PodNotExists'
+        status.conditions = setCondition(status.conditions ?? [], {
+          type: 'Ready',
+          status: 'False',
+          reason: 'PodNotExists',
+          message: 'virt-launcher pod does not exist',
+        })
+        events.record(vmi, 'Warning', 'Stopped', 'The VirtualMachineInstance crashed.', HANDLER)
+        runtime.forget(uid)
+        write()
+        return
+      }
+      if (!guest || guest.status === 'exited' || guest.status === 'failed') {
+        const clean = guest?.exitReason === 'shutdown'
+        setPhase(vmi, clean ? 'Succeeded' : 'Failed')
+        events.record(
+          vmi,
+          clean ? 'Normal' : 'Warning',
+          'Stopped',
+          clean
+            ? 'The VirtualMachineInstance was shut down.'
+            : 'The VirtualMachineInstance crashed.',
+          HANDLER,
+        )
+        status.conditions = setCondition(status.conditions ?? [], {
+          type: 'Ready',
+          status: 'False',
+          reason: 'PodTerminating',
+          message: 'virt-launcher pod is terminating',
+        })
+        status.conditions = removeCondition(
+          removeCondition(status.conditions, 'AgentConnected'),
+          'Paused',
+        )
+        status.guestOSInfo = {}
+        setPodPhase(ctx, pod, clean ? 'Succeeded' : 'Failed')
+        write()
+        return
+      }
+      const podIP = (pod.status as { podIP?: string } | undefined)?.podIP ?? ''
+      status.interfaces = interfacesOf(vmi, podIP, guest.agentConnected)
+      applyRunningConditions(ctx, vmi, guest.agentConnected, guest.paused)
+      write()
+      return
+    }
+    default:
+      // Succeeded / Failed: final. Make sure no guest lingers.
+      if (guest && guest.status !== 'exited' && guest.status !== 'failed') runtime.kill(uid)
+  }
+}
+
+function applyRunningConditions(
+  ctx: KubevirtContext,
+  vmi: KObject,
+  agent: boolean,
+  paused: boolean,
+): void {
+  const status = statusOf(vmi)
+  let conditions = status.conditions ?? []
+  conditions = setCondition(conditions, { type: 'Ready', status: 'True' })
+  const migratable = liveMigratable(ctx, vmi)
+  conditions = setCondition(conditions, migratable)
+  if (agent) {
+    conditions = setCondition(conditions, { type: 'AgentConnected', status: 'True' })
+    status.guestOSInfo = {
+      id: 'debian',
+      name: 'Debian GNU/Linux',
+      prettyName: 'Debian GNU/Linux 12 (bookworm)',
+      version: '12 (bookworm)',
+      versionId: '12',
+      kernelRelease: ctx.runtime.kernelRelease,
+      kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian',
+      machine: 'x86_64',
+    }
+  } else {
+    conditions = removeCondition(conditions, 'AgentConnected')
+    status.guestOSInfo = {}
+  }
+  if (paused) {
+    conditions = setCondition(conditions, {
+      type: 'Paused',
+      status: 'True',
+      reason: 'PausedByUser',
+      message: 'VMI was paused by user',
+    })
+  } else {
+    conditions = removeCondition(conditions, 'Paused')
+  }
+  status.conditions = conditions
+}
+
+/** LiveMigratable as virt-controller computes it, for the cases the simulator models. */
+export function liveMigratable(ctx: KubevirtContext, vmi: KObject): Condition {
+  const spec = specOf(vmi)
+  const podNetwork = (spec.networks ?? []).find((n) => n.pod)
+  const podIface = (spec.domain?.devices?.interfaces ?? []).find((i) => i.name === podNetwork?.name)
+  if (
+    podIface?.bridge &&
+    vmi.metadata.annotations?.['kubevirt.io/allow-pod-bridge-network-live-migration'] === undefined
+  ) {
+    return {
+      type: 'LiveMigratable',
+      status: 'False',
+      reason: 'InterfaceNotLiveMigratable',
+      message:
+        'cannot migrate VMI which does not use masquerade, bridge with kubevirt.io/allow-pod-bridge-network-live-migration VM annotation or a migratable plugin to connect to the pod network',
+    }
+  }
+  for (const volume of spec.volumes ?? []) {
+    const claim = volume.persistentVolumeClaim?.claimName ?? volume.dataVolume?.name
+    if (!claim) continue
+    const modes = accessModesOf(ctx, vmi.metadata.namespace ?? '', claim)
+    if (modes && !modes.includes('ReadWriteMany')) {
+      return {
+        type: 'LiveMigratable',
+        status: 'False',
+        reason: 'DisksNotLiveMigratable',
+        message: `cannot migrate VMI: PVC ${claim} is not shared, live migration requires that all PVCs must be shared (using ReadWriteMany access mode)`,
+      }
+    }
+  }
+  return { type: 'LiveMigratable', status: 'True' }
+}
+
+function accessModesOf(
+  ctx: KubevirtContext,
+  namespace: string,
+  claim: string,
+): string[] | undefined {
+  const pvc = ctx.defs.pvc && ctx.store.peek(ctx.defs.pvc, namespace, claim)
+  if (pvc) return (pvc.spec as { accessModes?: string[] } | undefined)?.accessModes
+  const dv = ctx.defs.dv && ctx.store.peek(ctx.defs.dv, namespace, claim)
+  if (dv) {
+    const s = dv.spec as { storage?: { accessModes?: string[] }; pvc?: { accessModes?: string[] } }
+    return s.storage?.accessModes ?? s.pvc?.accessModes
+  }
+  return undefined
+}
+
+export function interfacesOf(
+  vmi: KObject,
+  podIP: string,
+  agent: boolean,
+): Record<string, unknown>[] {
+  const spec = specOf(vmi)
+  const networks = spec.networks ?? []
+  return (spec.domain?.devices?.interfaces ?? []).map((iface, i) => {
+    const network = networks.find((n) => n.name === iface.name)
+    const mac =
+      iface.macAddress ?? macFrom(`${vmi.metadata.namespace}/${vmi.metadata.name}/${iface.name}`)
+    if (network?.multus) {
+      const vlan = 100 + i
+      const ip = `192.168.${vlan}.${(nodeIndex(vmi.metadata.name ?? '') % 200) + 20}`
+      return {
+        name: iface.name,
+        mac,
+        infoSource: agent ? 'domain, guest-agent, multus-status' : 'domain, multus-status',
+        ...(agent ? { interfaceName: `eth${i}`, ipAddress: ip, ipAddresses: [ip] } : {}),
+        linkState: 'up',
+        podInterfaceName: `pod${createPodIfaceHash(iface.name)}`,
+        queueCount: 1,
+      }
+    }
+    return {
+      name: iface.name,
+      mac,
+      ipAddress: podIP,
+      ipAddresses: [podIP],
+      infoSource: agent ? 'domain, guest-agent' : 'domain',
+      ...(agent ? { interfaceName: `eth${i}` } : {}),
+      linkState: 'up',
+      podInterfaceName: 'eth0',
+      queueCount: 1,
+    }
+  })
+}
+
+const createPodIfaceHash = (name: string) =>
+  [...name]
+    .reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)
+    .toString(16)
+    .slice(0, 11)

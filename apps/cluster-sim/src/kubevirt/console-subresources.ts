@@ -1,0 +1,379 @@
+// KubeVirt's WebSocket subresources `vnc` and `console` of a VirtualMachineInstance, served the
+// way kube-apiserver + virt-api + virt-handler answer them (../../../../shared/kubevirt/API.md §2.3):
+// authentication, then virt-api's SubjectAccessReview (denial = 401 with a plain-text reason),
+// then the VMI checks (Status JSON 404/400/409 before any upgrade), then virt-handler's session
+// exclusivity, then an upgrade offering only `plain.kubevirt.io` and a raw byte bridge to the
+// guest's VNC or serial socket in binary frames (inbound text frames are dropped).
+import { STATUS_CODES, ServerResponse, type IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import type { Authorizer } from '../apiserver/api-server.ts'
+import type { ObjectStore } from '../apiserver/object-store.ts'
+import type { Registry } from '../apiserver/registry.ts'
+import { StatusError, notFound, unauthorized } from '../apiserver/status-error.ts'
+import type { KObject } from '../apiserver/types.ts'
+import type { TokenAuthenticator, UserInfo } from '../auth/authenticator.ts'
+import type { QemuGuest } from '../guest/qemu-guest.ts'
+import type { GuestRegistry } from './guest-registry.ts'
+
+export const PLAIN_STREAM_PROTOCOL = 'plain.kubevirt.io'
+export type ConsoleKind = 'vnc' | 'console'
+
+const PATH_RE =
+  /^\/apis\/subresources\.kubevirt\.io\/(v1|v1alpha3)\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/(vnc|console)$/
+/** What virt-handler answers a second VNC client that asked to preserve the first one's session. */
+export const ACTIVE_VNC_MESSAGE = 'Active VNC connection. Request denied.'
+/** virt-handler's read/write buffers are 10 KiB; a larger message from a client is refused. */
+const MAX_PAYLOAD = 1024 * 1024
+/** Stop reading the guest while this much is queued toward the client (and resume below half). */
+const HIGH_WATER = 512 * 1024
+
+export interface ConsoleSubresourceOptions {
+  registry: Registry
+  store: ObjectStore
+  authenticator: TokenAuthenticator
+  /**
+   * virt-api's SubjectAccessReview. A function so the simulator's RBAC authorizer can be plugged
+   * in (or swapped) after the API server was built; no authorizer means everyone authenticated may
+   * connect, as the API server itself does without one.
+   */
+  authorize?: () => Authorizer | undefined
+  /** Where running guests are found; a function while the VMI controller's registry is wired. */
+  guests: GuestRegistry | (() => GuestRegistry | undefined)
+}
+
+/** One open console connection, as virt-handler tracks it. */
+export interface ConsoleSession {
+  kind: ConsoleKind
+  namespace: string
+  name: string
+  user: string
+  openedAt: number
+  /** Pings the client sent (keepalives of a proxy in front). */
+  pings: number
+  bytesToClient: number
+  bytesFromClient: number
+  /** Set once closed, with the reason virt-handler would have. */
+  closedBy?: 'client' | 'guest' | 'takeover' | 'shutdown'
+}
+
+interface LiveSession extends ConsoleSession {
+  ws: WebSocket
+  guestSocket: Socket
+  end(by: NonNullable<ConsoleSession['closedBy']>): void
+}
+
+/** A record of each upgrade request received, so tests can tell what reached the cluster. */
+export interface ConsoleRequestRecord {
+  path: string
+  user: string | undefined
+  status: number
+}
+
+export class ConsoleSubresources {
+  readonly #options: ConsoleSubresourceOptions
+  #guests: GuestRegistry | (() => GuestRegistry | undefined)
+  readonly #wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_PAYLOAD,
+    perMessageDeflate: false,
+    // gorilla's Upgrader{Subprotocols: ["plain.kubevirt.io"]}: echo it when offered, otherwise
+    // answer with no Sec-WebSocket-Protocol header at all.
+    handleProtocols: (protocols) =>
+      protocols.has(PLAIN_STREAM_PROTOCOL) ? PLAIN_STREAM_PROTOCOL : false,
+  })
+  readonly #sessions = new Set<LiveSession>()
+  /** The last upgrade requests (bounded). */
+  readonly requests: ConsoleRequestRecord[] = []
+
+  constructor(options: ConsoleSubresourceOptions) {
+    this.#options = options
+    this.#guests = options.guests
+  }
+
+  /** Serve guests from this registry instead (tests that start their own QemuGuests). */
+  useGuests(guests: GuestRegistry): void {
+    this.#guests = guests
+  }
+
+  /**
+   * An 'upgrade' listener for the API server's HTTPS server: console subresources are served
+   * here; any other upgrade request is answered as the plain HTTP request it also is (by
+   * `fallback`, the server's request handler), as kube-apiserver does for paths that do not stream.
+   */
+  upgradeListener(
+    fallback: (req: IncomingMessage, res: ServerResponse) => void,
+  ): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+    return (req, socket, head) => {
+      if (this.handleUpgrade(req, socket, head)) return
+      socket.on('error', () => socket.destroy())
+      const res = new ServerResponse(req)
+      res.shouldKeepAlive = false
+      res.assignSocket(socket as Socket)
+      res.on('finish', () => socket.end())
+      fallback(req, res)
+    }
+  }
+
+  /** Open sessions, optionally of one VMI and kind. */
+  sessions(
+    filter: { namespace?: string; name?: string; kind?: ConsoleKind } = {},
+  ): ConsoleSession[] {
+    return [...this.#sessions].filter(
+      (s) =>
+        (filter.namespace === undefined || s.namespace === filter.namespace) &&
+        (filter.name === undefined || s.name === filter.name) &&
+        (filter.kind === undefined || s.kind === filter.kind),
+    )
+  }
+
+  /**
+   * The HTTPS server's 'upgrade' listener. Returns false (and leaves the socket alone) when the
+   * path is not a console subresource.
+   */
+  handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    const url = new URL(req.url ?? '/', 'https://localhost')
+    const match = PATH_RE.exec(url.pathname)
+    if (!match) return false
+    const [, , namespace = '', name = '', kind] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+      ConsoleKind,
+    ]
+    socket.on('error', () => socket.destroy())
+    let user: UserInfo | undefined
+    const record = (status: number) => {
+      this.requests.push({ path: url.pathname, user: user?.username, status })
+      if (this.requests.length > 1000) this.requests.splice(0, this.requests.length - 1000)
+    }
+    const refuse = (error: StatusError | { code: number; text: string }) => {
+      record(error.code)
+      writeHttpError(socket, error)
+    }
+    try {
+      if (req.method !== 'GET') {
+        refuse(
+          new StatusError(
+            405,
+            'MethodNotAllowed',
+            `${req.method} is not supported on virtualmachineinstances/${kind}`,
+          ),
+        )
+        return true
+      }
+      // kube-apiserver authenticates before the request reaches virt-api.
+      user = this.#options.authenticator.authenticate(req.headers.authorization)
+      if (!user) {
+        refuse(unauthorized())
+        return true
+      }
+      // virt-api: SubjectAccessReview; a denial is 401 with the review's reason as plain text.
+      const authorize = this.#options.authorize?.()
+      if (
+        authorize &&
+        !authorize({
+          user,
+          verb: 'get',
+          group: 'subresources.kubevirt.io',
+          resource: 'virtualmachineinstances',
+          subresource: kind,
+          namespace: decodeURIComponent(namespace),
+          name: decodeURIComponent(name),
+        })
+      ) {
+        refuse({ code: 401, text: '' })
+        return true
+      }
+      const vmi = this.#fetchVmi(decodeURIComponent(namespace), decodeURIComponent(name))
+      if (kind === 'vnc') validateForVnc(vmi)
+      else validateForConsole(vmi)
+      const registry = typeof this.#guests === 'function' ? this.#guests() : this.#guests
+      const guest = registry?.get(vmi.metadata.namespace ?? '', vmi.metadata.name ?? '')
+      if (!guest?.running)
+        throw internalError(
+          `dialing virt-handler: no virt-launcher answers for VMI ${vmi.metadata.namespace}/${vmi.metadata.name}`,
+        )
+      // virt-handler's session exclusivity (newStopChan).
+      const previous = this.sessions({
+        namespace: vmi.metadata.namespace ?? '',
+        name: vmi.metadata.name ?? '',
+        kind,
+      }) as LiveSession[]
+      if (
+        kind === 'vnc' &&
+        previous.length > 0 &&
+        url.searchParams.get('preserveSession') === 'true'
+      )
+        throw internalError(`dialing virt-handler: ${ACTIVE_VNC_MESSAGE}`)
+      if (!isWebSocketUpgrade(req))
+        throw new StatusError(
+          400,
+          'BadRequest',
+          'websocket: the client is not using the websocket protocol: upgrade token not found in Connection header',
+        )
+      for (const session of previous) session.end('takeover')
+      const guestSocket = kind === 'vnc' ? guest.connectVnc() : guest.connectSerial()
+      const who = user
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        record(101)
+        this.#bridge(ws, guestSocket, guest, {
+          kind,
+          namespace: vmi.metadata.namespace ?? '',
+          name: vmi.metadata.name ?? '',
+          user: who.username,
+        })
+      })
+    } catch (error) {
+      refuse(
+        error instanceof StatusError
+          ? error
+          : internalError((error as Error).message ?? String(error)),
+      )
+    }
+    return true
+  }
+
+  /** Ends every session (the simulator is shutting down). */
+  close(): void {
+    for (const session of this.#sessions) session.end('shutdown')
+    this.#wss.close()
+  }
+
+  #fetchVmi(namespace: string, name: string): KObject {
+    const def = this.#options.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')
+    const vmi = def ? this.#options.store.peek(def, namespace, name) : undefined
+    if (!vmi) throw notFound('kubevirt.io', 'virtualmachineinstances', name)
+    return vmi
+  }
+
+  #bridge(
+    ws: WebSocket,
+    guestSocket: Socket,
+    guest: QemuGuest,
+    info: { kind: ConsoleKind; namespace: string; name: string; user: string },
+  ): void {
+    let ended = false
+    const session: LiveSession = {
+      ...info,
+      openedAt: Date.now(),
+      pings: 0,
+      bytesToClient: 0,
+      bytesFromClient: 0,
+      ws,
+      guestSocket,
+      end: (by) => {
+        if (ended) return
+        ended = true
+        session.closedBy = by
+        this.#sessions.delete(session)
+        guest.off('exit', onGuestExit)
+        guestSocket.destroy()
+        // virt-api copies raw bytes: when virt-handler drops a session the client sees the TCP
+        // connection go away (1006), not a close frame. A client that closed gets its close answered.
+        if (by === 'client') ws.close()
+        else if (by === 'guest') ws.close(1000)
+        else ws.terminate()
+      },
+    }
+    this.#sessions.add(session)
+    const onGuestExit = () => session.end('guest')
+    guest.once('exit', onGuestExit)
+
+    // Guest → client, one binary message per chunk read; stop reading while the client lags
+    // (the message that crosses the mark resumes reading once it is written out).
+    const resume = () => {
+      if (guestSocket.isPaused()) guestSocket.resume()
+    }
+    guestSocket.on('data', (chunk: Buffer) => {
+      session.bytesToClient += chunk.length
+      if (ws.bufferedAmount + chunk.length > HIGH_WATER && !guestSocket.isPaused()) {
+        guestSocket.pause()
+        ws.send(chunk, { binary: true }, resume)
+      } else ws.send(chunk, { binary: true })
+    })
+    guestSocket.on('end', () => session.end('guest'))
+    guestSocket.on('error', () => session.end('guest'))
+    guestSocket.on('close', () => session.end('guest'))
+
+    // Client → guest: binary only (virt-handler's binaryReader skips any other message type).
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) return
+      const bytes = Buffer.isBuffer(data)
+        ? data
+        : Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.from(data)
+      session.bytesFromClient += bytes.length
+      if (!guestSocket.write(bytes)) {
+        ws.pause()
+        guestSocket.once('drain', () => ws.resume())
+      }
+    })
+    ws.on('ping', () => {
+      session.pings++
+    })
+    ws.on('close', () => session.end('client'))
+    ws.on('error', () => session.end('client'))
+  }
+}
+
+function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  return (
+    (req.headers.upgrade ?? '').toLowerCase() === 'websocket' &&
+    /\bupgrade\b/i.test(req.headers.connection ?? '')
+  )
+}
+
+function phaseOf(vmi: KObject): string | undefined {
+  return (vmi.status as { phase?: string } | undefined)?.phase
+}
+
+function devicesOf(vmi: KObject): Record<string, unknown> {
+  const spec = vmi.spec as { domain?: { devices?: Record<string, unknown> } } | undefined
+  return spec?.domain?.devices ?? {}
+}
+
+/** virt-api `validateVMIForVNC`. */
+function validateForVnc(vmi: KObject): void {
+  if (devicesOf(vmi).autoattachGraphicsDevice === false)
+    throw new StatusError(400, 'BadRequest', 'No graphics devices are present.')
+  if (phaseOf(vmi) !== 'Running') throw new StatusError(400, 'BadRequest', 'VMI is not running')
+}
+
+/** virt-api's console validation. */
+function validateForConsole(vmi: KObject): void {
+  if (devicesOf(vmi).autoattachSerialConsole === false)
+    throw new StatusError(400, 'BadRequest', 'No serial consoles are present.')
+  if (phaseOf(vmi) === 'Failed') throw new StatusError(409, 'Conflict', 'VMI is in failed status')
+  if (phaseOf(vmi) !== 'Running') throw new StatusError(400, 'BadRequest', 'VMI is not running')
+}
+
+/** `errors.NewInternalError(err)`, as virt-api relays a failed dial of virt-handler. */
+function internalError(message: string): StatusError {
+  return new StatusError(500, 'InternalError', `Internal error occurred: ${message}`, {
+    causes: [{ message }],
+  })
+}
+
+/** Answers the upgrade request with a plain HTTP response and closes the connection. */
+function writeHttpError(socket: Duplex, error: StatusError | { code: number; text: string }): void {
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  const body =
+    error instanceof StatusError
+      ? JSON.stringify(error.toStatus())
+      : (error as { text: string }).text
+  const type = error instanceof StatusError ? 'application/json' : 'text/plain; charset=utf-8'
+  socket.end(
+    `HTTP/1.1 ${error.code} ${STATUS_CODES[error.code] ?? ''}\r\n` +
+      `Content-Type: ${type}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  )
+}

@@ -1,0 +1,385 @@
+// Real QEMU guests behind VMIs (guests: 'qemu'): the VMI runs when QEMU's QMP is up, the
+// banner sets AgentConnected, pause/unpause go through QMP, a live migration is a real QEMU
+// migration (a counter in the guest keeps counting across it), a guest power-off ends the VMI,
+// and no QEMU process outlives the simulator.
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import type net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { KObject } from '../apiserver/types.ts'
+import { waitForObject } from '../controllers/wait-for-object.ts'
+import { waitForText } from '../guest/wait-for-text.ts'
+import { demoSeed } from '../seed/demo-fleet.ts'
+import { startSim, type Sim } from '../sim.ts'
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..')
+const imageDir = process.env.VMDECK_GUEST_DIR ?? join(repoRoot, '.vmdeck/guest')
+const BOOT_MS = 60_000
+const run = promisify(execFile)
+
+let sim: Sim
+let stateDir: string
+const pids: number[] = []
+beforeAll(async () => {
+  execFileSync('bash', [join(repoRoot, 'apps/cluster-sim/guest/build-guest.sh'), imageDir], {
+    stdio: 'inherit',
+  })
+  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-qemu-'))
+  sim = await startSim({ stateDir, port: 0, guests: 'qemu', guestImageDir: imageDir, seed: 'none' })
+  // Nodes and namespaces only: the demo VMs would boot guests this test does not need.
+  for (const { group, plural, object } of demoSeed()) {
+    if (plural !== 'nodes' && plural !== 'namespaces') continue
+    const def = sim.registry.defs.find((d) => d.group === group && d.plural === plural)!
+    if (!sim.store.peek(def, undefined, object.metadata.name ?? '')) sim.store.create(def, object)
+  }
+}, 300_000)
+afterAll(async () => {
+  await sim?.close()
+  rmSync(stateDir, { recursive: true, force: true })
+  // No QEMU process outlives the simulator.
+  expect(pids.filter(isAlive)).toEqual([])
+})
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const def = (plural: string) =>
+  sim.registry.defs.find((d) => d.group === 'kubevirt.io' && d.plural === plural)!
+const vmiStatus = (o: KObject | undefined) =>
+  o?.status as
+    | {
+        phase?: string
+        nodeName?: string
+        conditions?: { type: string; status: string }[]
+        migrationState?: {
+          completed?: boolean
+          failed?: boolean
+          sourceNode?: string
+          targetNode?: string
+        }
+      }
+    | undefined
+const condition = (o: KObject | undefined, type: string) =>
+  vmiStatus(o)?.conditions?.find((c) => c.type === type)?.status
+
+function typeLine(serial: net.Socket, line: string, expected: string | RegExp): Promise<string> {
+  const seen = waitForText(serial, expected, 20_000)
+  serial.write(line + '\r')
+  return seen
+}
+
+const put = (path: string) =>
+  sim.request('PUT', `/apis/subresources.kubevirt.io/v1/namespaces/default/${path}`, { body: {} })
+
+describe('real QEMU guests behind VMIs', () => {
+  it(
+    'boots a guest for a running VMI, pauses it over QMP and live-migrates it while a counter runs',
+    async () => {
+      await sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', {
+        body: {
+          apiVersion: 'kubevirt.io/v1',
+          kind: 'VirtualMachine',
+          metadata: { name: 'q1', namespace: 'default' },
+          spec: {
+            runStrategy: 'RerunOnFailure',
+            template: {
+              spec: {
+                domain: {
+                  memory: { guest: '128Mi' },
+                  devices: { interfaces: [{ name: 'default', masquerade: {} }] },
+                },
+                networks: [{ name: 'default', pod: {} }],
+                evictionStrategy: 'LiveMigrate',
+              },
+            },
+          },
+        },
+      })
+      const running = await waitForObject(
+        sim.store,
+        def('virtualmachineinstances'),
+        'default',
+        'q1',
+        (o) => vmiStatus(o)?.phase === 'Running',
+        BOOT_MS,
+      )
+      const guest = sim.guests.get('default', 'q1')
+      expect(guest?.running).toBe(true)
+      pids.push(guest!.pid)
+      // The banner on the serial console stands in for the guest agent.
+      await waitForObject(
+        sim.store,
+        def('virtualmachineinstances'),
+        'default',
+        'q1',
+        (o) => condition(o, 'AgentConnected') === 'True',
+        BOOT_MS,
+      )
+
+      let serial = guest!.connectSerial()
+      await typeLine(
+        serial,
+        // Written through a rename so a reader never sees the file truncated and still empty.
+        'echo 0 > /tmp/c; i=0; while :; do i=$((i+1)); echo $i > /tmp/n; mv /tmp/n /tmp/c; sleep 0.1; done &',
+        '#',
+      )
+      const before = Number(
+        (await typeLine(serial, 'echo n=$(cat /tmp/c)', /n=\d+\r?\n/)).match(/n=(\d+)/)?.[1],
+      )
+      serial.destroy()
+
+      expect((await put('virtualmachineinstances/q1/pause')).status).toBe(200)
+      expect((await guest!.stats()).status).toBe('paused')
+      expect(
+        condition(sim.store.peek(def('virtualmachineinstances'), 'default', 'q1'), 'Paused'),
+      ).toBe('True')
+      expect((await put('virtualmachineinstances/q1/unpause')).status).toBe(200)
+      expect((await guest!.stats()).status).toBe('running')
+
+      expect((await put('virtualmachines/q1/migrate')).status).toBe(202)
+      const migrated = await waitForObject(
+        sim.store,
+        def('virtualmachineinstances'),
+        'default',
+        'q1',
+        (o) => vmiStatus(o)?.migrationState?.completed === true,
+        BOOT_MS,
+      )
+      const state = vmiStatus(migrated)!
+      expect(state.migrationState).toMatchObject({
+        failed: false,
+        sourceNode: vmiStatus(running)?.nodeName,
+      })
+      expect(state.nodeName).toBe(state.migrationState?.targetNode)
+      const target = sim.guests.get('default', 'q1')
+      expect(target).not.toBe(guest)
+      pids.push(target!.pid)
+      await guest!.waitForExit(10_000)
+      expect(isAlive(guest!.pid)).toBe(false)
+
+      serial = target!.connectSerial()
+      const after = Number(
+        (await typeLine(serial, 'echo m=$(cat /tmp/c)', /m=\d+\r?\n/)).match(/m=(\d+)/)?.[1],
+      )
+      expect(after).toBeGreaterThan(before)
+      const later = await typeLine(serial, 'sleep 0.5; echo k=$(cat /tmp/c)', /k=\d+\r?\n/)
+      expect(Number(later.match(/k=(\d+)/)?.[1])).toBeGreaterThan(after)
+
+      // The guest powers itself off: the VMI Succeeds and RerunOnFailure leaves it stopped.
+      serial.write('poweroff -f\r')
+      await waitForObject(
+        sim.store,
+        def('virtualmachineinstances'),
+        'default',
+        'q1',
+        (o) => vmiStatus(o)?.phase === 'Succeeded',
+        20_000,
+      )
+      serial.destroy()
+      await waitForObject(
+        sim.store,
+        def('virtualmachines'),
+        'default',
+        'q1',
+        (o) =>
+          (o?.status as { printableStatus?: string } | undefined)?.printableStatus === 'Stopped',
+      )
+      expect(sim.guests.get('default', 'q1')).toBeUndefined()
+    },
+    3 * BOOT_MS,
+  )
+})
+
+describe('stopping a real guest', () => {
+  it(
+    'presses the ACPI button on stop: Stopping, then Stopped with the QEMU process gone',
+    async () => {
+      const created = await sim.request(
+        'POST',
+        '/apis/kubevirt.io/v1/namespaces/default/virtualmachines',
+        {
+          body: {
+            apiVersion: 'kubevirt.io/v1',
+            kind: 'VirtualMachine',
+            metadata: { name: 'q2', namespace: 'default' },
+            spec: {
+              runStrategy: 'Manual',
+              template: { spec: { domain: { memory: { guest: '128Mi' }, devices: {} } } },
+            },
+          },
+        },
+      )
+      expect([created.status, created.text]).toEqual([201, expect.any(String)])
+      expect((await put('virtualmachines/q2/start')).status).toBe(202)
+      await waitForObject(
+        sim.store,
+        def('virtualmachineinstances'),
+        'default',
+        'q2',
+        (o) => condition(o, 'AgentConnected') === 'True',
+        BOOT_MS,
+      )
+      const guest = sim.guests.get('default', 'q2')!
+      pids.push(guest.pid)
+      const states: string[] = []
+      const stopped = waitForObject(sim.store, def('virtualmachines'), 'default', 'q2', (o) => {
+        const s = (o?.status as { printableStatus?: string } | undefined)?.printableStatus
+        if (s && states.at(-1) !== s) states.push(s)
+        return s === 'Stopped'
+      })
+      expect((await put('virtualmachines/q2/stop')).status).toBe(202)
+      await stopped
+      expect(states).toContain('Stopping')
+      expect((await guest.waitForExit(10_000)).code).toBe(0) // powered off by the guest, not killed
+      expect(sim.guests.get('default', 'q2')).toBeUndefined()
+    },
+    2 * BOOT_MS,
+  )
+})
+
+describe('kubectl drain with real guests', () => {
+  it(
+    'live-migrates two running guests off a node and empties it',
+    async () => {
+      // Asynchronous: the API server runs in this process.
+      const kubectl = async (...args: string[]) =>
+        (await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args])).stdout
+      // Both VMs land on node-1: the other nodes are cordoned while they start.
+      await kubectl('cordon', 'node-2', 'node-3')
+      for (const name of ['d1', 'd2'])
+        await sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', {
+          body: {
+            apiVersion: 'kubevirt.io/v1',
+            kind: 'VirtualMachine',
+            metadata: { name, namespace: 'default' },
+            spec: {
+              runStrategy: 'Always',
+              template: {
+                spec: {
+                  domain: {
+                    memory: { guest: '128Mi' },
+                    devices: { interfaces: [{ name: 'default', masquerade: {} }] },
+                  },
+                  networks: [{ name: 'default', pod: {} }],
+                  evictionStrategy: 'LiveMigrate',
+                },
+              },
+            },
+          },
+        })
+      const guests = []
+      for (const name of ['d1', 'd2']) {
+        const vmi = await waitForObject(
+          sim.store,
+          def('virtualmachineinstances'),
+          'default',
+          name,
+          (o) => vmiStatus(o)?.phase === 'Running',
+          BOOT_MS,
+        )
+        expect(vmiStatus(vmi)?.nodeName).toBe('node-1')
+        const guest = sim.guests.get('default', name)!
+        pids.push(guest.pid)
+        guests.push(guest)
+      }
+      await kubectl('uncordon', 'node-2', 'node-3')
+      const out = await kubectl(
+        'drain',
+        'node-1',
+        '--ignore-daemonsets',
+        '--delete-emptydir-data',
+        '--pod-selector=kubevirt.io=virt-launcher',
+        '--timeout=120s',
+      )
+      expect(out).toContain('node/node-1 drained')
+      for (const [i, name] of ['d1', 'd2'].entries()) {
+        const vmi = sim.store.get(def('virtualmachineinstances'), 'default', name)
+        expect(vmiStatus(vmi)).toMatchObject({
+          phase: 'Running',
+          migrationState: { completed: true, failed: false, sourceNode: 'node-1' },
+        })
+        expect(vmiStatus(vmi)?.nodeName).not.toBe('node-1')
+        // A new QEMU process runs the guest; the one on node-1 is gone.
+        const moved = sim.guests.get('default', name)!
+        pids.push(moved.pid)
+        expect(moved.pid).not.toBe(guests[i]!.pid)
+        expect(isAlive(guests[i]!.pid)).toBe(false)
+      }
+      await kubectl('uncordon', 'node-1')
+    },
+    3 * BOOT_MS,
+  )
+})
+
+describe('guests that fail to boot', () => {
+  it('puts the VM into CrashLoopBackOff with a growing startFailure back-off', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmdeck-qemu-fail-'))
+    // A real emulator that cannot start: `false` exits at once, QMP never comes up.
+    const failing = await startSim({
+      stateDir: dir,
+      port: 0,
+      guests: 'qemu',
+      guestImageDir: imageDir,
+      seed: 'none',
+      qemuBinary: 'false',
+    })
+    try {
+      for (const { group, plural, object } of demoSeed()) {
+        if (plural !== 'nodes' && plural !== 'namespaces') continue
+        const d = failing.registry.defs.find((x) => x.group === group && x.plural === plural)!
+        if (!failing.store.peek(d, undefined, object.metadata.name ?? ''))
+          failing.store.create(d, object)
+      }
+      const vmDef = failing.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
+      failing.store.create(vmDef, {
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'VirtualMachine',
+        metadata: { name: 'broken', namespace: 'default' },
+        spec: {
+          runStrategy: 'Always',
+          template: { spec: { domain: { memory: { guest: '128Mi' } } } },
+        },
+      })
+      type Failure = { consecutiveFailCount: number; retryAfterTimestamp: string }
+      const status = (o: KObject | undefined) =>
+        o?.status as { printableStatus?: string; startFailure?: Failure } | undefined
+      const first = await waitForObject(
+        failing.store,
+        vmDef,
+        'default',
+        'broken',
+        (o) => status(o)?.printableStatus === 'CrashLoopBackOff',
+      )
+      const failure = status(first)!.startFailure!
+      expect(failure.consecutiveFailCount).toBe(1)
+      const delay = Date.parse(failure.retryAfterTimestamp) - Date.now()
+      expect(delay).toBeGreaterThan(5_000)
+      expect(delay).toBeLessThanOrEqual(10_000)
+      // After the back-off it tries again, fails again, and waits longer (10 s × n²).
+      const second = await waitForObject(
+        failing.store,
+        vmDef,
+        'default',
+        'broken',
+        (o) => (status(o)?.startFailure?.consecutiveFailCount ?? 0) >= 2,
+        30_000,
+      )
+      expect(
+        Date.parse(status(second)!.startFailure!.retryAfterTimestamp) - Date.now(),
+      ).toBeGreaterThan(30_000)
+    } finally {
+      await failing.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})

@@ -1,0 +1,163 @@
+import type { VmCreateForm } from '@vmdeck/shared'
+import { nameProblem } from '../../../../lib/k8s-name.ts'
+
+/** Well-known container disk images (quay.io/containerdisks), for a one-click boot source. */
+export const containerDiskCatalog = [
+  { image: 'quay.io/containerdisks/fedora:41', label: 'Fedora 41', user: 'fedora' },
+  { image: 'quay.io/containerdisks/centos-stream:9', label: 'CentOS Stream 9', user: 'cloud-user' },
+  { image: 'quay.io/containerdisks/ubuntu:24.04', label: 'Ubuntu 24.04 LTS', user: 'ubuntu' },
+  { image: 'quay.io/containerdisks/debian:12', label: 'Debian 12', user: 'debian' },
+  {
+    image: 'quay.io/kubevirt/cirros-container-disk-demo:latest',
+    label: 'CirrOS (tiny test image)',
+    user: 'cirros',
+  },
+]
+
+/** KubeVirt's common-instancetypes u1 series (cluster-wide, installed with KubeVirt). */
+export const instancetypeCatalog = [
+  { name: 'u1.small', cpus: 1, memory: '2Gi' },
+  { name: 'u1.medium', cpus: 1, memory: '4Gi' },
+  { name: 'u1.large', cpus: 2, memory: '8Gi' },
+  { name: 'u1.xlarge', cpus: 4, memory: '16Gi' },
+  { name: 'u1.2xlarge', cpus: 8, memory: '32Gi' },
+]
+
+export type WizardState = {
+  name: string
+  namespace: string
+  source: 'catalog' | 'image' | 'url' | 'pvc'
+  image: string
+  url: string
+  pvcName: string
+  pvcNamespace: string
+  diskSize: string
+  size: 'instancetype' | 'custom'
+  instancetype: string
+  cpus: number
+  memory: string
+  podNetwork: boolean
+  multus: string[]
+  user: string
+  auth: 'password' | 'ssh' | 'none'
+  password: string
+  sshKey: string
+  startNow: boolean
+}
+
+export const initialWizardState = (namespace: string): WizardState => ({
+  name: '',
+  namespace,
+  source: 'catalog',
+  image: containerDiskCatalog[0]!.image,
+  url: '',
+  pvcName: '',
+  pvcNamespace: namespace,
+  diskSize: '30Gi',
+  size: 'instancetype',
+  instancetype: 'u1.small',
+  cpus: 1,
+  memory: '2Gi',
+  podNetwork: true,
+  multus: [],
+  user: containerDiskCatalog[0]!.user,
+  auth: 'password',
+  password: '',
+  sshKey: '',
+  startNow: true,
+})
+
+const quantity = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|M|G|T)?$/
+const sshKey =
+  /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9-]+@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/
+const hasControl = (text: string) =>
+  [...text].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127)
+const nadName = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/
+
+/** Problems per step, as the user types; a step with problems cannot be left forward. */
+export function wizardProblems(state: WizardState) {
+  const problems = {
+    basics: {} as Record<string, string>,
+    source: {} as Record<string, string>,
+    size: {} as Record<string, string>,
+    networks: {} as Record<string, string>,
+    cloudInit: {} as Record<string, string>,
+  }
+  const name = nameProblem(state.name)
+  if (name) problems.basics.name = name
+  if (nameProblem(state.namespace)) problems.basics.namespace = 'Choose a namespace.'
+  if (state.source === 'image' && !/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$/.test(state.image))
+    problems.source.image = 'An image reference such as quay.io/containerdisks/fedora:41.'
+  if (state.source === 'url' && !/^https?:\/\/\S+$/.test(state.url))
+    problems.source.url = 'An http:// or https:// address of a disk image.'
+  if (state.source === 'pvc' && nameProblem(state.pvcName.split('.').join('-')))
+    problems.source.pvcName = 'The name of an existing volume claim.'
+  if ((state.source === 'url' || state.source === 'pvc') && !quantity.test(state.diskSize))
+    problems.source.diskSize = 'A size such as 30Gi.'
+  if (state.size === 'custom') {
+    if (!Number.isInteger(state.cpus) || state.cpus < 1 || state.cpus > 256)
+      problems.size.cpus = 'From 1 to 256.'
+    if (!quantity.test(state.memory)) problems.size.memory = 'A size such as 2Gi or 512Mi.'
+  }
+  state.multus.forEach((nad, index) => {
+    if (!nadName.test(nad))
+      problems.networks[`multus-${index}`] =
+        'A NetworkAttachmentDefinition: name or namespace/name.'
+  })
+  if (!state.podNetwork && state.multus.length === 0)
+    problems.networks.none = 'Without a network the VM is reachable only through its console.'
+  if (state.user && !/^[a-z_][a-z0-9_-]{0,31}$/.test(state.user))
+    problems.cloudInit.user = 'A Linux user name: lowercase letters, digits, “_” and “-”.'
+  if (state.auth === 'password' && state.password && hasControl(state.password))
+    problems.cloudInit.password = 'No control characters.'
+  if (
+    state.auth === 'ssh' &&
+    (!sshKey.test(state.sshKey.trim()) || hasControl(state.sshKey.trim()))
+  )
+    problems.cloudInit.sshKey = 'A public key line such as “ssh-ed25519 AAAA… me@host”.'
+  return problems
+}
+
+/** The form model the BFF turns into a VirtualMachine (never YAML from the browser). */
+export function toCreateForm(state: WizardState): VmCreateForm {
+  const bootSource: VmCreateForm['bootSource'] =
+    state.source === 'url'
+      ? { type: 'url', url: state.url.trim(), size: state.diskSize }
+      : state.source === 'pvc'
+        ? {
+            type: 'pvc',
+            name: state.pvcName.trim(),
+            size: state.diskSize,
+            ...(state.pvcNamespace && state.pvcNamespace !== state.namespace
+              ? { namespace: state.pvcNamespace }
+              : {}),
+          }
+        : { type: 'containerDisk', image: state.image.trim() }
+  const networks: NonNullable<VmCreateForm['networks']> = [
+    ...(state.podNetwork ? [{ name: 'default', type: 'pod' as const }] : []),
+    ...state.multus.map((networkName, index) => ({
+      name: `net${index + 1}`,
+      type: 'multus' as const,
+      networkName: networkName.trim(),
+    })),
+  ]
+  const cloudInit: NonNullable<VmCreateForm['cloudInit']> = {
+    ...(state.user ? { user: state.user } : {}),
+    ...(state.auth === 'password' && state.password ? { password: state.password } : {}),
+    ...(state.auth === 'ssh' && state.sshKey.trim()
+      ? { sshAuthorizedKeys: [state.sshKey.trim()] }
+      : {}),
+  }
+  return {
+    name: state.name,
+    namespace: state.namespace,
+    compute:
+      state.size === 'instancetype'
+        ? { kind: 'instancetype', instancetype: state.instancetype }
+        : { kind: 'custom', cpus: state.cpus, memory: state.memory },
+    bootSource,
+    networks,
+    ...(Object.keys(cloudInit).length ? { cloudInit } : {}),
+    startNow: state.startNow,
+  }
+}

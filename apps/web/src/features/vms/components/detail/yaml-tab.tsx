@@ -1,0 +1,61 @@
+import {
+  ClipboardCopyButton,
+  CodeBlock,
+  CodeBlockAction,
+  CodeBlockCode,
+  Skeleton,
+  Title,
+} from '@patternfly/react-core'
+import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
+import { ErrorAlert } from '../../../../components/ui/error-alert.tsx'
+import { vmQueries, type VmRef } from '../../api/vm-queries.ts'
+
+/** The raw objects, read-only: an escape hatch, never the way to change a VM. */
+export function YamlTab({ cluster, vm }: { cluster: string; vm: VmRef }) {
+  const yaml = useQuery(vmQueries.yaml(cluster, vm))
+  if (yaml.error) return <ErrorAlert error={yaml.error} title="YAML could not be loaded" />
+  if (yaml.isPending) return <Skeleton screenreaderText="Loading YAML" />
+  return (
+    <>
+      {yaml.data.items.map((item) => (
+        <section key={`${item.kind}/${item.name}`} style={{ marginBottom: 16 }}>
+          <Title headingLevel="h2" size="md" className="vmdeck-section-title">
+            {item.kind} {item.name}
+          </Title>
+          <ReadOnlyYaml id={`yaml-${item.kind}`} text={item.yaml} />
+        </section>
+      ))}
+    </>
+  )
+}
+
+export function ReadOnlyYaml({ id, text }: { id: string; text: string }) {
+  const [copied, setCopied] = useState(false)
+  return (
+    <CodeBlock
+      actions={
+        <CodeBlockAction>
+          <ClipboardCopyButton
+            id={`${id}-copy`}
+            textId={`${id}-code`}
+            aria-label="Copy"
+            variant="plain"
+            exitDelay={copied ? 1500 : 600}
+            onClick={() => {
+              void navigator.clipboard?.writeText(text)
+              setCopied(true)
+            }}
+            onTooltipHidden={() => setCopied(false)}
+          >
+            {copied ? 'Copied' : 'Copy to clipboard'}
+          </ClipboardCopyButton>
+        </CodeBlockAction>
+      }
+    >
+      <CodeBlockCode id={`${id}-code`} className="vmdeck-yaml">
+        {text}
+      </CodeBlockCode>
+    </CodeBlock>
+  )
+}

@@ -1,0 +1,45 @@
+import { Button, Form, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core'
+import { useState } from 'react'
+import { nameProblem, timestampedName } from '../../../../lib/k8s-name.ts'
+import type { VmRef } from '../../api/vm-queries.ts'
+import { NameField } from './name-field.tsx'
+
+export function SnapshotDialog({
+  vm,
+  onConfirm,
+  onClose,
+}: {
+  vm: VmRef
+  onConfirm: (name: string) => void
+  onClose: () => void
+}) {
+  const [name, setName] = useState(() => timestampedName(vm.name))
+  const valid = !nameProblem(name)
+  return (
+    <Modal isOpen onClose={onClose} variant="small" aria-labelledby="snapshot-title">
+      <ModalHeader
+        title={`Take a snapshot of ${vm.name}`}
+        labelId="snapshot-title"
+        description="A snapshot keeps the VM's configuration and disks as they are now; the VM keeps running."
+      />
+      <ModalBody>
+        <Form
+          onSubmit={(event) => {
+            event.preventDefault()
+            if (valid) onConfirm(name)
+          }}
+        >
+          <NameField id="snapshot-name" label="Snapshot name" value={name} onChange={setName} />
+        </Form>
+      </ModalBody>
+      <ModalFooter>
+        <Button variant="primary" isDisabled={!valid} onClick={() => onConfirm(name)}>
+          Take snapshot
+        </Button>
+        <Button variant="link" onClick={onClose}>
+          Cancel
+        </Button>
+      </ModalFooter>
+    </Modal>
+  )
+}

@@ -1,0 +1,228 @@
+// docker-compose.yml, checked with Debian's docker-compose 1.29, which parses and validates a
+// compose file without a Docker engine (`npm test` installs it).
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createServer } from 'node:net'
+import { startSim } from '@vmdeck/cluster-sim'
+import { afterAll, describe, expect, it } from 'vitest'
+import { parse, stringify } from 'yaml'
+import { root, run, startProcess } from './helpers.ts'
+
+interface ComposeService {
+  build?: { context: string; dockerfile: string }
+  image?: string
+  command?: string[]
+  environment?: Record<string, string>
+  ports?: (string | { published: number | string; target: number; host_ip?: string })[]
+  network_mode?: string
+  depends_on?: Record<string, { condition: string }>
+  healthcheck?: { test: string[] }
+  volumes?: string[]
+}
+
+/** docker-compose 1.29 prints ports and volumes in short or long form; one shape for both. */
+function ports(service: ComposeService) {
+  return (service.ports ?? []).map((port) => {
+    if (typeof port !== 'string')
+      return { hostIp: port.host_ip ?? '', published: Number(port.published), target: port.target }
+    const parts = port.replace(/\/\w+$/, '').split(':')
+    const target = Number(parts.pop())
+    const published = Number(parts.pop())
+    return { hostIp: parts.join(':'), published, target }
+  })
+}
+function volumes(service: ComposeService) {
+  return (service.volumes ?? []).map((volume) => {
+    const [source = '', target = '', mode = 'rw'] = volume.split(':')
+    return { source, target, readOnly: mode === 'ro' }
+  })
+}
+
+function composeConfig(file: string, env: NodeJS.ProcessEnv = {}) {
+  return run('docker-compose', ['--file', file, '--project-directory', root, 'config'], {
+    env: { ...process.env, ...env },
+  })
+}
+
+describe('docker-compose.yml', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'vmdeck-compose-'))
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+  const result = composeConfig(join(root, 'docker-compose.yml'))
+  const config = parse(result.stdout) as { services: Record<string, ComposeService> }
+
+  it('passes `docker-compose config` (v1.29) without warnings', () => {
+    expect(result.stderr).toBe('')
+    expect(result.status).toBe(0)
+    expect(Object.keys(config.services).sort()).toEqual(['cluster-sim', 'prometheus', 'vmdeck'])
+  })
+
+  it('is checked by a validator that rejects keys docker-compose 1.29 does not know', () => {
+    const file = join(scratch, 'docker-compose.yml')
+    const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8')
+    writeFileSync(file, text.replace('  vmdeck:\n', '  vmdeck:\n    develop:\n      watch: []\n'))
+    const bad = composeConfig(file)
+    expect(bad.status).not.toBe(0)
+    expect(bad.stderr).toMatch(/develop/)
+  })
+
+  it('builds both images from Dockerfiles in the repository, with the root as context', () => {
+    for (const [name, dockerfile] of [
+      ['cluster-sim', 'apps/cluster-sim/Dockerfile'],
+      ['vmdeck', 'apps/bff/Dockerfile'],
+    ] as const) {
+      const build = config.services[name]!.build!
+      expect(build.context).toBe(root)
+      expect(build.dockerfile).toBe(dockerfile)
+      expect(existsSync(join(root, dockerfile))).toBe(true)
+    }
+    expect(config.services.prometheus!.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/)
+  })
+
+  it('serves vmdeck on port 8080 and keeps Prometheus on the loopback', () => {
+    const published = ports(config.services['cluster-sim']!)
+    expect(published).toContainEqual({ hostIp: '', published: 8080, target: 8080 })
+    expect(published).toContainEqual({ hostIp: '127.0.0.1', published: 9090, target: 9090 })
+    // vmdeck and Prometheus share the simulator's network namespace (its API server listens on
+    // 127.0.0.1 with a certificate for that address), so their ports are published there.
+    for (const name of ['vmdeck', 'prometheus']) {
+      expect(config.services[name]!.network_mode).toBe('service:cluster-sim')
+      expect(ports(config.services[name]!)).toEqual([])
+    }
+    const env = config.services.vmdeck!.environment!
+    expect(env.VMDECK_HOST).toBe('0.0.0.0')
+    expect(env.VMDECK_PORT).toBe('8080')
+    expect(env.VMDECK_PUBLIC_ORIGIN).toBe('http://localhost:8080')
+    expect(env.VMDECK_DEMO).toBe('1')
+  })
+
+  it('gives every service a healthcheck, and starts vmdeck after a healthy simulator', () => {
+    for (const [name, service] of Object.entries(config.services))
+      expect(service.healthcheck?.test[0], name).toMatch(/^CMD/)
+    expect(config.services.vmdeck!.depends_on!['cluster-sim']!.condition).toBe('service_healthy')
+    expect(config.services.vmdeck!.healthcheck!.test.join(' ')).toContain('/readyz')
+  })
+
+  it('shares the kubeconfig the simulator writes with vmdeck, read-only', () => {
+    const sim = config.services['cluster-sim']!
+    const simState = volumes(sim).find((v) => v.target === '/var/lib/vmdeck')!
+    expect(simState.readOnly).toBe(false)
+    expect(sim.command).toEqual(
+      expect.arrayContaining(['--kubeconfig', '/var/lib/vmdeck/kubeconfig']),
+    )
+    const vmdeck = config.services.vmdeck!
+    expect(vmdeck.environment!.KUBECONFIG).toBe('/var/lib/vmdeck/kubeconfig')
+    expect(volumes(vmdeck)).toContainEqual({
+      source: simState.source,
+      target: '/var/lib/vmdeck',
+      readOnly: true,
+    })
+  })
+
+  it('takes the session key from the environment when one is given', () => {
+    const key = 'x'.repeat(40)
+    const withKey = parse(
+      composeConfig(join(root, 'docker-compose.yml'), { VMDECK_SESSION_KEYS: key }).stdout,
+    ) as typeof config
+    expect(withKey.services.vmdeck!.environment!.VMDECK_SESSION_KEYS).toBe(key)
+    // The demo default is long enough for the BFF, which refuses keys under 32 characters.
+    expect(config.services.vmdeck!.environment!.VMDECK_SESSION_KEYS!.length).toBeGreaterThanOrEqual(
+      32,
+    )
+  })
+
+  it('mounts a Prometheus configuration that scrapes the simulator over verified TLS', () => {
+    const mount = volumes(config.services.prometheus!).find(
+      (v) => v.target === '/etc/prometheus/prometheus.yml',
+    )!
+    expect(mount.readOnly).toBe(true)
+    expect(mount.source).toBe(join(root, 'deploy/compose/prometheus.yml'))
+    const prometheus = parse(readFileSync(mount.source, 'utf8')) as {
+      scrape_configs: {
+        scheme: string
+        tls_config: { ca_file: string; insecure_skip_verify?: boolean }
+        static_configs: { targets: string[] }[]
+      }[]
+    }
+    const [sim] = prometheus.scrape_configs
+    expect(sim!.scheme).toBe('https')
+    expect(sim!.tls_config.insecure_skip_verify).toBeUndefined()
+    expect(sim!.tls_config.ca_file).toBe('/var/lib/vmdeck/sim/pki/ca.crt')
+    expect(sim!.static_configs[0]!.targets).toEqual(['127.0.0.1:6443'])
+    // Prometheus's own checker, on a copy whose CA path exists here.
+    const copy = join(scratch, 'prometheus.yml')
+    const ca = join(scratch, 'ca.crt')
+    copyFileSync(join(root, '.dockerignore'), ca) // promtool only checks that the file exists
+    writeFileSync(copy, readFileSync(mount.source, 'utf8').replace(sim!.tls_config.ca_file, ca))
+    const check = run('promtool', ['check', 'config', copy])
+    expect(check.stdout + check.stderr).toContain('SUCCESS')
+    expect(check.status).toBe(0)
+  })
+
+  it('makes a real Prometheus scrape the simulator over verified TLS (mapped to free ports)', async () => {
+    const sim = await startSim({
+      stateDir: join(scratch, 'sim'),
+      port: 0,
+      seed: 'demo',
+      guests: 'none',
+    })
+    const port = await freePort()
+    const config = parse(readFileSync(join(root, 'deploy/compose/prometheus.yml'), 'utf8')) as {
+      global: Record<string, string>
+      scrape_configs: {
+        job_name: string
+        tls_config?: { ca_file: string }
+        static_configs: { targets: string[] }[]
+      }[]
+    }
+    config.global.scrape_interval = '1s'
+    const job = config.scrape_configs.find((c) => c.job_name === 'cluster-sim')!
+    job.tls_config!.ca_file = join(scratch, 'sim/pki/ca.crt')
+    job.static_configs[0]!.targets = [new URL(sim.url).host]
+    config.scrape_configs = [job]
+    writeFileSync(join(scratch, 'prometheus-test.yml'), stringify(config))
+    const prometheus = startProcess(
+      'prometheus',
+      [
+        `--config.file=${join(scratch, 'prometheus-test.yml')}`,
+        `--storage.tsdb.path=${join(scratch, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      {},
+    )
+    try {
+      const query = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('up{job="cluster-sim"}')}`
+      const deadline = Date.now() + 30_000
+      let last = ''
+      for (;;) {
+        const body = await fetch(query)
+          .then((r) => r.json() as Promise<{ data?: { result: { value: [number, string] }[] } }>)
+          .catch(() => undefined)
+        last = JSON.stringify(body)
+        if (body?.data?.result[0]?.value[1] === '1') break
+        if (Date.now() > deadline)
+          throw new Error(`the simulator was not scraped: ${last}\n${prometheus.output()}`)
+        await new Promise((r) => setTimeout(r, 250))
+      }
+      const series = await fetch(
+        `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('count(kubevirt_vmi_info)')}`,
+      ).then((r) => r.json() as Promise<{ data: { result: { value: [number, string] }[] } }>)
+      expect(Number(series.data.result[0]?.value[1])).toBeGreaterThan(0)
+    } finally {
+      await prometheus.kill()
+      await sim.close()
+    }
+  })
+})
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}

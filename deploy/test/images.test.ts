@@ -1,0 +1,332 @@
+// The container images, checked without a Docker engine: the Dockerfiles are read for the rules
+// they promise (Node 24 slim, non-root, multi-stage, only repository files copied), and their
+// `build` stages (dependency install, Vite build, scripts/package-app.mjs) are replayed here in a
+// temporary directory, whose result must run: the packaged simulator answers kubectl, the
+// packaged BFF serves the SPA, names the demo users and becomes ready.
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join, relative } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { render, root, run, runAsync, startProcess, waitForStatus } from './helpers.ts'
+
+interface Stage {
+  from: string
+  name?: string
+  lines: string[]
+}
+
+/** Stages of a Dockerfile, with continuation lines joined and comments dropped. */
+function stages(dockerfile: string): { args: Record<string, string>; stages: Stage[] } {
+  const text = readFileSync(join(root, dockerfile), 'utf8')
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n')
+    .replace(/\\\n/g, ' ')
+  const args: Record<string, string> = {}
+  const result: Stage[] = []
+  for (const line of text.split('\n').map((l) => l.trim())) {
+    if (!line) continue
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line)
+    if (from) {
+      const image = from[1]!.replace(/\$\{(\w+)\}/g, (_, name: string) => args[name] ?? '')
+      result.push({ from: image, ...(from[2] ? { name: from[2] } : {}), lines: [] })
+    } else if (result.length === 0 && /^ARG\s+(\w+)=(\S+)/.test(line)) {
+      const [, name, value] = /^ARG\s+(\w+)=(\S+)/.exec(line)!
+      args[name!] = value!
+    } else result.at(-1)?.lines.push(line)
+  }
+  return { args, stages: result }
+}
+
+const dockerfiles = ['apps/bff/Dockerfile', 'apps/cluster-sim/Dockerfile']
+
+/** The simulator image's CMD. */
+function simulatorCommand(): string[] {
+  const cmd = stages('apps/cluster-sim/Dockerfile')
+    .stages.at(-1)!
+    .lines.filter((l) => l.startsWith('CMD '))
+    .at(-1)!
+  return JSON.parse(cmd.slice('CMD '.length)) as string[]
+}
+
+describe('the simulator command', () => {
+  it('is the same in the image, docker-compose.yml and the demo overlay', () => {
+    const image = simulatorCommand()
+    expect(image).toEqual(
+      expect.arrayContaining(['--host', '127.0.0.1', '--guest-image-dir', '/opt/vmdeck/guest']),
+    )
+    const compose = parse(
+      run('docker-compose', ['--file', join(root, 'docker-compose.yml'), 'config']).stdout,
+    ) as { services: Record<string, { command: string[] }> }
+    expect(compose.services['cluster-sim']!.command).toEqual(image)
+    const demo = render(join(root, 'deploy/overlays/demo')).find((o) => o.kind === 'Deployment')!
+    const sidecar = (
+      demo as unknown as {
+        spec: { template: { spec: { initContainers: { name: string; args: string[] }[] } } }
+      }
+    ).spec.template.spec.initContainers.find((c) => c.name === 'cluster-sim')!
+    expect(sidecar.args).toEqual(image)
+    // The guest image is built where the command looks for it.
+    const guest = stages('apps/cluster-sim/Dockerfile').stages.find((st) => st.name === 'guest')!
+    expect(guest.lines.join('\n')).toContain('build-guest.sh /opt/vmdeck/guest')
+  })
+})
+const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'))
+
+describe.each(dockerfiles)('%s', (dockerfile) => {
+  const { stages: all } = stages(dockerfile)
+  const names = new Set(all.map((s) => s.name).filter(Boolean))
+  const final = all.at(-1)!
+
+  it('builds in stages on node:24-bookworm-slim', () => {
+    expect(all.length).toBeGreaterThanOrEqual(2)
+    for (const stage of all)
+      expect(names.has(stage.from) || stage.from === 'node:24-bookworm-slim', stage.from).toBe(true)
+  })
+
+  it('runs as a numeric non-root user, with a healthcheck and the Node 24 type-stripping entry', () => {
+    const user = final.lines.filter((l) => l.startsWith('USER ')).at(-1)
+    expect(user).toMatch(/^USER [1-9]\d*:[1-9]\d*$/)
+    expect(final.lines.some((l) => l.startsWith('HEALTHCHECK '))).toBe(true)
+    expect(final.lines.filter((l) => l.startsWith('CMD ')).at(-1)).toMatch(
+      /^CMD \["node", "apps\/[a-z-]+\/src\/[a-z]+\.ts"/,
+    )
+  })
+
+  it('installs no packages from npm in the final stage: its dependencies come packaged', () => {
+    for (const line of final.lines) expect(line).not.toMatch(/\b(pnpm|npm|yarn)\b.*\binstall\b/)
+    expect(final.lines.some((l) => /^COPY --from=build \/out \/app$/.test(l))).toBe(true)
+  })
+
+  it('copies only files that exist in the repository and are not in .dockerignore', () => {
+    for (const stage of all)
+      for (const line of stage.lines.filter(
+        (l) => l.startsWith('COPY ') && !l.includes('--from'),
+      )) {
+        const sources = line.split(/\s+/).slice(1, -1)
+        for (const source of sources) {
+          expect(existsSync(join(root, source)), `${source} exists`).toBe(true)
+          const top = source.split('/')[0]!
+          expect(dockerignore, `${source} is in the build context`).not.toContain(top)
+        }
+      }
+  })
+
+  it('runs build steps that are scripts of this repository', () => {
+    const scripts = all
+      .flatMap((s) => s.lines)
+      .filter((l) => l.startsWith('RUN '))
+      .flatMap((l) =>
+        [...l.matchAll(/(?:node|bash) ((?:scripts|\/build)\/\S+)/g)].map((m) => m[1]!),
+      )
+    expect(scripts.length).toBeGreaterThan(0)
+    for (const script of scripts)
+      expect(
+        existsSync(join(root, script.replace(/^\/build\//, 'apps/cluster-sim/guest/'))),
+        script,
+      ).toBe(true)
+  })
+})
+
+/** Whether .dockerignore keeps `path` (relative to the context) out of the build context. */
+function ignored(path: string): boolean {
+  const segments = path.split('/')
+  return dockerignore.some((pattern) => {
+    const glob = (p: string) =>
+      new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`)
+    if (pattern.startsWith('**/')) {
+      const last = glob(pattern.slice(3))
+      return segments.some((segment) => last.test(segment))
+    }
+    return glob(pattern).test(segments.slice(0, pattern.split('/').length).join('/'))
+  })
+}
+
+/**
+ * Replays the `build` stage of a Dockerfile here: WORKDIR, ENV, COPY from the build context
+ * (honouring .dockerignore) and RUN, with the image's absolute paths under `sandbox`. The global
+ * pnpm install is the one step not replayed: `npm test` has pnpm already, and it goes on PATH.
+ */
+async function replayBuildStage(dockerfile: string, sandbox: string): Promise<void> {
+  const stage = stages(dockerfile).stages.find((st) => st.name === 'build')!
+  const inside = (path: string) => join(sandbox, path)
+  const shims = join(sandbox, '.bin')
+  mkdirSync(shims, { recursive: true })
+  const pnpm = join(root, '.tools/node_modules/pnpm/bin/pnpm.mjs')
+  writeFileSync(
+    join(shims, 'pnpm'),
+    `#!/bin/sh\nexec "${process.execPath}" "${process.env.VMDECK_PNPM ?? pnpm}" "$@"\n`,
+    { mode: 0o755 },
+  )
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${shims}:${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+  }
+  delete env.VMDECK_ROOT
+  delete env.VMDECK_PNPM
+  let workdir = sandbox
+  for (const line of stage.lines) {
+    const [instruction, ...rest] = line.split(/\s+/)
+    if (instruction === 'WORKDIR') {
+      workdir = inside(rest[0]!)
+      mkdirSync(workdir, { recursive: true })
+    } else if (instruction === 'ENV')
+      for (const pair of rest) {
+        const [name, value] = pair.split('=')
+        env[name!] = value!.replace(/^"|"$/g, '')
+      }
+    else if (instruction === 'COPY') {
+      const target = rest.at(-1)!
+      for (const source of rest.slice(0, -1)) {
+        const destination = target.endsWith('/')
+          ? join(target.startsWith('/') ? inside(target) : join(workdir, target), basename(source))
+          : target.startsWith('/')
+            ? inside(target)
+            : join(workdir, target)
+        cpSync(join(root, source), destination, {
+          recursive: true,
+          filter: (path) => path === join(root, source) || !ignored(relative(root, path)),
+        })
+      }
+    } else if (instruction === 'RUN') {
+      const command = rest.join(' ')
+      if (/npm install --global/.test(command)) continue
+      const result = await runAsync(
+        'sh',
+        ['-c', command.replace(/ \/out\b/g, ` ${inside('out')}`)],
+        {
+          cwd: workdir,
+          env,
+        },
+      )
+      if (result.status !== 0)
+        throw new Error(`${dockerfile}: RUN ${command} failed:\n${result.stdout}\n${result.stderr}`)
+    } else if (instruction !== 'ARG') throw new Error(`cannot replay ${line}`)
+  }
+}
+
+describe('the images’ build stages, replayed without Docker', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'vmdeck-package-'))
+  const packaged = { bff: join(scratch, 'bff/out'), sim: join(scratch, 'sim/out') }
+  const devOnly = [
+    'vite',
+    'vitest',
+    'typescript',
+    'eslint',
+    'prettier',
+    '@playwright+test',
+    'react',
+  ]
+
+  beforeAll(async () => {
+    // One after the other: vitest's worker stays responsive while pnpm and Vite run.
+    await replayBuildStage('apps/bff/Dockerfile', join(scratch, 'bff'))
+    await replayBuildStage('apps/cluster-sim/Dockerfile', join(scratch, 'sim'))
+  }, 300_000)
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+  it('ships sources, the built SPA and production dependencies, no tests and no dev tools', () => {
+    expect(existsSync(join(packaged.bff, 'apps/bff/src/server.ts'))).toBe(true)
+    expect(existsSync(join(packaged.bff, 'apps/web/dist/index.html'))).toBe(true)
+    expect(existsSync(join(packaged.bff, 'apps/web/src'))).toBe(false)
+    expect(existsSync(join(packaged.bff, 'packages/shared/src/index.ts'))).toBe(true)
+    expect(existsSync(join(packaged.sim, 'apps/cluster-sim/src/main.ts'))).toBe(true)
+    expect(existsSync(join(packaged.sim, 'apps/bff'))).toBe(false)
+    for (const dir of Object.values(packaged)) {
+      const installed = readdirSync(join(dir, 'node_modules/.pnpm')).map((name) =>
+        name.replace(/@[^@]+$/, ''),
+      )
+      for (const tool of devOnly) expect(installed, `${tool} in ${dir}`).not.toContain(tool)
+      expect(findFiles(join(dir, 'apps')).filter((f) => f.endsWith('.test.ts'))).toEqual([])
+    }
+    const bffDeps = readdirSync(join(packaged.bff, 'node_modules/.pnpm'))
+    expect(bffDeps.some((name) => name.startsWith('fastify@'))).toBe(true)
+  })
+
+  it('refuses to package into a directory that is not empty', () => {
+    const result = run(process.execPath, [
+      join(root, 'scripts/package-app.mjs'),
+      'bff',
+      packaged.sim,
+    ])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/not empty/)
+  })
+
+  it('runs: the packaged simulator answers kubectl, the packaged BFF serves vmdeck from it and names the demo users', async () => {
+    const state = join(scratch, 'state')
+    const kubeconfig = join(state, 'kubeconfig')
+    // Run from the packaged directory as the image does (WORKDIR), not from the repository.
+    const env: NodeJS.ProcessEnv = { ...process.env }
+    delete env.VMDECK_ROOT
+    // The simulator's command of the image (and of docker-compose.yml and the demo overlay), with
+    // its paths mapped here, on a free port, and without real guests (CPU is scarce in tests).
+    const [command, ...args] = simulatorCommand()
+    expect(command).toBe('node')
+    const mapped = args.map((arg) =>
+      arg
+        .replace('/var/lib/vmdeck', state)
+        .replace('/opt/vmdeck/guest', join(scratch, 'guest'))
+        .replace(/^6443$/, '0'),
+    )
+    const sim = startProcess(process.execPath, [...mapped, '--guests', 'none'], {
+      cwd: packaged.sim,
+      env,
+    })
+    try {
+      await sim.waitFor(/Kubernetes API at (\S+)/)
+      const vms = await runAsync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'vms', '-A'])
+      expect(vms.stderr).toBe('')
+      expect(vms.stdout).toMatch(/^NAMESPACE\s+NAME/)
+
+      const bff = startProcess(process.execPath, ['apps/bff/src/server.ts'], {
+        cwd: packaged.bff,
+        env: {
+          ...env,
+          KUBECONFIG: kubeconfig,
+          VMDECK_PORT: '0',
+          VMDECK_LOG_LEVEL: 'warn',
+          VMDECK_DEMO: '1',
+          VMDECK_SESSION_KEYS: 'package-test-session-key-0123456789abcdef',
+        },
+      })
+      try {
+        const [, url] = await bff.waitFor(/listening on (http:\/\/\S+)/)
+        // What `docker compose up` shows: the URL and the demo users, in vmdeck's log.
+        await bff.waitFor(/log in as one of admin, helpdesk, viewer/)
+        expect((await fetch(`${url}/healthz`)).status).toBe(200)
+        const ready = await waitForStatus(`${url}/readyz`, 200)
+        expect(await ready.json()).toMatchObject({ status: 'ready' })
+        const page = await fetch(`${url}/`)
+        expect(page.status).toBe(200)
+        expect(await page.text()).toMatch(/<div id="root">/)
+      } finally {
+        await bff.kill()
+      }
+    } finally {
+      await sim.kill()
+    }
+  })
+})
+
+function findFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (name === 'node_modules') return []
+    return statSync(path).isDirectory() ? findFiles(path) : [path]
+  })
+}
