@@ -9,11 +9,13 @@ import { groupVersion, type Registry, type ResourceDef } from './registry.ts'
 // `x-kubernetes-group-version-kind` that lists the `fieldValidation` query parameter
 // (`k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go`); without it `apply` falls back to
 // client-side validation against `/openapi/v2` — and (b) for `kubectl explain`. KubeVirt and CDI
-// schemas come from their published swagger documents (shared/kubevirt/openapi), read at start.
+// schemas come from their published swagger documents, read at start: unmodified upstream copies
+// kept in apps/cluster-sim/openapi/ (provenance and checksums in its SOURCE.md), so a clone of
+// this repository validates the same way wherever it runs.
 
 const SWAGGER_DIR =
   process.env.VMDECK_KUBEVIRT_OPENAPI_DIR ??
-  fileURLToPath(new URL('../../../../../shared/kubevirt/openapi/', import.meta.url))
+  fileURLToPath(new URL('../../openapi/', import.meta.url))
 
 type Schemas = Record<string, Record<string, unknown>>
 let swaggers: { kubevirt: Schemas; cdi: Schemas } | undefined

@@ -138,6 +138,17 @@ describe('real QEMU guests behind VMIs', () => {
       )
       serial.destroy()
 
+      // vnc/screenshot: a PNG of the real display, for admins only (API.md §2.1 #16, §2.4).
+      const screenshot =
+        '/apis/subresources.kubevirt.io/v1/namespaces/default/virtualmachineinstances/q1/vnc/screenshot'
+      const shot = await sim.request('GET', screenshot)
+      expect(shot.status).toBe(200)
+      expect(shot.text.slice(0, 8)).toContain('PNG')
+      expect((await sim.request('GET', screenshot, { token: sim.tokens.viewer })).status).toBe(401)
+      expect((await sim.request('GET', screenshot, { token: sim.tokens.helpdesk })).status).toBe(
+        401,
+      )
+
       expect((await put('virtualmachineinstances/q1/pause')).status).toBe(200)
       expect((await guest!.stats()).status).toBe('paused')
       expect(

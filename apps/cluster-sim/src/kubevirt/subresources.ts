@@ -2,7 +2,11 @@
 // §2: start/stop/restart/migrate on VMs, pause/unpause/reset/softreboot/guest-agent reads on
 // VMIs, with the real success codes (202 vs 200), the real error messages, and RBAC checked as
 // virt-api does (SubjectAccessReview on `resource/subresource`, denial = 401 plain text).
-// The `vnc` and `console` WebSockets (and `vnc/screenshot`) live in console-subresources.ts.
+// The `vnc` and `console` WebSockets live in console-subresources.ts; `vnc/screenshot` is here.
+import { randomUUID } from 'node:crypto'
+import { readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { CustomHandler, RequestContext, Authorizer } from '../apiserver/api-server.ts'
 import { readBody, sendJson } from '../apiserver/api-server.ts'
 import { StatusError } from '../apiserver/status-error.ts'
@@ -19,7 +23,7 @@ import { conditionOf, isFinal, phaseOf } from './k8s-util.ts'
 export type SubresourceAuthorizer = () => Authorizer | undefined
 
 const GROUP = 'subresources.kubevirt.io'
-const consoleSubresources = new Set(['vnc', 'console', 'vnc/screenshot', 'usbredir'])
+const consoleSubresources = new Set(['vnc', 'console', 'usbredir'])
 
 const vmDetails = (name: string) => ({ name, group: 'kubevirt.io', kind: 'virtualmachine' })
 const vmiDetails = (name: string) => ({
@@ -118,6 +122,11 @@ export function subresourceHandler(
       case 'PUT virtualmachineinstances/softreboot':
         await ops.softreboot(dryRun)
         return ok(res)
+      case 'GET virtualmachineinstances/vnc/screenshot': {
+        const png = await ops.screenshot()
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length }).end(png)
+        return true
+      }
       case 'GET virtualmachineinstances/guestosinfo':
       case 'GET virtualmachineinstances/userlist':
       case 'GET virtualmachineinstances/filesystemlist': {
@@ -410,6 +419,23 @@ class Operations {
     if (dryRun) return
     // With ACPI (the default), a soft reboot is a guest-initiated reboot; the tiny guest resets.
     await this.#ctx.runtime.reset(vmi.metadata.uid ?? '')
+  }
+
+  /** `vnc/screenshot`: a PNG of the guest's display, through QMP `screendump` (QEMU >= 7.1). */
+  async screenshot(): Promise<Buffer> {
+    const vmi = this.vmi()
+    if (!vmi || phaseOf(vmi) !== 'Running')
+      throw badRequestOn('vmi', this.#name, 'Unable to get a screenshot: VMI is not running')
+    const guest = this.#ctx.runtime.state(vmi.metadata.uid ?? '')?.guest
+    if (!guest?.running)
+      throw internal(this.#name, 'no display: the VMI has no graphics device', 'vmi')
+    const file = join(tmpdir(), `vmdeck-screenshot-${randomUUID()}.png`)
+    try {
+      await guest.execute('screendump', { filename: file, format: 'png' })
+      return await readFile(file)
+    } finally {
+      await rm(file, { force: true })
+    }
   }
 
   /** The VM with its instancetype's CPU and memory written into the template. */

@@ -73,6 +73,9 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
       rfb.focusOnClick = true
       rfb.addEventListener('connect', () => {
         handlers.opened()
+        // noVNC computes the scale when the framebuffer size arrives; if the panel was still
+        // being laid out then, the canvas stays 0×0 until the scale is set again.
+        rescale(rfb)
         rfb.focus()
       })
       rfbRef.current = rfb
@@ -92,6 +95,18 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
   useEffect(() => {
     if (rfbRef.current) rfbRef.current.scaleViewport = scale
   }, [scale])
+
+  // Rescale whenever the screen's box changes (tab shown, window resized, fullscreen).
+  useEffect(() => {
+    const screen = screenRef.current
+    if (!screen) return
+    const observer = new ResizeObserver(() => {
+      const rfb = rfbRef.current
+      if (rfb) rescale(rfb)
+    })
+    observer.observe(screen)
+    return () => observer.disconnect()
+  }, [])
 
   useEffect(() => {
     const onChange = () => setFullscreen(document.fullscreenElement === frameRef.current)
@@ -239,6 +254,13 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
       )}
     </div>
   )
+}
+
+/** Re-applies the scale setting: noVNC's setter recomputes the canvas size from the container. */
+function rescale(rfb: RFB): void {
+  const scale = rfb.scaleViewport
+  rfb.scaleViewport = !scale
+  rfb.scaleViewport = scale
 }
 
 /** Types text key by key; a shifted character is wrapped in an explicit Shift press. */
