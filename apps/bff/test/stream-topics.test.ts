@@ -124,6 +124,35 @@ describe('stream topics', () => {
   })
 })
 
+describe('a forced 410', () => {
+  it('relists and delivers a change the watch missed while its history was compacted', async () => {
+    const viewer = await open('viewer', 'vms')
+    expect((await viewer.stream.next()).value?.event).toBe('sync')
+    const def = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
+    // In one tick, so no watch can reconnect in between: cut the BFF's watches, change a VM while
+    // they are down, and compact the history. The informer resumes from a resourceVersion older
+    // than the compaction, gets 410 Expired, relists, and only then can it see the change.
+    stack.sim.dropConnections()
+    const vm = stack.sim.store.get(def, 'prod', 'db-01')
+    stack.sim.store.update(def, {
+      ...vm,
+      metadata: { ...vm.metadata, labels: { seen: 'after-410' } },
+    })
+    stack.sim.store.compact()
+    for await (const message of viewer.stream) {
+      const data = message.data as { vm?: { name: string; labels: Record<string, string> } }
+      if (data.vm?.name === 'db-01' && data.vm.labels.seen === 'after-410') break
+    }
+    viewer.close()
+    const cluster = stack.app.clusters.get('vmdeck-sim')!
+    expect(cluster.vms.get('prod', 'db-01')?.labels.seen).toBe('after-410')
+    // Nothing was lost or duplicated by the relist.
+    const names = [...cluster.vms.summaries()].map((v) => `${v.namespace}/${v.name}`)
+    expect(new Set(names).size).toBe(names.length)
+    expect(names.length).toBe(stack.sim.store.list(def).items.length)
+  })
+})
+
 describe('GET /api/docs', () => {
   it('serves an OpenAPI document generated from the route schemas', async () => {
     const cookie = await login(stack.app, 'viewer')

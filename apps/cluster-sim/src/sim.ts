@@ -79,6 +79,8 @@ export interface Sim {
     path: string,
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
   ): Promise<{ status: number; body: unknown; text: string }>
+  /** Cuts every open connection (watches included) as a network blip would; the server stays up. */
+  dropConnections(): void
   close(): Promise<void>
 }
 
@@ -233,6 +235,7 @@ export async function startSim(options: SimOptions): Promise<Sim> {
         req.on('error', reject)
         req.end(body === undefined ? undefined : JSON.stringify(body))
       }),
+    dropConnections: () => server.closeAllConnections(),
     async close() {
       await kubevirt.close()
       if (options.stateFile) saveState(options.stateFile, registry, store)
