@@ -15,7 +15,7 @@ process.env.VMDECK_LOG_LEVEL ??= 'warn'
 const step = (message) => console.log(`\x1b[36m▸\x1b[0m ${message}`)
 
 step('checking Debian packages (QEMU and busybox for the real guests)')
-ensureDebianPackages(['qemu-system-x86', 'busybox-static'])
+ensureDebianPackages(['qemu-system-x86', 'busybox-static', 'openssl'])
 step('building the guest image (a Debian cloud kernel and a busybox initramfs)')
 const guest = spawnSync(
   'bash',

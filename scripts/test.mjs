@@ -33,6 +33,8 @@ ensureDebianPackages([
   'busybox-static',
   'prometheus',
   'docker-compose',
+  // The simulator makes its CA and serving certificate with the openssl command.
+  'openssl',
 ])
 const guestScript = join(root, 'apps/cluster-sim/guest/build-guest.sh')
 if (existsSync(guestScript)) {
