@@ -1,8 +1,9 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Cluster } from '../kube/cluster.ts'
 import { isVisible, type Visibility } from '../kube/access.ts'
 import type { Identity } from '../plugins/app/auth.ts'
+import { getCluster } from './get-cluster.ts'
 import { httpError } from './http-error.ts'
 
 export const VMS = { group: 'kubevirt.io', resource: 'virtualmachines' }
@@ -43,3 +44,26 @@ export async function visibleVm(
 }
 
 export { isVisible }
+
+/**
+ * What every VM route starts with: the cluster it names, the caller, and the VM (and VMI) if this
+ * caller may see it — otherwise the same 404 as a VM that does not exist.
+ */
+export async function routeVm(
+  fastify: FastifyInstance,
+  request: FastifyRequest,
+  params: { cluster: string; namespace: string; name: string },
+): Promise<{
+  cluster: Cluster
+  identity: Identity
+  vm: KubernetesObject
+  vmi: KubernetesObject | undefined
+}> {
+  const cluster = getCluster(fastify, params.cluster)
+  const identity = identityOf(request)
+  return {
+    cluster,
+    identity,
+    ...(await visibleVm(cluster, identity, params.namespace, params.name)),
+  }
+}

@@ -10,11 +10,10 @@ import {
 } from '@vmdeck/shared'
 import { randomBytes } from 'node:crypto'
 import { kubeError, type KubeClient } from '../kube/kube-client.ts'
-import { getCluster } from '../lib/get-cluster.ts'
 import { httpError } from '../lib/http-error.ts'
 import { SNAPSHOT_API, snapshotsOf } from '../lib/snapshots.ts'
 import { runStrategyOf, type VirtualMachine } from '../lib/to-view-models.ts'
-import { identityOf, visibleVm } from '../lib/user-access.ts'
+import { routeVm } from '../lib/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name/snapshots'
@@ -36,9 +35,7 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { namespace, name } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity } = await routeVm(fastify, request, request.params)
       return {
         items: await snapshotsOf(cluster.clientFor(identity.token), namespace, name, {
           strict: true,
@@ -60,9 +57,7 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { namespace, name } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      const { vm } = await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity, vm } = await routeVm(fastify, request, request.params)
       const inProgress = (vm as VirtualMachine).status?.snapshotInProgress
       if (inProgress)
         throw httpError(
@@ -108,9 +103,7 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { namespace, name, snapshot } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity } = await routeVm(fastify, request, request.params)
       const client = cluster.clientFor(identity.token)
       await ownSnapshot(client, namespace, name, snapshot)
       await client.call({
@@ -140,9 +133,7 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { namespace, name, snapshot } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      const { vm, vmi } = await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity, vm, vmi } = await routeVm(fastify, request, request.params)
       // KubeVirt restores only into a stopped VM: say so plainly instead of a restore that hangs.
       if (vmi || runStrategyOf(vm) !== 'Halted')
         throw httpError(

@@ -10,11 +10,10 @@ import {
   VmParams,
   type VmPowerAction,
 } from '@vmdeck/shared'
-import { getCluster } from '../lib/get-cluster.ts'
 import { HttpError, httpError } from '../lib/http-error.ts'
 import type { VirtualMachine } from '../lib/to-view-models.ts'
 import { cloneVmManifest } from '../lib/vm-from-form.ts'
-import { identityOf, visibleVm } from '../lib/user-access.ts'
+import { routeVm } from '../lib/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name'
@@ -64,9 +63,7 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { namespace, name, action } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity } = await routeVm(fastify, request, request.params)
       const operation = operations[action]
       if (request.body.paused !== undefined && action !== 'start')
         throw httpError(400, 'Only start takes "paused".', 'BAD_REQUEST')
@@ -110,9 +107,7 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { namespace, name } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity } = await routeVm(fastify, request, request.params)
       const { targetNode } = request.body
       if (targetNode) {
         const node = cluster.nodes.get(targetNode)
@@ -149,9 +144,7 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { namespace, name, migration } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity } = await routeVm(fastify, request, request.params)
       const known = cluster.migrations.get(namespace, migration)
       if (!known || known.vmName !== name)
         throw httpError(
@@ -192,9 +185,7 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { namespace, name } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      const { vm } = await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity, vm } = await routeVm(fastify, request, request.params)
       const target = request.body
       const targetNamespace = target.namespace ?? namespace
       if (targetNamespace === namespace && target.name === name)

@@ -9,7 +9,6 @@ import {
   VmParams,
   VmYaml,
 } from '@vmdeck/shared'
-import { getCluster } from '../lib/get-cluster.ts'
 import { snapshotsOf } from '../lib/snapshots.ts'
 import {
   toVmDetail,
@@ -17,7 +16,7 @@ import {
   type KubeEvent,
   type VirtualMachine,
 } from '../lib/to-view-models.ts'
-import { identityOf, visibleVm } from '../lib/user-access.ts'
+import { routeVm } from '../lib/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name'
@@ -44,9 +43,7 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { namespace, name } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      const { vm, vmi } = await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity, vm, vmi } = await routeVm(fastify, request, request.params)
       const snapshots = await snapshotsOf(cluster.clientFor(identity.token), namespace, name)
       return toVmDetail(vm, vmi, {
         snapshots,
@@ -68,9 +65,7 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { namespace, name } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      const { vm } = await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity, vm } = await routeVm(fastify, request, request.params)
       const client = cluster.clientFor(identity.token)
       const keepDisks = request.query.deleteDisks === false
       const owned = ((vm as VirtualMachine).spec?.dataVolumeTemplates ?? [])
@@ -132,9 +127,7 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { namespace, name } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      await visibleVm(cluster, identity, namespace, name)
+      const { cluster, identity } = await routeVm(fastify, request, request.params)
       const list = await cluster.clientFor(identity.token).call<{ items?: KubeEvent[] }>({
         method: 'GET',
         path: `/api/v1/namespaces/${namespace}/events`,
@@ -168,10 +161,7 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const { namespace, name } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      const { vm, vmi } = await visibleVm(cluster, identity, namespace, name)
+      const { vm, vmi } = await routeVm(fastify, request, request.params)
       return {
         items: [vm, ...(vmi ? [vmi] : [])].map((object) => ({
           kind: object.kind ?? '',
