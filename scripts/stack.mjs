@@ -64,5 +64,15 @@ export async function startStack({
     },
   })
   await waitForLine(bff, /Server listening at|listening on/i)
+  // Ready: caches synced and revoked sessions listed (until then cookies get 503).
+  const readyz = `http://127.0.0.1:${bffPort}/readyz`
+  for (let tries = 0; tries < 600; tries++) {
+    const ok = await fetch(readyz).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (ok) break
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   return { sim, bff, prometheus, kubeconfig, url: `http://127.0.0.1:${bffPort}` }
 }
