@@ -55,6 +55,8 @@ async function runBff(): Promise<void> {
     sessionKeys: ['bench-session-key-0123456789abcdef0123456789'],
     publicOrigin: ORIGIN,
     demo: true,
+    // One demo user holds every stream here; the per-user cap (default 20) would refuse them.
+    maxStreamsPerUser: 100_000,
   })
   let serverMs: number[] = []
   fastify.addHook('onResponse', async (request, reply) => {
@@ -69,7 +71,8 @@ async function runBff(): Promise<void> {
     const seq = change.vm.labels[SEQ_LABEL]
     if (seq !== undefined) send({ type: 'emit', seq: Number(seq), at: wallNow() })
   })
-  while (!cluster.vms.synced) await new Promise((resolve) => setTimeout(resolve, 5))
+  while (!cluster.vms.synced || !fastify.revocations.ready)
+    await new Promise((resolve) => setTimeout(resolve, 5))
   const syncedAt = wallNow()
   await fastify.listen({ host: '127.0.0.1', port: 0 })
   const address = fastify.server.address()

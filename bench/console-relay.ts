@@ -91,6 +91,8 @@ async function serve(): Promise<void> {
     consoles: { maxPerUser: CONSOLES + 10 },
   })
   await bff.listen({ port: 0, host: '127.0.0.1' })
+  // Cookies are trusted once the session revocations are listed (issue 12).
+  while (!bff.revocations.ready) await new Promise((resolve) => setTimeout(resolve, 5))
   const login = await bff.inject({
     method: 'POST',
     url: '/api/v1/session',

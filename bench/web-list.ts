@@ -7,6 +7,7 @@
 // Simulator (`--guests none`) and BFF (serving apps/web/dist) run as their own processes on
 // ports 27443/27080; Debian's Chromium drives the page. Results: bench/results/web-list.json.
 import { chromium } from '@playwright/test'
+import { randomBytes } from 'node:crypto'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -68,7 +69,7 @@ try {
     VMDECK_PORT: values['bff-port'],
     VMDECK_DEMO: '1',
     VMDECK_LOG_LEVEL: 'warn',
-    VMDECK_SESSION_KEYS: 'bench-only-session-key-not-for-production-use',
+    VMDECK_SESSION_KEYS: randomBytes(32).toString('base64url'),
   })
   const base = `http://127.0.0.1:${values['bff-port']}`
   const browser = await chromium.launch({

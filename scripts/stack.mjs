@@ -1,5 +1,6 @@
 // Starts the simulator and the BFF (serving the built SPA) as child processes; used by the demo
 // and by the end-to-end tests.
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { startPrometheus } from './lib/prometheus.mjs'
 import { start, waitForLine } from './lib/processes.mjs'
@@ -58,10 +59,20 @@ export async function startStack({
         ? { VMDECK_PROMETHEUS_URL: prometheus.url, VMDECK_PROMETHEUS_SCRAPE_INTERVAL: '2s' }
         : {}),
       VMDECK_LOG_LEVEL: process.env.VMDECK_LOG_LEVEL ?? (quiet ? 'warn' : 'info'),
-      VMDECK_SESSION_KEYS:
-        process.env.VMDECK_SESSION_KEYS ?? 'demo-only-session-key-not-for-production-use',
+      // A fresh key per run: the BFF refuses keys written in the repository.
+      VMDECK_SESSION_KEYS: process.env.VMDECK_SESSION_KEYS ?? randomBytes(32).toString('base64url'),
     },
   })
   await waitForLine(bff, /Server listening at|listening on/i)
+  // Ready: caches synced and revoked sessions listed (until then cookies get 503).
+  const readyz = `http://127.0.0.1:${bffPort}/readyz`
+  for (let tries = 0; tries < 600; tries++) {
+    const ok = await fetch(readyz).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (ok) break
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   return { sim, bff, prometheus, kubeconfig, url: `http://127.0.0.1:${bffPort}` }
 }

@@ -101,7 +101,12 @@ describe('the production service account on the simulator', () => {
   const account = objects.find((o) => o.kind === 'ServiceAccount')!
   const { name, namespace } = account.metadata
 
-  async function allowed(verb: string, resource: string, group = ''): Promise<boolean> {
+  async function allowed(
+    verb: string,
+    resource: string,
+    group = '',
+    inNamespace?: string,
+  ): Promise<boolean> {
     const review = await sim.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
       body: {
         apiVersion: 'authorization.k8s.io/v1',
@@ -113,7 +118,12 @@ describe('the production service account on the simulator', () => {
             `system:serviceaccounts:${namespace}`,
             'system:authenticated',
           ],
-          resourceAttributes: { verb, group, resource },
+          resourceAttributes: {
+            verb,
+            group,
+            resource,
+            ...(inNamespace ? { namespace: inNamespace } : {}),
+          },
         },
       },
     })
@@ -158,11 +168,29 @@ describe('the production service account on the simulator', () => {
       ['create', 'pods', ''],
       ['patch', 'nodes', ''],
       ['impersonate', 'users', ''],
+      ['create', 'configmaps', ''],
+      ['delete', 'sessions', 'vmdeck.io'],
       ['impersonate', 'serviceaccounts', ''],
       ['create', 'rolebindings', 'rbac.authorization.k8s.io'],
       ['escalate', 'clusterroles', 'rbac.authorization.k8s.io'],
     ]
     for (const [verb, resource, group] of denied)
       expect(await allowed(verb, resource, group), `${verb} ${resource}.${group}`).toBe(false)
+  })
+
+  it('may record session revocations as ConfigMaps in its own namespace, and nowhere else (issue 12)', async () => {
+    const namespaced = objects.filter(
+      (o) => o.kind === 'Namespace' || o.kind === 'Role' || o.kind === 'RoleBinding',
+    )
+    expect(namespaced.map((o) => o.kind).sort()).toEqual(['Namespace', 'Role', 'RoleBinding'])
+    const applied = await kubectl(
+      ['apply', '--validate=false', '-f', '-'],
+      namespaced.map((o) => `---\n${stringify(o)}`).join(''),
+    )
+    expect(applied.stderr).toBe('')
+    for (const verb of ['create', 'delete', 'list', 'watch'])
+      expect(await allowed(verb, 'configmaps', '', namespace), verb).toBe(true)
+    expect(await allowed('create', 'configmaps', '', 'default')).toBe(false)
+    expect(await allowed('get', 'secrets', '', namespace)).toBe(false)
   })
 })

@@ -8,6 +8,7 @@ import { startSim } from '@vmdeck/cluster-sim'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import { root, run, startProcess } from './helpers.ts'
+import { configFromEnv } from '../../apps/bff/src/config.ts'
 
 interface ComposeService {
   build?: { context: string; dockerfile: string }
@@ -80,9 +81,11 @@ describe('docker-compose.yml', () => {
     expect(config.services.prometheus!.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/)
   })
 
-  it('serves vmdeck on port 8080 and keeps Prometheus on the loopback', () => {
+  it('publishes vmdeck (demo mode: admin in one click) on the loopback only, never on all interfaces', () => {
     const published = ports(config.services['cluster-sim']!)
-    expect(published).toContainEqual({ hostIp: '', published: 8080, target: 8080 })
+    expect(published).toContainEqual({ hostIp: '127.0.0.1', published: 8080, target: 8080 })
+    for (const service of Object.values(config.services))
+      for (const port of ports(service)) expect(port.hostIp).toBe('127.0.0.1')
     expect(published).toContainEqual({ hostIp: '127.0.0.1', published: 9090, target: 9090 })
     // vmdeck and Prometheus share the simulator's network namespace (its API server listens on
     // 127.0.0.1 with a certificate for that address), so their ports are published there.
@@ -95,6 +98,8 @@ describe('docker-compose.yml', () => {
     expect(env.VMDECK_PORT).toBe('8080')
     expect(env.VMDECK_PUBLIC_ORIGIN).toBe('http://localhost:8080')
     expect(env.VMDECK_DEMO).toBe('1')
+    // Inside the container 0.0.0.0 is what the mapping reaches: the documented override.
+    expect(env.VMDECK_INSECURE_DEMO).toBe('1')
   })
 
   it('gives every service a healthcheck, and starts vmdeck after a healthy simulator', () => {
@@ -126,10 +131,12 @@ describe('docker-compose.yml', () => {
       composeConfig(join(root, 'docker-compose.yml'), { VMDECK_SESSION_KEYS: key }).stdout,
     ) as typeof config
     expect(withKey.services.vmdeck!.environment!.VMDECK_SESSION_KEYS).toBe(key)
-    // The demo default is long enough for the BFF, which refuses keys under 32 characters.
-    expect(config.services.vmdeck!.environment!.VMDECK_SESSION_KEYS!.length).toBeGreaterThanOrEqual(
-      32,
-    )
+    // No key written in the file: without one the BFF makes a random key per start.
+    const env = config.services.vmdeck!.environment!
+    expect(env.VMDECK_SESSION_KEYS ?? '').toBe('')
+    const bff = configFromEnv(env, () => {})
+    expect(bff.sessionKeys[0]!.length).toBeGreaterThanOrEqual(32)
+    expect(bff.demo).toBe(true)
   })
 
   it('mounts a Prometheus configuration that scrapes the simulator over verified TLS', () => {

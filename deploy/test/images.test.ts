@@ -14,6 +14,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -301,7 +302,7 @@ describe('the images’ build stages, replayed without Docker', () => {
           VMDECK_PORT: '0',
           VMDECK_LOG_LEVEL: 'warn',
           VMDECK_DEMO: '1',
-          VMDECK_SESSION_KEYS: 'package-test-session-key-0123456789abcdef',
+          VMDECK_SESSION_KEYS: randomBytes(32).toString('base64url'),
         },
       })
       try {

@@ -1,10 +1,12 @@
 // In a pod (deploy/), the BFF reads its service account instead of a kubeconfig: the Deployment
 // sets no KUBECONFIG and Kubernetes sets KUBERNETES_SERVICE_HOST. The demo overlay sets KUBECONFIG
 // (the simulator's), which wins.
+import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { configFromEnv } from '../../apps/bff/src/config.ts'
 
-const base = { VMDECK_SESSION_KEYS: 'in-cluster-test-session-key-0123456789' }
+// The BFF refuses keys written in the repository, so the tests make their own.
+const base = { VMDECK_SESSION_KEYS: randomBytes(32).toString('base64url') }
 const quiet = () => {}
 
 describe('BFF configuration in a pod', () => {

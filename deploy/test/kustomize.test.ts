@@ -267,6 +267,38 @@ describe('deploy/ overlays', () => {
         policy.spec.podSelector.matchLabels,
       )
     })
+
+    it('serves /metrics on its own port, admits Prometheus to it and the Ingress controller to the app only (issue 12)', () => {
+      type Peer = { namespaceSelector?: { matchLabels: Record<string, string> } }
+      const policy = find<
+        KubeObject & {
+          spec: { ingress: { from: Peer[]; ports: { port: number }[] }[] }
+        }
+      >(objects, 'NetworkPolicy')
+      const admitted = (namespace: string) =>
+        policy.spec.ingress
+          .filter((rule) =>
+            rule.from.some(
+              (peer) =>
+                peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === namespace,
+            ),
+          )
+          .flatMap((rule) => rule.ports.map((p) => p.port))
+      expect(admitted('monitoring')).toEqual([9464])
+      expect(admitted('ingress-nginx')).toEqual([8080])
+      const container = find<Deployment>(objects, 'Deployment').spec.template.spec.containers[0]!
+      expect(
+        (container as { ports?: { name: string; containerPort: number }[] }).ports,
+      ).toContainEqual({ name: 'metrics', containerPort: 9464, protocol: 'TCP' })
+      const config = find<KubeObject & { data: Record<string, string> }>(objects, 'ConfigMap')
+      expect(config.data.VMDECK_METRICS_PORT).toBe('9464')
+      // The Service (what the Ingress reaches) does not carry the metrics port.
+      const service = find<
+        KubeObject & { spec: { ports: { port: number; targetPort: unknown }[] } }
+      >(objects, 'Service')
+      expect(service.spec.ports.map((p) => p.targetPort)).not.toContain('metrics')
+      expect(service.spec.ports.map((p) => p.targetPort)).not.toContain(9464)
+    })
   })
 
   describe('demo overlay', () => {

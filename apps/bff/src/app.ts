@@ -36,6 +36,16 @@ export interface AppOptions {
   /** The origin browsers load vmdeck from, e.g. `http://127.0.0.1:8080`: the only one allowed to change state. */
   publicOrigin: string
   sessionTtlMs?: number
+  /** A session unused this long ends (default 30 min). */
+  sessionIdleMs?: number
+  /** The BFF's own namespace, where session revocations are recorded (default `default`). */
+  sessionNamespace?: string
+  /** Failed logins allowed per client address and per token in a window (rate limit). */
+  loginFailures?: { perAddress: number; perToken: number; windowMs: number }
+  /** Event streams open at once per user (default 20). */
+  maxStreamsPerUser?: number
+  /** Uncached access reviews a user's `/permissions` calls may cause per minute (default 300). */
+  permissionReviewsPerMinute?: number
   demo?: boolean
   /** The built SPA (apps/web/dist); absent in API-only tests. */
   webRoot?: string
@@ -64,6 +74,9 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
     sessionKeys: options.sessionKeys,
     publicOrigin: options.publicOrigin,
     sessionTtlMs: options.sessionTtlMs ?? 8 * 60 * 60 * 1000,
+    sessionIdleMs: options.sessionIdleMs ?? 30 * 60 * 1000,
+    sessionNamespace: options.sessionNamespace ?? 'default',
+    ...(options.loginFailures ? { loginFailures: options.loginFailures } : {}),
     secureCookies: options.publicOrigin.startsWith('https:'),
   })
   await api.register(spa, { webRoot: options.webRoot })
@@ -76,10 +89,12 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await api.register(vmActions)
   await api.register(snapshots)
   await api.register(nodes)
-  await api.register(permissions)
+  await api.register(permissions, {
+    reviewsPerMinute: options.permissionReviewsPerMinute ?? 300,
+  })
   await api.register(namespaces)
   await api.register(docs)
-  await api.register(stream)
+  await api.register(stream, { maxPerUser: options.maxStreamsPerUser ?? 20 })
   await api.register(consoles, { ...options.consoles, publicOrigin: options.publicOrigin })
   await api.register(metrics)
 }

@@ -444,12 +444,19 @@ describe('refusals', () => {
     expect(sim.consoles.requests.length).toBe(before)
   })
 
-  it('refuses without a session: 4401 for a browser, 401 for a script', async () => {
+  it('refuses an unauthenticated upgrade with 401 before the upgrade, browser or script (issue 12)', async () => {
     const before = sim.consoles.requests.length
+    // Before the fix a browser without a session got a WebSocket, then close 4401.
     expect(await openConsole(consolePath('serial'), { origin: ORIGIN })).toMatchObject({
-      kind: 'closed',
-      code: 4401,
+      kind: 'refused',
+      status: 401,
     })
+    expect(
+      await openConsole(consolePath('serial'), {
+        origin: ORIGIN,
+        cookie: 'vmdeck_session=forged-or-expired',
+      }),
+    ).toMatchObject({ kind: 'refused', status: 401 })
     expect(await openConsole(consolePath('serial'), {})).toMatchObject({
       kind: 'refused',
       status: 401,

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import app, { type AppOptions } from '../src/app.ts'
+import { frameworkErrors } from '../src/framework-errors.ts'
 
 export const ORIGIN = 'http://vmdeck.test'
 
@@ -12,6 +13,8 @@ export interface TestStack {
   app: FastifyInstance
   /** Every log line the BFF wrote (level debug and up). */
   logs: string[]
+  /** Every route the app registered, with whether it is marked public. */
+  routes: { method: string; url: string; public: boolean }[]
   /** Stops the simulated cluster and starts a fresh one (same address, tokens and CA). */
   restartSim(): Promise<void>
   close(): Promise<void>
@@ -38,6 +41,16 @@ export async function buildStack(overrides: Partial<AppOptions> = {}): Promise<T
   const logs: string[] = []
   const fastify = Fastify({
     logger: { level: 'debug', stream: { write: (line: string) => void logs.push(line) } },
+    frameworkErrors,
+  })
+  const routes: TestStack['routes'] = []
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      routes.push({
+        method,
+        url: route.url,
+        public: route.config?.public === true,
+      })
   })
   await fastify.register(app, {
     kubeconfigPath: sim.kubeconfigPath,
@@ -47,11 +60,14 @@ export async function buildStack(overrides: Partial<AppOptions> = {}): Promise<T
     ...overrides,
   })
   await fastify.ready()
-  await waitUntil(() => [...fastify.clusters.values()].every((c) => c.vms.synced))
+  await waitUntil(
+    () => [...fastify.clusters.values()].every((c) => c.vms.synced) && fastify.revocations.ready,
+  )
   const stack: TestStack = {
     sim,
     app: fastify,
     logs,
+    routes,
     async restartSim() {
       const port = Number(new URL(sim.url).port)
       await sim.close()
@@ -78,6 +94,11 @@ export async function waitUntil(check: () => boolean, ms = 10_000): Promise<void
     if (Date.now() > deadline) throw new Error('condition not met in time')
     await new Promise((resolve) => setImmediate(resolve))
   }
+}
+
+/** Remembers a cookie value so the log audit looks for it (tests that log in by hand). */
+export function trackCookie(value: string): void {
+  issuedCookies.add(value)
 }
 
 export async function login(app: FastifyInstance, demoUser: string): Promise<string> {

@@ -19,6 +19,7 @@ import { QemuGuest } from '../../cluster-sim/src/guest/qemu-guest.ts'
 import { guestImageDir } from '../../cluster-sim/src/kubevirt/console-test-guests.ts'
 import { GuestRegistry } from '../../cluster-sim/src/kubevirt/guest-registry.ts'
 import app from '../src/app.ts'
+import { listenForMetrics } from '../src/metrics-listener.ts'
 import { login } from './helper.ts'
 
 const STOPPED = { namespace: 'dev', name: 'build-runner' } // Halted in the demo seed
@@ -354,13 +355,24 @@ describe('metrics from a real Prometheus scraping the simulator', () => {
     expect(missing.status).toBe(404)
   })
 
-  it('serves the BFF its own /metrics for the same Prometheus', async () => {
-    const response = await bff.inject({ method: 'GET', url: '/metrics' })
-    expect(response.statusCode).toBe(200)
-    expect(response.body).toContain('vmdeck_http_requests_total{method="GET"')
-    expect(response.body).toMatch(
-      /vmdeck_prometheus_queries_total\{cluster="vmdeck-sim",result="sent"\} [1-9]/,
-    )
+  it('serves the BFF its own /metrics on a separate port, not on the app port the Ingress exposes', async () => {
+    // Before issue 12, GET /metrics on the app port answered 200 to anyone.
+    const onApp = await bff.inject({ method: 'GET', url: '/metrics' })
+    expect(onApp.statusCode).not.toBe(200)
+    expect(onApp.body).not.toContain('vmdeck_http_requests_total')
+    const metrics = await listenForMetrics(bff, { host: '127.0.0.1', port: 0 })
+    try {
+      const response = await fetch(metrics.url)
+      expect(response.status).toBe(200)
+      const body = await response.text()
+      expect(body).toContain('vmdeck_http_requests_total{method="GET"')
+      expect(body).toMatch(
+        /vmdeck_prometheus_queries_total\{cluster="vmdeck-sim",result="sent"\} [1-9]/,
+      )
+      expect((await fetch(metrics.url.replace('/metrics', '/api/v1/session'))).status).toBe(404)
+    } finally {
+      await metrics.close()
+    }
   })
 
   // Last: it stops Prometheus.

@@ -16,6 +16,8 @@ interface Entry {
 }
 
 const MAX_ENTRIES = 50_000
+/** One user's share of the cache: past it, that user's own oldest decisions go first. */
+const MAX_ENTRIES_PER_USER = 2_000
 
 /**
  * Per-user access decisions for everything served from the shared caches (Headlamp's SSAR gate):
@@ -24,7 +26,11 @@ const MAX_ENTRIES = 50_000
  * RoleBinding reaches lists and open streams within seconds.
  */
 export class AccessControl {
-  readonly #cache = new Map<string, Entry>()
+  // Per user (token digest), then per check: a user asking thousands of distinct checks evicts
+  // only their own decisions, never the cache of everyone else.
+  readonly #cache = new Map<string, Map<string, Entry>>()
+  #size = 0
+  readonly #perUser: number
   readonly #listeners = new Set<() => void>()
   readonly #clientFor: (token: string) => KubeClient
   readonly #ttlMs: number
@@ -34,15 +40,18 @@ export class AccessControl {
     clientFor: (token: string) => KubeClient,
     log: { warn(obj: object, msg: string): void },
     ttlMs = 5_000,
+    perUser = MAX_ENTRIES_PER_USER,
   ) {
     this.#clientFor = clientFor
     this.#log = log
     this.#ttlMs = ttlMs
+    this.#perUser = perUser
   }
 
   /** Forget every decision (RBAC changed) and tell the open streams to re-check. */
   invalidate(): void {
     this.#cache.clear()
+    this.#size = 0
     for (const listener of this.#listeners) listener()
   }
 
@@ -52,20 +61,57 @@ export class AccessControl {
   }
 
   get size(): number {
-    return this.#cache.size
+    return this.#size
+  }
+
+  /** Whether this decision would be answered from the cache (no review). */
+  isCached(token: string, check: PermissionCheck, now = Date.now()): boolean {
+    const hit = this.#cache.get(digest(token))?.get(checkKey(check))
+    return hit !== undefined && hit.until > now
   }
 
   async can(token: string, check: PermissionCheck): Promise<AccessDecision> {
-    const key = `${digest(token)}|${check.verb}|${check.group ?? ''}|${check.resource}|${check.subresource ?? ''}|${check.namespace ?? ''}|${check.name ?? ''}`
+    const user = digest(token)
+    const key = checkKey(check)
     const now = Date.now()
-    const hit = this.#cache.get(key)
+    let mine = this.#cache.get(user)
+    const hit = mine?.get(key)
     if (hit && hit.until > now) return hit.decision
     const decision = this.#review(token, check)
-    if (this.#cache.size >= MAX_ENTRIES) this.#cache.clear()
-    this.#cache.set(key, { decision, until: now + this.#ttlMs })
+    if (!mine) {
+      mine = new Map()
+      this.#cache.set(user, mine)
+    }
+    if (hit) {
+      mine.delete(key)
+      this.#size--
+    }
+    while (mine.size >= this.#perUser) this.#evictOldest(mine)
+    // Full overall: drop the users seen longest ago, whole, until there is room.
+    while (this.#size >= MAX_ENTRIES) {
+      const [oldest, entries] = this.#cache.entries().next().value ?? []
+      if (oldest === undefined || !entries || entries === mine) break
+      this.#size -= entries.size
+      this.#cache.delete(oldest)
+    }
+    mine.set(key, { decision, until: now + this.#ttlMs })
+    this.#size++
+    // A user active again moves to the back of the eviction order.
+    this.#cache.delete(user)
+    this.#cache.set(user, mine)
     // A failed review is not remembered: the next request asks again.
-    decision.catch(() => this.#cache.delete(key))
+    const cached = mine
+    decision.catch(() => {
+      if (cached.delete(key)) this.#size--
+    })
     return decision
+  }
+
+  #evictOldest(entries: Map<string, Entry>): void {
+    const oldest = entries.keys().next().value
+    if (oldest === undefined) return
+    entries.delete(oldest)
+    this.#size--
   }
 
   /**
@@ -120,6 +166,9 @@ export class AccessControl {
     }
   }
 }
+
+const checkKey = (check: PermissionCheck) =>
+  `${check.verb}|${check.group ?? ''}|${check.resource}|${check.subresource ?? ''}|${check.namespace ?? ''}|${check.name ?? ''}`
 
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url')
 

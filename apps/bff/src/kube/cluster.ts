@@ -33,9 +33,12 @@ export class Cluster {
   readonly access: AccessControl
   /** KubeVirt (and version), CDI, snapshots, Multus: from discovery, cached (issue 5). */
   readonly capabilities: Capabilities
+  /** The BFF's own identity toward this cluster: caches, access reviews, session revocations. */
+  readonly serviceClient: KubeClient
   readonly #service: KubeConfig
   readonly #informers: ResilientInformer<KubernetesObject>[]
   readonly #namespaces: ResilientInformer<KubernetesObject>
+  readonly #log: Log
 
   constructor({ config, context }: ClusterSource, log: Log) {
     const service = new KubeConfig()
@@ -46,8 +49,10 @@ export class Cluster {
     this.id = cluster.name
     this.server = cluster.server
     this.#service = service
+    this.#log = log
     this.vms = new VmStore(service, log)
     const serviceClient = new KubeClient(service)
+    this.serviceClient = serviceClient
     this.capabilities = new Capabilities(serviceClient, log)
     const informer = (path: string, labelSelector?: string) =>
       resilientInformer<KubernetesObject>(
@@ -77,6 +82,25 @@ export class Cluster {
         watched.on(event, () => this.access.invalidate())
     this.#namespaces = informer('/api/v1/namespaces')
     this.#informers = [nodes, launchers, migrations, this.#namespaces, ...rbac]
+  }
+
+  /**
+   * A further list-and-watch with the BFF's own credentials (not started; the caller owns it).
+   * Session revocations use it on the cluster the BFF runs in.
+   */
+  watch(path: string, labelSelector?: string): ResilientInformer<KubernetesObject> {
+    return resilientInformer<KubernetesObject>(
+      this.#service,
+      path,
+      () =>
+        this.serviceClient.call<KubernetesListObject<KubernetesObject>>({
+          method: 'GET',
+          path,
+          query: { labelSelector },
+        }),
+      this.#log,
+      labelSelector,
+    )
   }
 
   /** Names of the cluster's namespaces, from the shared cache (filter per user before showing). */

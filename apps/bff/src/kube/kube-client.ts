@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node'
 import { request as httpsRequest, type RequestOptions } from 'node:https'
 import { request as httpRequest } from 'node:http'
-import { HttpError } from '../lib/http-error.ts'
+import { HttpError, withDetail } from '../lib/http-error.ts'
 
 export interface KubeResponse {
   status: number
@@ -130,10 +130,13 @@ export class KubeClient {
       request.on('timeout', () => request.destroy(new Error('request to the API server timed out')))
       request.on('error', (err) =>
         reject(
-          new HttpError(
-            503,
-            `The cluster's API server could not be reached (${err.message}).`,
-            'CLUSTER_UNAVAILABLE',
+          withDetail(
+            new HttpError(
+              503,
+              "The cluster's API server could not be reached.",
+              'CLUSTER_UNAVAILABLE',
+            ),
+            err.message,
           ),
         ),
       )

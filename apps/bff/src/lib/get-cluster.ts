@@ -18,7 +18,7 @@ export function getCluster(
   if ((options.requireSynced ?? true) && !cluster.vms.synced) {
     throw httpError(
       503,
-      `Cluster "${id}" is not reachable right now (its API server at ${cluster.server} does not answer); retrying.`,
+      `Cluster "${id}" is not reachable right now (its API server does not answer); retrying.`,
       'CLUSTER_UNAVAILABLE',
     )
   }

@@ -7,6 +7,12 @@ export interface SessionData {
   groups: string[]
   /** Expiry, epoch milliseconds. */
   exp: number
+  /** Random id, so one session can be revoked on every replica (the cookie itself cannot be). */
+  sid: string
+  /** Issued at, epoch milliseconds: "end this user's sessions" revokes those issued before. */
+  iat: number
+  /** Last request seen, epoch milliseconds (idle timeout); refreshed by re-sealing the cookie. */
+  seen: number
 }
 
 /**
@@ -41,6 +47,8 @@ export class SessionSealer {
           'utf8',
         )
         const data = JSON.parse(text) as SessionData
+        // Cookies sealed before sessions had ids cannot be revoked: treat them as ended.
+        if (typeof data.sid !== 'string' || typeof data.iat !== 'number') return undefined
         return data.exp > now ? data : undefined
       } catch {
         // wrong key or tampered: try the next key

@@ -3,15 +3,18 @@ import { ClusterId, K8sName, type ApiErrorBody } from '@vmdeck/shared'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createHash } from 'node:crypto'
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Cluster } from '../kube/cluster.ts'
+import { matches } from '../kube/session-revocations.ts'
 import { HttpError } from '../lib/http-error.ts'
 import { CloseCode, closeReason } from '../lib/ws-close-codes.ts'
 import { closeQuietly, WsRelay } from '../lib/ws-relay.ts'
 import { openUpstream, PLAIN_STREAM_PROTOCOL, UpstreamRefusal } from '../lib/ws-upstream.ts'
+import type { SessionData } from '../lib/session-cookie.ts'
 import { SESSION_COOKIE } from '../plugins/app/auth.ts'
+import { SECURITY_HEADERS } from '../plugins/external/security-headers.ts'
 
 export interface ConsolesOptions {
   /** The only Origin a browser may open a console from (cross-site WebSocket hijacking). */
@@ -64,10 +67,8 @@ interface ConsoleIdentity {
   token: string
   username: string
   via: 'cookie' | 'bearer'
-  /** sha256 of the session cookie: which consoles a logout ends. */
-  cookieDigest?: string
-  cookie?: string
-  exp?: number
+  /** The cookie session: which consoles a logout or revocation ends, and when it expires. */
+  session?: SessionData
 }
 
 interface OpenConsole {
@@ -181,7 +182,7 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
       return refuse(
         socket,
         403,
-        `Cross-site console refused: Origin ${origin} is not ${options.publicOrigin}.`,
+        `Cross-site console refused: only pages of ${options.publicOrigin} may open consoles.`,
         'BAD_ORIGIN',
       )
     if (origin === undefined && !bearer && req.headers.cookie)
@@ -190,7 +191,7 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     let identity: ConsoleIdentity | undefined
     if (bearer) {
       try {
-        const who = await fastify.whoAmI(bearer)
+        const who = await fastify.whoAmI(bearer, req.socket.remoteAddress)
         identity = { token: bearer, username: who.username, via: 'bearer' }
       } catch (err) {
         const status = err instanceof HttpError ? err.statusCode : 503
@@ -199,17 +200,13 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     } else {
       const cookie = fastify.parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]
       const session = fastify.sessions.open(cookie)
-      if (session && cookie)
-        identity = {
-          token: session.token,
-          username: session.username,
-          via: 'cookie',
-          cookie,
-          cookieDigest: digest(cookie),
-          exp: session.exp,
-        }
+      if (session && !fastify.revocations.ready)
+        return refuse(socket, 503, 'vmdeck cannot check sessions yet.', 'SESSIONS_UNAVAILABLE')
+      if (session && fastify.sessionEnd(session) === undefined)
+        identity = { token: session.token, username: session.username, via: 'cookie', session }
     }
-    if (!identity && origin === undefined)
+    // Refused before the upgrade: an unauthenticated caller gets no WebSocket at all.
+    if (!identity)
       return refuse(
         socket,
         401,
@@ -221,8 +218,6 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
       client.binaryType = 'nodebuffer'
       // Nothing from the browser is read until the upstream is open (no byte lost, none early).
       client.pause()
-      if (!identity)
-        return closeQuietly(client, CloseCode.unauthenticated, 'Log in first: your session ended.')
       const cluster = fastify.clusters.get(clusterId)
       if (!cluster)
         return closeQuietly(client, 4404, closeReason(`There is no cluster "${clusterId}".`))
@@ -332,11 +327,11 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     log.info({ ...fields, preserveSession: target.preserveSession }, 'console opened')
 
     // The session ends when the cookie does.
-    if (identity.exp !== undefined)
+    if (identity.session)
       timers.push(
         setTimeout(
           () => entry.end(CloseCode.unauthenticated, 'Your session expired; log in again.'),
-          Math.min(Math.max(identity.exp - Date.now(), 0), MAX_TIMER_MS),
+          Math.min(Math.max(identity.session.exp - Date.now(), 0), MAX_TIMER_MS),
         ),
       )
     // Re-check the session and RBAC while the console is open.
@@ -376,7 +371,8 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     entry: OpenConsole,
   ): Promise<{ code: number; reason: string } | undefined> {
     const { identity } = entry
-    if (identity.via === 'cookie' && !fastify.sessions.open(identity.cookie))
+    // A console in use is activity: only revocation and absolute expiry end it here.
+    if (identity.session && fastify.sessionEnd(identity.session, { ignoreIdle: true }))
       return { code: CloseCode.unauthenticated, reason: 'Your session ended; log in again.' }
     const verdict = await review(entry)
     if (verdict === 'unauthenticated')
@@ -429,26 +425,25 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     return verdict
   }
 
-  // ---- logout ends the consoles of that session --------------------------------------------
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'DELETE' || (req.url ?? '').split('?')[0] !== '/api/v1/session') return
-    const cookie = fastify.parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]
-    if (!cookie) return
-    const loggedOut = digest(cookie)
-    res.once('finish', () => {
-      if (res.statusCode >= 400) return
-      for (const entry of open)
-        if (entry.identity.cookieDigest === loggedOut)
-          entry.end(CloseCode.unauthenticated, 'You logged out.')
-    })
-  }
+  // ---- logout (here or on another replica) ends the consoles of that session ---------------
+  const unsubscribe = fastify.revocations.onRevoked((revocation) => {
+    for (const entry of open) {
+      const session = entry.identity.session
+      if (session && matches(revocation, session))
+        entry.end(
+          CloseCode.unauthenticated,
+          revocation.kind === 'session'
+            ? 'You logged out.'
+            : 'An administrator ended your sessions; log in again.',
+        )
+    }
+  })
 
   fastify.server.on('upgrade', onUpgrade)
-  fastify.server.on('request', onRequest)
   fastify.addHook('preClose', async () => {
     closing = true
     fastify.server.off('upgrade', onUpgrade)
-    fastify.server.off('request', onRequest)
+    unsubscribe()
     for (const entry of open) entry.end(CloseCode.goingAway, 'vmdeck is restarting.')
     wss.close()
   })
@@ -467,6 +462,9 @@ function refuse(socket: Duplex, statusCode: number, message: string, code?: stri
   socket.end(
     `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
+      Object.entries(SECURITY_HEADERS)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
       `Content-Length: ${Buffer.byteLength(text)}\r\n` +
       'Cache-Control: no-store\r\n' +
       'Connection: close\r\n\r\n' +

@@ -13,7 +13,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
     async () => ({ status: 'ok' }),
   )
 
-  // Ready when at least one cluster's caches are synced.
+  // Ready when at least one cluster's caches are synced and revoked sessions are listed.
   fastify.get(
     '/readyz',
     { config: { public: true }, schema: { response: { 200: Health, 503: Health } } },
@@ -21,7 +21,8 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
       const clusters = Object.fromEntries(
         [...fastify.clusters.values()].map((c) => [c.id, c.vms.synced]),
       )
-      const ready = Object.values(clusters).some(Boolean)
+      // Cookies are trusted only once the session revocations are known (plugins/app/auth.ts).
+      const ready = Object.values(clusters).some(Boolean) && fastify.revocations.ready
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', clusters })
     },
   )

@@ -18,7 +18,7 @@ import type { FastifyRequest } from 'fastify'
 import { isVisible, type AccessControl } from '../kube/access.ts'
 import type { Cluster } from '../kube/cluster.ts'
 import { getCluster } from '../lib/get-cluster.ts'
-import { HttpError, httpError } from '../lib/http-error.ts'
+import { HttpError, httpError, withDetail } from '../lib/http-error.ts'
 import {
   migrationProgressQueries,
   nodeCpuQuery,
@@ -228,12 +228,6 @@ const metrics: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     },
   )
-
-  // The BFF's own metrics, for the same Prometheus (public like /healthz: counts only, no names).
-  fastify.get('/metrics', { config: { public: true } }, async (_request, reply) => {
-    void reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-    return fastify.selfMetrics.render(fastify)
-  })
 }
 
 /** An access review's answer; a review that could not be made is a 503, never a 500. */
@@ -242,10 +236,14 @@ async function reviewed<T>(promise: Promise<T>): Promise<T> {
     return await promise
   } catch (err) {
     if (err instanceof HttpError) throw err
-    throw httpError(
-      503,
-      `The cluster could not check your access: ${(err as Error).message}`,
-      'CLUSTER_UNAVAILABLE',
+    // The cause stays in the log: upstream error text can name internal hosts and addresses.
+    throw withDetail(
+      httpError(
+        503,
+        'The cluster could not check your access right now; try again.',
+        'CLUSTER_UNAVAILABLE',
+      ),
+      (err as Error).message,
     )
   }
 }

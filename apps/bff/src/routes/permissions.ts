@@ -9,13 +9,19 @@ import {
   type PermissionCheck,
 } from '@vmdeck/shared'
 import { getCluster } from '../lib/get-cluster.ts'
-import { httpError } from '../lib/http-error.ts'
+import { httpError, tooManyRequests } from '../lib/http-error.ts'
+import { RateLimiter } from '../lib/rate-limiter.ts'
 import { identityOf, isVisible, MIGRATIONS } from '../lib/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const MAX_CHECKS = 50
 
-const permissions: FastifyPluginAsyncTypebox = async (fastify) => {
+const permissions: FastifyPluginAsyncTypebox<{ reviewsPerMinute: number }> = async (
+  fastify,
+  options,
+) => {
+  // Each uncached check is a review the API server makes: a user's budget of them, per minute.
+  const reviews = new RateLimiter({ limit: options.reviewsPerMinute, windowMs: 60_000 })
   fastify.get(
     '/api/v1/clusters/:cluster/permissions',
     {
@@ -44,6 +50,16 @@ const permissions: FastifyPluginAsyncTypebox = async (fastify) => {
           )
         return [text, check]
       })
+      const misses = checks.filter(([, check]) => !cluster.access.isCached(identity.token, check))
+      const budgetKey = `${cluster.id}|${identity.username}`
+      const wait = reviews.blockedFor(budgetKey, misses.length)
+      if (wait > 0)
+        throw tooManyRequests(
+          'Too many permission checks in a short time; try again shortly.',
+          'TOO_MANY_CHECKS',
+          wait,
+        )
+      reviews.spend(budgetKey, misses.length)
       const decisions = await Promise.all(
         checks.map(([, check]) => cluster.access.can(identity.token, check)),
       )

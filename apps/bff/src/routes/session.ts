@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ApiErrorBody, LoginOptions, LoginRequest, SessionInfo } from '@vmdeck/shared'
 import { Type } from 'typebox'
 import { httpError } from '../lib/http-error.ts'
+import { identityOf } from '../lib/user-access.ts'
 import { SESSION_COOKIE } from '../plugins/app/auth.ts'
+
+/** The RBAC grant that may end other users' sessions (deploy/base/rbac.yaml names it). */
+export const SESSION_ADMIN_CHECK = {
+  verb: 'delete',
+  group: 'vmdeck.io',
+  resource: 'sessions',
+} as const
 
 const session: FastifyPluginAsyncTypebox = async (fastify) => {
   const info = (identity: { username: string; groups: string[] }) => ({
@@ -13,11 +21,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/api/v1/session',
     { schema: { response: { 200: SessionInfo, '4xx': ApiErrorBody } } },
-    async (request) => {
-      const identity = request.identity
-      if (!identity) throw httpError(401, 'Not logged in.', 'UNAUTHENTICATED')
-      return info(identity)
-    },
+    async (request) => info(identityOf(request)),
   )
 
   fastify.get(
@@ -50,19 +54,69 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
           )
         token = demoToken
       } else token = body.token
-      const who = await fastify.whoAmI(token)
+      const who = await fastify.whoAmI(token, request.ip)
       fastify.issueSession(reply, { token, ...who })
       request.log.info({ user: who.username }, 'login')
       return info(who)
     },
   )
 
+  // Logout revokes the session id on every replica (a record in the cluster), so a copy of the
+  // cookie is worthless afterwards; clearing the cookie alone would not end anything.
   fastify.delete(
     '/api/v1/session',
-    { config: { public: true }, schema: { response: { 204: Type.Null() } } },
+    {
+      config: { public: true },
+      schema: { response: { 204: Type.Null(), '5xx': ApiErrorBody } },
+    },
     async (request, reply) => {
-      if (request.identity) request.log.info({ user: request.identity.username }, 'logout')
       void reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      const sealed = fastify.sessions.open(request.cookies[SESSION_COOKIE])
+      if (sealed) {
+        request.log.info({ user: sealed.username }, 'logout')
+        try {
+          await fastify.revocations.revokeSession(sealed.sid, sealed.exp)
+        } catch {
+          throw httpError(
+            503,
+            'You are logged out on this server, but the logout could not be recorded for the others; try again.',
+            'LOGOUT_NOT_RECORDED',
+          )
+        }
+      }
+      return reply.code(204).send(null)
+    },
+  )
+
+  fastify.delete(
+    '/api/v1/users/:username/sessions',
+    {
+      schema: {
+        tags: ['session'],
+        summary:
+          'End every session of a user on every replica (needs RBAC: delete sessions.vmdeck.io)',
+        params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 253 }) }),
+        response: { 204: Type.Null(), '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const identity = identityOf(request)
+      const home = fastify.clusters.values().next().value
+      if (!home) throw httpError(503, 'No cluster is configured.', 'CLUSTER_UNAVAILABLE')
+      const decision = await home.access.can(identity.token, SESSION_ADMIN_CHECK)
+      if (!decision.allowed)
+        throw httpError(
+          403,
+          'Ending other users\u2019 sessions needs "delete" on "sessions" in API group "vmdeck.io".',
+          'FORBIDDEN',
+        )
+      const { username } = request.params
+      try {
+        await fastify.revocations.revokeUser(username, fastify.sessionTtlMs)
+      } catch {
+        throw httpError(503, 'The revocation could not be recorded; try again.', 'NOT_RECORDED')
+      }
+      request.log.info({ user: identity.username, target: username }, 'sessions of a user ended')
       return reply.code(204).send(null)
     },
   )

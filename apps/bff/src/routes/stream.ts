@@ -10,7 +10,10 @@ import { Type } from 'typebox'
 import { isVisible, type Visibility } from '../kube/access.ts'
 import type { Cluster } from '../kube/cluster.ts'
 import { getCluster } from '../lib/get-cluster.ts'
-import { httpError } from '../lib/http-error.ts'
+import { matches } from '../kube/session-revocations.ts'
+import { httpError, tooManyRequests } from '../lib/http-error.ts'
+import { LogThrottle } from '../lib/log-throttle.ts'
+import { SseEncoder } from '../lib/sse-encoder.ts'
 import { identityOf, MIGRATIONS, VMS } from '../lib/user-access.ts'
 import type { Identity } from '../plugins/app/auth.ts'
 
@@ -64,9 +67,13 @@ const sameAccess = (a: Access, b: Access) => {
  * see. When the user's access changes (an RBAC change, or the periodic re-check), the stream
  * sends `sync` again and filters by the new access from then on.
  */
-const stream: FastifyPluginAsyncTypebox = async (fastify) => {
+const stream: FastifyPluginAsyncTypebox<{ maxPerUser: number }> = async (fastify, options) => {
   // Open streams never go idle, so they are ended before the server closes or it would wait forever.
   const open = new Set<() => void>()
+  const perUser = new Map<string, number>()
+  const encoder = new SseEncoder()
+  // Hundreds of slow clients at once must not become hundreds of log lines.
+  const slowWarning = new LogThrottle(10_000)
   fastify.addHook('preClose', async () => {
     for (const end of open) end()
   })
@@ -93,7 +100,31 @@ const stream: FastifyPluginAsyncTypebox = async (fastify) => {
           'BAD_TOPIC',
         )
       const topics = requested as StreamTopic[]
-      let access = await accessOf(cluster, identity, topics)
+      // Like consoles: each stream holds a socket and a share of every change; a user (or a
+      // script with their token) may not open them without bound.
+      const user = identity.username
+      if ((perUser.get(user) ?? 0) >= options.maxPerUser)
+        throw tooManyRequests(
+          `You have ${options.maxPerUser} event streams open (one per tab); close a tab first.`,
+          'TOO_MANY_STREAMS',
+          5_000,
+        )
+      perUser.set(user, (perUser.get(user) ?? 0) + 1)
+      let counted = true
+      const uncount = () => {
+        if (!counted) return
+        counted = false
+        const left = (perUser.get(user) ?? 1) - 1
+        if (left > 0) perUser.set(user, left)
+        else perUser.delete(user)
+      }
+      let access: Access
+      try {
+        access = await accessOf(cluster, identity, topics)
+      } catch (err) {
+        uncount()
+        throw err
+      }
 
       reply.hijack()
       const raw = reply.raw
@@ -104,18 +135,22 @@ const stream: FastifyPluginAsyncTypebox = async (fastify) => {
         'x-accel-buffering': 'no',
       })
       let closed = false
-      const write = (text: string) => {
+      const write = (frame: Buffer | string) => {
         if (closed) return
         // A slow reader must not grow our memory: cut it off, EventSource reconnects by itself.
         if (raw.writableLength > MAX_BUFFERED_BYTES) {
-          request.log.warn({ user: identity.username }, 'stream client too slow; disconnecting')
+          slowWarning.hit((clients) =>
+            request.log.warn(
+              { user, clients },
+              'stream client too slow; disconnecting (count: clients since the last line)',
+            ),
+          )
           raw.destroy()
           return
         }
-        raw.write(text)
+        raw.write(frame)
       }
-      const send = ({ event, data }: StreamEvent) =>
-        write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+      const send = (event: StreamEvent) => write(encoder.frame(event))
 
       const unsubscribes: (() => void)[] = []
       if (topics.includes('vms'))
@@ -141,9 +176,18 @@ const stream: FastifyPluginAsyncTypebox = async (fastify) => {
         )
 
       // Re-check access on RBAC changes and periodically; a change means a fresh `sync`.
+      const session = identity.session
       let checking = false
       const recheck = () => {
-        if (checking || closed) return
+        if (closed) return
+        // The session may have ended since the stream opened (expiry, or a revocation missed).
+        if (
+          session &&
+          (session.exp <= Date.now() ||
+            fastify.revocations.isRevoked({ ...session, username: user }))
+        )
+          return void raw.end()
+        if (checking) return
         checking = true
         accessOf(cluster, identity, topics)
           .then((next) => {
@@ -155,6 +199,13 @@ const stream: FastifyPluginAsyncTypebox = async (fastify) => {
           .finally(() => (checking = false))
       }
       unsubscribes.push(cluster.access.onInvalidate(recheck))
+      // Logout or "end this user's sessions", on this replica or another: the stream ends now.
+      if (session)
+        unsubscribes.push(
+          fastify.revocations.onRevoked((revocation) => {
+            if (matches(revocation, { ...session, username: user })) raw.end()
+          }),
+        )
       const recheckTimer = setInterval(recheck, RECHECK_MS)
 
       send({ event: 'sync', data: { topics } })
@@ -163,6 +214,7 @@ const stream: FastifyPluginAsyncTypebox = async (fastify) => {
       open.add(end)
       raw.on('close', () => {
         closed = true
+        uncount()
         clearInterval(keepalive)
         clearInterval(recheckTimer)
         for (const unsubscribe of unsubscribes) unsubscribe()

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { dumpYaml, type KubernetesObject } from '@kubernetes/client-node'
 import {
   ApiErrorBody,
+  CloudInitReveal,
   DeleteVmQuery,
   OperationAccepted,
   VmDetail,
@@ -9,6 +10,8 @@ import {
   VmParams,
   VmYaml,
 } from '@vmdeck/shared'
+import { Type } from 'typebox'
+import { cloudInitOf, maskCloudInit } from '../lib/cloud-init.ts'
 import { snapshotsOf } from '../lib/snapshots.ts'
 import {
   toVmDetail,
@@ -21,13 +24,13 @@ import { routeVm } from '../lib/user-access.ts'
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name'
 
-/** Drops what only the API server's bookkeeping needs. */
+/** Drops what only the API server's bookkeeping needs, and masks inline cloud-init data. */
 function forDisplay(object: KubernetesObject): KubernetesObject {
   const copy = structuredClone(object) as KubernetesObject & {
     metadata?: { managedFields?: unknown }
   }
   if (copy.metadata) delete copy.metadata.managedFields
-  return copy
+  return maskCloudInit(copy)
 }
 
 const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -169,6 +172,40 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
           yaml: dumpYaml(forDisplay(object)),
         })),
       }
+    },
+  )
+
+  fastify.post(
+    `${base}/cloud-init/reveal`,
+    {
+      schema: {
+        tags: ['vms'],
+        summary: 'The cloud-init data the YAML view masks (needs get on the VM; recorded)',
+        params: VmParams,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: { 200: CloudInitReveal, ...errors },
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params
+      const { cluster, identity } = await routeVm(fastify, request, request.params)
+      // Read as the user, not from the shared cache: the API server checks (and audits) `get`.
+      const vm = await cluster.clientFor(identity.token).call<KubernetesObject>({
+        method: 'GET',
+        path: `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachines/${name}`,
+      })
+      const items = cloudInitOf(vm)
+      request.log.info(
+        {
+          user: identity.username,
+          cluster: cluster.id,
+          namespace,
+          name,
+          volumes: items.map((item) => item.volume),
+        },
+        'cloud-init revealed',
+      )
+      return { items }
     },
   )
 }

@@ -111,3 +111,23 @@ export const VmYaml = Type.Object({
   items: Type.Array(Type.Object({ kind: Type.String(), name: Type.String(), yaml: Type.String() })),
 })
 export type VmYaml = Static<typeof VmYaml>
+
+/**
+ * `POST …/vms/{name}/cloud-init/reveal`: the cloud-init data the YAML view masks (it often holds
+ * passwords). Needs `get` on the VM (the API server decides) and is recorded in the BFF's log.
+ */
+export const CloudInitReveal = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      /** The volume's name in the VM. */
+      volume: Type.String(),
+      kind: Type.Union([Type.Literal('cloudInitNoCloud'), Type.Literal('cloudInitConfigDrive')]),
+      userData: Type.Optional(Type.String()),
+      networkData: Type.Optional(Type.String()),
+      /** Data kept in a Secret is shown as the Secret's name, never read by vmdeck. */
+      userDataSecretRef: Type.Optional(Type.String()),
+      networkDataSecretRef: Type.Optional(Type.String()),
+    }),
+  ),
+})
+export type CloudInitReveal = Static<typeof CloudInitReveal>

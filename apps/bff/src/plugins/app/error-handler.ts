@@ -37,7 +37,11 @@ async function errorHandler(fastify: FastifyInstance): Promise<void> {
     const kube = fromKubeError(err)
     if (kube) return reply.code(kube.statusCode).send(kube)
     const statusCode = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
-    if (statusCode >= 500) request.log.error({ err }, 'request failed')
+    const { detail, retryAfterSeconds } = err as { detail?: string; retryAfterSeconds?: number }
+    if (statusCode >= 500 && detail !== undefined)
+      request.log.warn({ code: err.code, detail }, 'upstream unavailable')
+    else if (statusCode >= 500) request.log.error({ err }, 'request failed')
+    if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds))
     const body: ApiErrorBody = {
       statusCode,
       error: STATUS_CODES[statusCode] ?? 'Error',

@@ -1,7 +1,7 @@
 import type { PrometheusStatus } from '@vmdeck/shared'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { HttpError } from '../../lib/http-error.ts'
+import { withDetail, HttpError } from '../../lib/http-error.ts'
 import { kubevirtProbe, usedRecordingRules } from '../../lib/promql.ts'
 
 export interface PrometheusTarget {
@@ -154,8 +154,9 @@ export class PrometheusClient {
         throw unavailable(
           `Prometheus did not answer within ${timeoutMs / 1000} s; charts are unavailable until it does.`,
         )
-      throw unavailable(
-        `Prometheus could not be reached (${e.cause?.code ?? e.cause?.message ?? e.message}); charts are unavailable until it is back.`,
+      throw withDetail(
+        unavailable('Prometheus could not be reached; charts are unavailable until it is back.'),
+        e.cause?.code ?? e.cause?.message ?? e.message,
       )
     }
     let body: PromAnswer | undefined
@@ -169,7 +170,7 @@ export class PrometheusClient {
     // 400 and 422 mean our query is wrong (a bug here); the rest is Prometheus being unwell.
     if (response.status === 400 || response.status === 422)
       throw new HttpError(502, `Prometheus refused a query: ${why}`, 'PROMETHEUS_ERROR')
-    throw unavailable(`Prometheus answered with an error (${why}).`)
+    throw withDetail(unavailable('Prometheus answered with an error.'), why)
   }
 }
 

@@ -15,12 +15,21 @@ const csp = [
   "form-action 'self'",
 ].join('; ')
 
+/** Sent on every answer, including the early errors Fastify makes before any hook runs. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': csp,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+}
+
 async function securityHeaders(fastify: FastifyInstance): Promise<void> {
   fastify.addHook('onSend', async (_request, reply) => {
-    void reply.header('content-security-policy', csp)
-    void reply.header('x-content-type-options', 'nosniff')
-    void reply.header('referrer-policy', 'no-referrer')
-    void reply.header('x-frame-options', 'DENY')
+    void reply.headers(SECURITY_HEADERS)
+    // API answers carry what one user may see: no browser or proxy cache may keep them.
+    const type = String(reply.getHeader('content-type') ?? '')
+    if (type.startsWith('application/json') && !reply.hasHeader('cache-control'))
+      void reply.header('cache-control', 'no-store')
   })
 }
 

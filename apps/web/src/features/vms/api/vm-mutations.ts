@@ -1,5 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import type { CloneRequest, MigrateRequest, OperationAccepted, VmPowerAction } from '@vmdeck/shared'
+import type {
+  CloneRequest,
+  CloudInitReveal,
+  MigrateRequest,
+  OperationAccepted,
+  VmPowerAction,
+} from '@vmdeck/shared'
 import { api } from '../../../lib/api-client.ts'
 import { progressive } from '../model/vm-actions.ts'
 import { vmPath, vmQueries, type VmRef } from './vm-queries.ts'
@@ -119,5 +125,12 @@ export function useDeleteVm(cluster: string) {
       success: ({ vm }: { vm: VmRef }) => `Deleting ${vm.name}`,
       error: ({ vm }: { vm: VmRef }) => `Could not delete ${vm.name}`,
     },
+  })
+}
+
+/** Shows the masked cloud-init data; the BFF records who asked (it often holds passwords). */
+export function useRevealCloudInit(cluster: string, vm: VmRef) {
+  return useMutation({
+    mutationFn: () => api.post<CloudInitReveal>(`${vmPath(cluster, vm)}/cloud-init/reveal`, {}),
   })
 }
