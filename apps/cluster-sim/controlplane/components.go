@@ -66,26 +66,17 @@ func runAPIServer(_ context.Context, args []string) error {
 }
 
 func controllerManagerArgs(opts options, kubeconfig string, pki *clusterPKI) []string {
-	return []string{
-		"--kubeconfig=" + kubeconfig,
-		"--authentication-kubeconfig=" + kubeconfig,
-		"--authorization-kubeconfig=" + kubeconfig,
-		"--bind-address=" + opts.host,
-		"--secure-port=0",
-		"--leader-elect=false",
+	return append(clientFlags(opts, kubeconfig),
 		"--use-service-account-credentials=true",
-		"--service-account-private-key-file=" + pki.serviceAccountPrivate,
-		"--root-ca-file=" + pki.ca.CertFile,
-		"--cluster-signing-cert-file=" + pki.ca.CertFile,
-		"--cluster-signing-key-file=" + pki.ca.KeyFile,
+		"--service-account-private-key-file="+pki.serviceAccountPrivate,
+		"--root-ca-file="+pki.ca.CertFile,
+		"--cluster-signing-cert-file="+pki.ca.CertFile,
+		"--cluster-signing-key-file="+pki.ca.KeyFile,
 		"--allocate-node-cidrs=true",
-		"--cluster-cidr=" + clusterCIDR,
-		"--service-cluster-ip-range=" + serviceCIDR,
-		"--node-monitor-grace-period=" + opts.nodeMonitorGracePeriod.String(),
-		"--kube-api-qps=200",
-		"--kube-api-burst=400",
-		"--v=" + strconv.Itoa(opts.verbosity),
-	}
+		"--cluster-cidr="+clusterCIDR,
+		"--service-cluster-ip-range="+serviceCIDR,
+		"--node-monitor-grace-period="+opts.nodeMonitorGracePeriod.String(),
+	)
 }
 
 // runControllerManager is kube-controller-manager's command without its signal handling (the
@@ -110,6 +101,13 @@ func runControllerManager(ctx context.Context, args []string) error {
 }
 
 func schedulerArgs(opts options, kubeconfig string) []string {
+	return clientFlags(opts, kubeconfig)
+}
+
+// clientFlags are what the controller manager and the scheduler share: the API server as their
+// kubeconfig's user, no serving port of their own, one instance (no leader election), and room
+// for the request rate of a 100,000-VM fleet.
+func clientFlags(opts options, kubeconfig string) []string {
 	return []string{
 		"--kubeconfig=" + kubeconfig,
 		"--authentication-kubeconfig=" + kubeconfig,
