@@ -6,8 +6,8 @@ import {
   VmCreateQuery,
   VmCreateResult,
 } from '@vmdeck/shared'
-import { getCluster } from '../lib/get-cluster.ts'
-import { identityOf } from '../lib/user-access.ts'
+import { getCluster } from '../plugins/app/get-cluster.ts'
+import { identityOf } from '../plugins/app/user-access.ts'
 import { vmFromForm } from '../lib/vm-from-form.ts'
 
 const createVm: FastifyPluginAsyncTypebox = async (fastify) => {

@@ -17,7 +17,7 @@ import {
 import type { FastifyRequest } from 'fastify'
 import { isVisible, type AccessControl } from '../kube/access.ts'
 import type { Cluster } from '../kube/cluster.ts'
-import { getCluster } from '../lib/get-cluster.ts'
+import { getCluster } from '../plugins/app/get-cluster.ts'
 import { HttpError, httpError, withDetail } from '../lib/http-error.ts'
 import {
   migrationProgressQueries,

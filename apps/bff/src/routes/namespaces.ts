@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ApiErrorBody, ClusterParams, NamespaceList } from '@vmdeck/shared'
-import { getCluster } from '../lib/get-cluster.ts'
-import { identityOf, isVisible, VMS } from '../lib/user-access.ts'
+import { getCluster } from '../plugins/app/get-cluster.ts'
+import { isVisible } from '../kube/access.ts'
+import { identityOf, VMS } from '../plugins/app/user-access.ts'
 
 /**
  * `GET /api/v1/clusters/{c}/namespaces`: the namespaces in which the user may list VMs (what the

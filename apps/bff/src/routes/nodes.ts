@@ -9,9 +9,9 @@ import {
 import { Type } from 'typebox'
 import { Drainer } from '../kube/drain.ts'
 import type { Cluster } from '../kube/cluster.ts'
-import { getCluster } from '../lib/get-cluster.ts'
+import { getCluster } from '../plugins/app/get-cluster.ts'
 import { httpError } from '../lib/http-error.ts'
-import { identityOf } from '../lib/user-access.ts'
+import { identityOf } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 

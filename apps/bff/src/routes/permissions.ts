@@ -8,10 +8,11 @@ import {
   VmMigrationList,
   type PermissionCheck,
 } from '@vmdeck/shared'
-import { getCluster } from '../lib/get-cluster.ts'
+import { getCluster } from '../plugins/app/get-cluster.ts'
 import { httpError, tooManyRequests } from '../lib/http-error.ts'
 import { RateLimiter } from '../lib/rate-limiter.ts'
-import { identityOf, isVisible, MIGRATIONS } from '../lib/user-access.ts'
+import { isVisible } from '../kube/access.ts'
+import { identityOf, MIGRATIONS } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const MAX_CHECKS = 50

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ApiErrorBody, LoginOptions, LoginRequest, SessionInfo } from '@vmdeck/shared'
 import { Type } from 'typebox'
 import { httpError } from '../lib/http-error.ts'
-import { identityOf } from '../lib/user-access.ts'
+import { identityOf } from '../plugins/app/user-access.ts'
 import { SESSION_COOKIE } from '../plugins/app/auth.ts'
 
 /** The RBAC grant that may end other users' sessions (deploy/base/rbac.yaml names it). */

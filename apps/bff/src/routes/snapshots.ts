@@ -11,9 +11,9 @@ import {
 import { randomBytes } from 'node:crypto'
 import { kubeError, type KubeClient } from '../kube/kube-client.ts'
 import { httpError } from '../lib/http-error.ts'
-import { SNAPSHOT_API, snapshotsOf } from '../lib/snapshots.ts'
+import { SNAPSHOT_API, snapshotsOf } from '../kube/snapshots.ts'
 import { runStrategyOf, type VirtualMachine } from '../lib/to-view-models.ts'
-import { routeVm } from '../lib/user-access.ts'
+import { routeVm } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name/snapshots'

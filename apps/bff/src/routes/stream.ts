@@ -9,12 +9,12 @@ import {
 import { Type } from 'typebox'
 import { isVisible, type Visibility } from '../kube/access.ts'
 import type { Cluster } from '../kube/cluster.ts'
-import { getCluster } from '../lib/get-cluster.ts'
+import { getCluster } from '../plugins/app/get-cluster.ts'
 import { matches } from '../kube/session-revocations.ts'
 import { httpError, tooManyRequests } from '../lib/http-error.ts'
 import { LogThrottle } from '../lib/log-throttle.ts'
 import { SseEncoder } from '../lib/sse-encoder.ts'
-import { identityOf, MIGRATIONS, VMS } from '../lib/user-access.ts'
+import { identityOf, MIGRATIONS, VMS } from '../plugins/app/user-access.ts'
 import type { Identity } from '../plugins/app/auth.ts'
 
 const KEEPALIVE_MS = 15_000

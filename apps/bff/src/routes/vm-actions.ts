@@ -13,7 +13,7 @@ import {
 import { HttpError, httpError } from '../lib/http-error.ts'
 import type { VirtualMachine } from '../lib/to-view-models.ts'
 import { cloneVmManifest } from '../lib/vm-from-form.ts'
-import { routeVm } from '../lib/user-access.ts'
+import { routeVm } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name'

@@ -12,14 +12,14 @@ import {
 } from '@vmdeck/shared'
 import { Type } from 'typebox'
 import { cloudInitOf, maskCloudInit } from '../lib/cloud-init.ts'
-import { snapshotsOf } from '../lib/snapshots.ts'
+import { snapshotsOf } from '../kube/snapshots.ts'
 import {
   toVmDetail,
   toVmEvent,
   type KubeEvent,
   type VirtualMachine,
 } from '../lib/to-view-models.ts'
-import { routeVm } from '../lib/user-access.ts'
+import { routeVm } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name'

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { VmSummary } from '@vmdeck/shared'
 import { ApiErrorBody, ClusterParams, VmList, VmListQuery } from '@vmdeck/shared'
-import type { Visibility } from '../kube/access.ts'
-import { getCluster } from '../lib/get-cluster.ts'
+import { getCluster } from '../plugins/app/get-cluster.ts'
 import { httpError } from '../lib/http-error.ts'
 import { InvalidCursorError, queryVms } from '../lib/query-vms.ts'
-import { identityOf, isVisible, visibleVmNamespaces } from '../lib/user-access.ts'
+import { isVisible, type Visibility } from '../kube/access.ts'
+import { identityOf, visibleVmNamespaces } from '../plugins/app/user-access.ts'
 
 function* visibleOnly(vms: Iterable<VmSummary>, visibility: Visibility): Iterable<VmSummary> {
   for (const vm of vms) if (visibility.all || isVisible(visibility, vm.namespace)) yield vm

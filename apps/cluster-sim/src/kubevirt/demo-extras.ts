@@ -3,7 +3,7 @@
 // and VMs in the states a real cluster shows: one paused, one provisioning (a DataVolume still
 // importing), one that does not fit any node, plus a snapshot.
 import type { KObject } from '../apiserver/types.ts'
-import type { SeedObject } from '../seed/demo-fleet.ts'
+import type { SeedObject } from '../seed/seed-object.ts'
 
 const vendor = {
   'instancetype.kubevirt.io/vendor': 'kubevirt.io',

@@ -1,5 +1,5 @@
 import type { ResourceDef } from '../apiserver/registry.ts'
-import type { SeedObject } from './demo-fleet.ts'
+import type { SeedObject } from './seed-object.ts'
 
 /**
  * One CustomResourceDefinition per custom kind, as virt-operator, cdi-operator, Multus and the

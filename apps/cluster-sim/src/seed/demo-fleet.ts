@@ -1,11 +1,6 @@
 import type { KObject } from '../apiserver/types.ts'
 import { demoKubevirtExtras } from '../kubevirt/demo-extras.ts'
-
-export interface SeedObject {
-  group: string
-  plural: string
-  object: KObject
-}
+import type { SeedObject } from './seed-object.ts'
 
 const namespaces = ['default', 'kube-system', 'kubevirt', 'prod', 'dev']
 const nodes = ['node-1', 'node-2', 'node-3']

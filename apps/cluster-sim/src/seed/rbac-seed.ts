@@ -1,4 +1,4 @@
-import type { SeedObject } from './demo-fleet.ts'
+import type { SeedObject } from './seed-object.ts'
 import { demoBindings } from './demo-bindings.ts'
 import { kubernetesRoles } from './kubernetes-roles.ts'
 import { kubevirtRoles } from './kubevirt-roles.ts'

@@ -1,10 +1,10 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Cluster } from '../kube/cluster.ts'
-import { isVisible, type Visibility } from '../kube/access.ts'
-import type { Identity } from '../plugins/app/auth.ts'
+import type { Cluster } from '../../kube/cluster.ts'
+import type { Visibility } from '../../kube/access.ts'
+import type { Identity } from './auth.ts'
 import { getCluster } from './get-cluster.ts'
-import { httpError } from './http-error.ts'
+import { httpError } from '../../lib/http-error.ts'
 
 export const VMS = { group: 'kubevirt.io', resource: 'virtualmachines' }
 export const MIGRATIONS = { group: 'kubevirt.io', resource: 'virtualmachineinstancemigrations' }
@@ -42,8 +42,6 @@ export async function visibleVm(
   if (!decision.allowed || !vm) throw vmNotFound(namespace, name)
   return { vm, vmi }
 }
-
-export { isVisible }
 
 /**
  * What every VM route starts with: the cluster it names, the caller, and the VM (and VMI) if this

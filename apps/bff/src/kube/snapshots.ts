@@ -1,10 +1,10 @@
 import type { VmSnapshot } from '@vmdeck/shared'
-import { kubeError, type KubeClient } from '../kube/kube-client.ts'
+import { kubeError, type KubeClient } from './kube-client.ts'
 import {
   toVmSnapshot,
   type VirtualMachineRestore,
   type VirtualMachineSnapshot,
-} from './to-view-models.ts'
+} from '../lib/to-view-models.ts'
 
 export const SNAPSHOT_API = '/apis/snapshot.kubevirt.io/v1beta1'
 

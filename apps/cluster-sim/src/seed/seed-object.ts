@@ -1,0 +1,8 @@
+import type { KObject } from '../apiserver/types.ts'
+
+/** One object a seed puts into the cluster, with the resource it belongs to. */
+export interface SeedObject {
+  group: string
+  plural: string
+  object: KObject
+}
