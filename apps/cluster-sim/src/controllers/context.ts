@@ -1,8 +1,8 @@
-import type { ObjectStore } from '../apiserver/object-store.ts'
 import type { Registry, ResourceDef } from '../apiserver/registry.ts'
 import type { KObject } from '../apiserver/types.ts'
 import type { EventRecorder } from '../kubevirt/events.ts'
 import type { GuestRuntime } from '../kubevirt/guest-runtime.ts'
+import type { ControllerStore } from './controller-store.ts'
 import type { PodIndex } from './pod-index.ts'
 
 export interface KubevirtDefs {
@@ -19,7 +19,12 @@ export interface KubevirtDefs {
 /** What every KubeVirt controller of the simulator shares. */
 export interface KubevirtContext {
   registry: Registry
-  store: ObjectStore
+  store: ControllerStore
+  /**
+   * `real`: kube-apiserver with the real scheduler and node agents (kubelets) run pods;
+   * `builtin`: the in-process API server, where the VMI controller schedules and runs pods itself.
+   */
+  cluster: 'real' | 'builtin'
   defs: KubevirtDefs
   runtime: GuestRuntime
   events: EventRecorder

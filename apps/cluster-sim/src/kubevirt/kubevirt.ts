@@ -2,10 +2,10 @@
 // subresource API, the eviction interceptor and the validating webhooks.
 import { join } from 'node:path'
 import type { AdmissionHook, CustomHandler } from '../apiserver/api-server.ts'
-import type { ObjectStore } from '../apiserver/object-store.ts'
 import type { Registry } from '../apiserver/registry.ts'
 import type { KObject } from '../apiserver/types.ts'
 import { findDef, requireDef, type KubevirtContext } from '../controllers/context.ts'
+import type { ControllerStore } from '../controllers/controller-store.ts'
 import { MigrationController } from '../controllers/migration-controller.ts'
 import { PodIndex } from '../controllers/pod-index.ts'
 import { StorageControllers } from '../controllers/storage-controllers.ts'
@@ -22,7 +22,9 @@ import { WorkQueue } from './work-queue.ts'
 
 export interface KubevirtOptions {
   registry: Registry
-  store: ObjectStore
+  store: ControllerStore
+  /** See `KubevirtContext.cluster`; default `builtin`. */
+  cluster?: 'real' | 'builtin'
   guests: GuestMode
   imageDir: string
   stateDir: string
@@ -93,6 +95,7 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
   const context: KubevirtContext = {
     registry,
     store,
+    cluster: options.cluster ?? 'builtin',
     defs,
     runtime,
     events: new EventRecorder(store, defs.event),

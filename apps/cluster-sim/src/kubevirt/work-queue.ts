@@ -7,28 +7,29 @@ import { StatusError } from '../apiserver/status-error.ts'
  */
 export class WorkQueue {
   readonly #pending = new Set<string>()
-  readonly #handle: (key: string) => void
+  readonly #handle: (key: string) => void | Promise<void>
   readonly #name: string
   #scheduled = false
   #stopped = false
   /** Called after each batch (the queue may be idle now). */
   onDrained: (() => void) | undefined
 
-  constructor(name: string, handle: (key: string) => void) {
+  constructor(name: string, handle: (key: string) => void | Promise<void>) {
     this.#name = name
     this.#handle = handle
-  }
-
-  get idle(): boolean {
-    return !this.#scheduled && this.#pending.size === 0
   }
 
   add(key: string): void {
     if (this.#stopped) return
     this.#pending.add(key)
-    if (this.#scheduled) return
+    // One batch at a time, so no key is handled twice at once (as client-go's queue).
+    if (this.#scheduled || this.#running) return
+    this.#schedule()
+  }
+
+  #schedule(): void {
     this.#scheduled = true
-    setImmediate(() => this.#drain())
+    setImmediate(() => void this.#drain())
   }
 
   stop(): void {
@@ -36,14 +37,22 @@ export class WorkQueue {
     this.#pending.clear()
   }
 
-  #drain(): void {
+  #running = false
+
+  get idle(): boolean {
+    return !this.#scheduled && this.#pending.size === 0 && !this.#running
+  }
+
+  async #drain(): Promise<void> {
     this.#scheduled = false
     if (this.#stopped) return
     const keys = [...this.#pending]
     this.#pending.clear()
+    this.#running = true
     for (const key of keys) {
+      if (this.#stopped) break
       try {
-        this.#handle(key)
+        await this.#handle(key)
       } catch (error) {
         if (error instanceof StatusError && (error.code === 409 || error.code === 404)) {
           this.add(key)
@@ -52,6 +61,8 @@ export class WorkQueue {
         }
       }
     }
+    this.#running = false
+    if (this.#pending.size > 0 && !this.#stopped) this.#schedule()
     this.onDrained?.()
   }
 }
