@@ -92,15 +92,24 @@ export class KubeClient {
     })
   }
 
-  /** A JSON request; a non-2xx answer throws the server's Status as a `StatusError`. */
+  /**
+   * A JSON request; a non-2xx answer throws the server's Status as a `StatusError`. A 429 with
+   * Retry-After (e.g. "storage is (re)initializing" while a new resource's watch cache fills) is
+   * retried after the time the server asks for, as client-go does (up to 10 times).
+   */
   async json<T = Record<string, unknown>>(
     method: string,
     path: string,
     options: RequestOptions = {},
   ): Promise<T> {
-    const res = await this.raw(method, path, options)
-    if (res.status >= 200 && res.status < 300) return JSON.parse(res.text || 'null') as T
-    throw toStatusError(res)
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.raw(method, path, options)
+      if (res.status >= 200 && res.status < 300) return JSON.parse(res.text || 'null') as T
+      const retryAfter = Number(res.headers['retry-after'])
+      if (res.status !== 429 || !Number.isFinite(retryAfter) || attempt >= 10)
+        throw toStatusError(res)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfter, 10) * 1000))
+    }
   }
 
   /**
