@@ -21,6 +21,9 @@ import { apply, createSeed, installCrds } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
+import { startVirtApi, type VirtApi } from '../virt-api/virt-api.ts'
+import type { ConsoleSubresources } from '../kubevirt/console-subresources.ts'
+import type { GuestRegistry } from '../kubevirt/guest-registry.ts'
 
 export interface ClusterSimOptions {
   stateDir: string
@@ -53,6 +56,11 @@ export interface ClusterSim {
   client: KubeClient
   metrics: KubevirtMetrics
   metricsUrl: string
+  virtApi: VirtApi
+  /** The `vnc` and `console` WebSocket subresources (open sessions, requests received). */
+  consoles: ConsoleSubresources
+  /** Running guests by VMI (namespace/name). */
+  guests: GuestRegistry
   /** One request to kube-apiserver as a demo user (admin unless `token` says otherwise). */
   request(
     method: string,
@@ -130,6 +138,14 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
     })
     closers.push(() => kubevirt.close())
+    // KubeVirt's virt-api: the subresource API (aggregated) and the admission webhooks.
+    const virtApi = await startVirtApi({
+      client,
+      kubevirt: kubevirt.context,
+      stateDir: options.stateDir,
+      guests: kubevirt.guests,
+    })
+    closers.push(() => virtApi.close())
 
     const metrics = new KubevirtMetrics({ registry, store, guests: () => kubevirt.guests })
     const metricsServer: Server = createServer((req, res) => {
@@ -176,6 +192,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       client,
       metrics,
       metricsUrl,
+      virtApi,
+      consoles: virtApi.consoles,
+      guests: kubevirt.guests,
       async request(method, path, { token: as, body, headers } = {}) {
         const asUser = new KubeClient({ url: info.url, ca, token: as ?? tokens.admin })
         try {
