@@ -56,7 +56,7 @@ describe('GET /api/v1/clusters: capabilities from discovery', () => {
     const fromApi = await stack.sim.request('GET', '/apis/subresources.kubevirt.io/v1/version')
     const kubevirtDef = stack.sim.registry.find('kubevirt.io', 'v1', 'kubevirts')
     if (!kubevirtDef) throw new Error('the simulator has no KubeVirt resource')
-    stack.sim.store.create(kubevirtDef, {
+    await stack.sim.store.create(kubevirtDef, {
       apiVersion: 'kubevirt.io/v1',
       kind: 'KubeVirt',
       metadata: { name: 'kubevirt', namespace: 'kubevirt' },

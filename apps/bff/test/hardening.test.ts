@@ -86,7 +86,7 @@ describe('event streams per user', () => {
     )
     const def = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
     const vm = stack.sim.store.get(def, 'dev', 'sandbox')
-    stack.sim.store.update(def, {
+    await stack.sim.store.update(def, {
       ...vm,
       metadata: { ...vm.metadata, labels: { ...vm.metadata?.labels, encoded: 'once' } },
     })

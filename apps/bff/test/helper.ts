@@ -1,10 +1,11 @@
 import { startSim, type Sim } from '@vmdeck/cluster-sim'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import app, { type AppOptions } from '../src/app.ts'
 import { frameworkErrors } from '../src/framework-errors.ts'
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts'
 
 export const ORIGIN = 'http://vmdeck.test'
 
@@ -15,8 +16,10 @@ export interface TestStack {
   logs: string[]
   /** Every route the app registered, with whether it is marked public. */
   routes: { method: string; url: string; public: boolean }[]
-  /** Stops the simulated cluster and starts a fresh one (same address, tokens and CA). */
+  /** Restarts the control plane (same address, tokens, CA and etcd data), as an upgrade would. */
   restartSim(): Promise<void>
+  /** The BFF reaches kube-apiserver through this relay: `network.cut()` drops every connection. */
+  network: TcpProxy
   close(): Promise<void>
 }
 
@@ -37,7 +40,9 @@ export function findSecrets(logs: string[], sim: Sim): string[] {
 /** The real BFF against a real (simulated) cluster, both in this process. */
 export async function buildStack(overrides: Partial<AppOptions> = {}): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bff-test-'))
-  let sim = await startSim({ stateDir, port: 0 })
+  const sim = await startSim({ stateDir, port: 0 })
+  const network = await startTcpProxy(sim.url)
+  const kubeconfigPath = throughProxy(sim.kubeconfigPath, network.url, stateDir)
   const logs: string[] = []
   const fastify = Fastify({
     logger: { level: 'debug', stream: { write: (line: string) => void logs.push(line) } },
@@ -53,7 +58,7 @@ export async function buildStack(overrides: Partial<AppOptions> = {}): Promise<T
       })
   })
   await fastify.register(app, {
-    kubeconfigPath: sim.kubeconfigPath,
+    kubeconfigPath,
     sessionKeys: ['test-session-key-0123456789abcdef0123456789'],
     publicOrigin: ORIGIN,
     demo: true,
@@ -68,14 +73,11 @@ export async function buildStack(overrides: Partial<AppOptions> = {}): Promise<T
     app: fastify,
     logs,
     routes,
-    async restartSim() {
-      const port = Number(new URL(sim.url).port)
-      await sim.close()
-      sim = await startSim({ stateDir, port, kubeconfigPath: sim.kubeconfigPath })
-      stack.sim = sim
-    },
+    network,
+    restartSim: () => sim.restartControlPlane(),
     async close() {
       await fastify.close()
+      await network.close()
       await sim.close()
       rmSync(stateDir, { recursive: true, force: true })
       // Every suite doubles as a log audit (SECURITY.md item 7).
@@ -85,6 +87,17 @@ export async function buildStack(overrides: Partial<AppOptions> = {}): Promise<T
     },
   }
   return stack
+}
+
+/** A copy of the simulator's kubeconfig whose server is the relay. */
+function throughProxy(path: string, server: string, dir: string): string {
+  const config = JSON.parse(readFileSync(path, 'utf8')) as {
+    clusters: { cluster: { server: string } }[]
+  }
+  for (const { cluster } of config.clusters) cluster.server = server
+  const copy = join(dir, 'kubeconfig-via-proxy')
+  writeFileSync(copy, JSON.stringify(config), { mode: 0o600 })
+  return copy
 }
 
 /** Resolves once `check` holds, re-checking on each turn of the event loop (no fixed sleeps). */

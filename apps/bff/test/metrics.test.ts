@@ -250,7 +250,7 @@ describe('metrics from a real Prometheus scraping the simulator', () => {
     const vmiDef = sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!
     const vmi = sim.store.get(vmiDef, synthetic.namespace, synthetic.name)
     const status = vmi.status as { nodeName: string }
-    sim.store.update(vmiDef, {
+    await sim.store.update(vmiDef, {
       ...vmi,
       status: {
         ...status,

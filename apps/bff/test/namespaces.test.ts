@@ -26,8 +26,8 @@ describe('GET /api/v1/clusters/{cluster}/namespaces', () => {
   })
 
   it('offers a user confined to one namespace only that namespace', async () => {
-    stack.sim.store.delete(rbac('clusterrolebindings'), undefined, 'vmdeck:viewer')
-    stack.sim.store.create(rbac('rolebindings'), {
+    await stack.sim.store.delete(rbac('clusterrolebindings'), undefined, 'vmdeck:viewer')
+    await stack.sim.store.create(rbac('rolebindings'), {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: { name: 'viewer-dev', namespace: 'dev' },

@@ -178,7 +178,7 @@ describe('migrations', () => {
   it('cancels an active migration by deleting it, and says when there is nothing to cancel', async () => {
     // A migration whose target can never be scheduled stays active until cancelled.
     const def = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstancemigrations')!
-    stack.sim.store.create(def, {
+    await stack.sim.store.create(def, {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachineInstanceMigration',
       metadata: { name: 'stuck', namespace: 'prod' },

@@ -23,9 +23,9 @@ const rbac = (plural: string) => stack.sim.registry.find('rbac.authorization.k8s
 const vmDef = () => stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
 
 /** Replaces the viewer's cluster-wide binding with one in namespace `dev` only. */
-function confineViewerToDev() {
-  stack.sim.store.delete(rbac('clusterrolebindings'), undefined, 'vmdeck:viewer')
-  stack.sim.store.create(rbac('rolebindings'), {
+async function confineViewerToDev() {
+  await stack.sim.store.delete(rbac('clusterrolebindings'), undefined, 'vmdeck:viewer')
+  await stack.sim.store.create(rbac('rolebindings'), {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
     metadata: { name: 'viewer-dev', namespace: 'dev' },
@@ -124,16 +124,16 @@ describe('per-user visibility of the shared cache, and revocation', () => {
     expect((await stream.next()).value?.event).toBe('sync')
     expect((await viewer.get<VmList>(`${C}/vms`)).body.total).toBeGreaterThan(2)
 
-    confineViewerToDev()
+    await confineViewerToDev()
 
     // The open stream is told to resync once the new access applies…
     for await (const message of stream) if (message.event === 'sync') break
     // …and from then on carries nothing of namespaces the user lost.
     const def = vmDef()
     const web = stack.sim.store.get(def, 'prod', 'web-02')
-    stack.sim.store.update(def, { ...web, metadata: { ...web.metadata, labels: { leak: 'yes' } } })
+    await stack.sim.store.update(def, { ...web, metadata: { ...web.metadata, labels: { leak: 'yes' } } })
     const runner = stack.sim.store.get(def, 'dev', 'build-runner')
-    stack.sim.store.update(def, {
+    await stack.sim.store.update(def, {
       ...runner,
       metadata: { ...runner.metadata, labels: { ...runner.metadata.labels, seen: 'yes' } },
     })

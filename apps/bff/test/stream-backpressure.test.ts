@@ -37,7 +37,7 @@ describe('a stream client that stops reading', () => {
       Object.fromEntries(Array.from({ length: 100 }, (_, k) => [`k${k}`, `${i}-${'v'.repeat(60)}`]))
     for (let i = 0; i < 5000 && !cutOff(); i++) {
       const vm = stack.sim.store.get(def, 'dev', 'sandbox')
-      stack.sim.store.update(def, { ...vm, metadata: { ...vm.metadata, labels: labels(i) } })
+      await stack.sim.store.update(def, { ...vm, metadata: { ...vm.metadata, labels: labels(i) } })
       if (i % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 0))
     }
     await waitUntil(cutOff, 20_000)

@@ -24,9 +24,9 @@ async function open(user: string, topics: string) {
 }
 
 const nodeDef = () => stack.sim.registry.find('', 'v1', 'nodes')!
-function label(node: string, value: string) {
+async function label(node: string, value: string) {
   const current = stack.sim.store.get(nodeDef(), '', node)
-  stack.sim.store.update(nodeDef(), {
+  await stack.sim.store.update(nodeDef(), {
     ...current,
     metadata: { ...current.metadata, labels: { ...current.metadata.labels, mark: value } },
   })
@@ -41,7 +41,7 @@ describe('stream topics', () => {
       data: { topics: ['nodes', 'vms'] },
     })
     expect((await viewer.stream.next()).value?.event).toBe('sync')
-    label('node-2', 'one')
+    await label('node-2', 'one')
     let seen: unknown
     for await (const message of admin.stream) {
       const data = message.data as { node?: { name: string; labels: Record<string, string> } }
@@ -53,10 +53,10 @@ describe('stream topics', () => {
     expect(seen).toMatchObject({ type: 'upsert', node: { name: 'node-2', schedulable: true } })
     admin.close()
     // The viewer (kubevirt.io:view, no nodes) gets the VM change that follows, but no node event.
-    label('node-2', 'two')
+    await label('node-2', 'two')
     const vmDef = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
     const vm = stack.sim.store.get(vmDef, 'dev', 'sandbox')
-    stack.sim.store.update(vmDef, { ...vm, metadata: { ...vm.metadata, labels: { mark: 'x' } } })
+    await stack.sim.store.update(vmDef, { ...vm, metadata: { ...vm.metadata, labels: { mark: 'x' } } })
     const kinds: string[] = []
     for await (const message of viewer.stream) {
       kinds.push(message.event)
@@ -75,7 +75,7 @@ describe('stream topics', () => {
       () => stack.app.clusters.get('vmdeck-sim')?.vms.get('prod', 'db-01')?.status === 'Running',
       15_000,
     )
-    stack.sim.store.create(def, {
+    await stack.sim.store.create(def, {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachineInstanceMigration',
       metadata: { name: 'move-db', namespace: 'prod' },
@@ -102,7 +102,7 @@ describe('stream topics', () => {
     // relisted from the new server, a change made there reaches the stream that stayed open.
     const def = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
     const vm = stack.sim.store.get(def, 'dev', 'sandbox')
-    stack.sim.store.update(def, {
+    await stack.sim.store.update(def, {
       ...vm,
       metadata: { ...vm.metadata, labels: { after: 'restart' } },
     })
@@ -124,21 +124,22 @@ describe('stream topics', () => {
   })
 })
 
-describe('a forced 410', () => {
-  it('relists and delivers a change the watch missed while its history was compacted', async () => {
+describe('a watch that cannot resume', () => {
+  it('relists and delivers a change made while the watches were cut and the API server restarted', async () => {
     const viewer = await open('viewer', 'vms')
     expect((await viewer.stream.next()).value?.event).toBe('sync')
     const def = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
-    // In one tick, so no watch can reconnect in between: cut the BFF's watches, change a VM while
-    // they are down, and compact the history. The informer resumes from a resourceVersion older
-    // than the compaction, gets 410 Expired, relists, and only then can it see the change.
-    stack.sim.dropConnections()
+    // Cut the BFF off, change a VM, restart kube-apiserver (its watch cache starts at the newest
+    // resourceVersion), let the BFF back: its informer resumes from a resourceVersion the new
+    // watch cache does not hold, gets 410 Expired, relists, and only then sees the change.
+    stack.network.cut()
     const vm = stack.sim.store.get(def, 'prod', 'db-01')
-    stack.sim.store.update(def, {
+    await stack.sim.store.update(def, {
       ...vm,
       metadata: { ...vm.metadata, labels: { seen: 'after-410' } },
     })
-    stack.sim.store.compact()
+    await stack.restartSim()
+    stack.network.resume()
     for await (const message of viewer.stream) {
       const data = message.data as { vm?: { name: string; labels: Record<string, string> } }
       if (data.vm?.name === 'db-01' && data.vm.labels.seen === 'after-410') break

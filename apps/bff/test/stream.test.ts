@@ -46,7 +46,7 @@ describe('GET /api/v1/clusters/{cluster}/events/stream', () => {
 
     const def = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
     const vm = stack.sim.store.get(def, 'prod', 'web-02')
-    stack.sim.store.update(def, {
+    await stack.sim.store.update(def, {
       ...vm,
       metadata: { ...vm.metadata, labels: { ...vm.metadata.labels, owner: 'team-a' } },
     })

@@ -68,9 +68,9 @@ describe('GET …/vms/{name}/events and /yaml', () => {
         count: 1,
         lastTimestamp: '2026-01-01T00:00:00Z',
       })
-    event('e1', 'VirtualMachine', 'web-02', 'TestCreate')
-    event('e2', 'Pod', 'virt-launcher-web-02-abcde', 'TestPodStarted')
-    event('e3', 'VirtualMachine', 'web-01', 'TestOther')
+    await event('e1', 'VirtualMachine', 'web-02', 'TestCreate')
+    await event('e2', 'Pod', 'virt-launcher-web-02-abcde', 'TestPodStarted')
+    await event('e3', 'VirtualMachine', 'web-01', 'TestOther')
     const { status, body } = await admin.get<VmEventList>(`${vmUrl('prod', 'web-02')}/events`)
     expect(status).toBe(200)
     const reasons = body.items.map((e) => e.reason)

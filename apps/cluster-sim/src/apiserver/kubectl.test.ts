@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startSim, type Sim } from '../sim.ts'
+import { startSim, type Sim } from '../builtin-sim.ts'
 
 // The real kubectl (v1.32) with default flags against the simulator.
 const run = promisify(execFile)

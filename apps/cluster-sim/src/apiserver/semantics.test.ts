@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startSim, type Sim } from '../sim.ts'
+import { startSim, type Sim } from '../builtin-sim.ts'
 
 // Kubernetes API semantics through @kubernetes/client-node and kubectl, on ConfigMaps (no
 // controller touches them) and VMs.

@@ -66,6 +66,11 @@ export interface ClusterSim {
   consoles: ConsoleSubresources
   /** Running guests by VMI (namespace/name). */
   guests: GuestRegistry
+  /**
+   * Stops the control plane and starts it again on the same address with the same etcd data, as
+   * a control-plane upgrade or crash would: every watch ends, and resumes or relists after.
+   */
+  restartControlPlane(): Promise<void>
   /** One request to kube-apiserver as a demo user (admin unless `token` says otherwise). */
   request(
     method: string,
@@ -84,14 +89,15 @@ const rbacDef = (kind: string) => ({
 })
 
 export async function startClusterSim(options: ClusterSimOptions): Promise<ClusterSim> {
-  const controlPlane: ControlPlane = await startControlPlane({
+  const controlPlaneOptions = {
     stateDir: join(options.stateDir, 'controlplane'),
     ...(options.host ? { host: options.host } : {}),
     port: options.port ?? 0,
     ...(options.nodeMonitorGracePeriod
       ? { nodeMonitorGracePeriod: options.nodeMonitorGracePeriod }
       : {}),
-  })
+  }
+  let controlPlane: ControlPlane = await startControlPlane(controlPlaneOptions)
   const closers: (() => Promise<void> | void)[] = [() => controlPlane.stop()]
   const close = async () => {
     for (const closer of closers.reverse()) await closer()
@@ -234,6 +240,13 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
         } finally {
           asUser.close()
         }
+      },
+      async restartControlPlane() {
+        await controlPlane.stop()
+        controlPlane = await startControlPlane({
+          ...controlPlaneOptions,
+          port: Number(new URL(info.url).port),
+        })
       },
       close,
     }

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KObject } from '../apiserver/types.ts'
-import { startSim, type Sim } from '../sim.ts'
+import { startSim, type Sim } from '../builtin-sim.ts'
 import { waitForObject } from './wait-for-object.ts'
 
 const run = promisify(execFile)

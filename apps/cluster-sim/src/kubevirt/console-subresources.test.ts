@@ -11,7 +11,7 @@ import { ObjectStore } from '../apiserver/object-store.ts'
 import { Registry } from '../apiserver/registry.ts'
 import { TokenAuthenticator } from '../auth/authenticator.ts'
 import { kubevirtResources } from '../resources/kubevirt-resources.ts'
-import { startSim, type Sim } from '../sim.ts'
+import { startSim, type Sim } from '../builtin-sim.ts'
 import {
   ACTIVE_VNC_MESSAGE,
   ConsoleSubresources,

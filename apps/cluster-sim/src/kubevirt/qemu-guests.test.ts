@@ -14,7 +14,7 @@ import type { KObject } from '../apiserver/types.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
 import { waitForText } from '../guest/wait-for-text.ts'
 import { demoSeed } from '../seed/demo-fleet.ts'
-import { startSim, type Sim } from '../sim.ts'
+import { startSim, type Sim } from '../builtin-sim.ts'
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..')
 const imageDir = process.env.VMDECK_GUEST_DIR ?? join(repoRoot, '.vmdeck/guest')

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ObjectStore } from '../apiserver/object-store.ts'
-import { startSim, type Sim } from '../sim.ts'
+import { startSim, type Sim } from '../builtin-sim.ts'
 import { KubevirtMetrics } from './kubevirt-metrics.ts'
 
 let sim: Sim

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startSim } from '../sim.ts'
+import { startSim } from '../builtin-sim.ts'
 
 const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-state-test-'))
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }))
