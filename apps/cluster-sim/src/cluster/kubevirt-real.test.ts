@@ -12,7 +12,6 @@ import { installCrds } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
-import { resourcePath } from './resource-paths.ts'
 import { startTestKubelet, type TestKubelet } from './test-kubelet.ts'
 
 // KubeVirt's VM, VMI and migration controllers against the real control plane: kube-scheduler
@@ -60,7 +59,6 @@ beforeAll(async () => {
     token: controlPlane.info.tokens['cluster-sim'] ?? '',
   })
   await installCrds(client)
-  await Promise.all(registry.defs.map(listable))
   store = new ClusterStore(client)
   await store.sync(registry.defs)
   kubelet = await startTestKubelet(client, [{ name: 'node-a' }, { name: 'node-b' }])
@@ -83,23 +81,6 @@ afterAll(async () => {
   await controlPlane?.stop()
   rmSync(stateDir, { recursive: true, force: true })
 })
-
-/**
- * Resolves once kube-apiserver lists the resource: right after a CRD is Established its watch
- * cache may still be initialising, answered with 429 and a Retry-After (which we honour), and
- * ClusterStore.sync does not retry its first list.
- */
-async function listable(def: ResourceDef): Promise<void> {
-  for (;;) {
-    const res = await client.raw('GET', `${resourcePath(def)}?limit=1`)
-    if (res.status !== 429) {
-      if (res.status !== 200) throw new Error(`listing ${def.plural}: ${res.status} ${res.text}`)
-      return
-    }
-    const seconds = Number(res.headers['retry-after'] ?? 1) || 1
-    await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
-  }
-}
 
 function vm(name: string, nodeSelector?: Record<string, string>): KObject {
   return {
