@@ -6,17 +6,17 @@ import { Registry, type ResourceDef } from '../apiserver/registry.ts'
 import type { KObject, StoreEvent } from '../apiserver/types.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
 import { startKubevirt, type Kubevirt } from '../kubevirt/kubevirt.ts'
+import { startNodeAgents, type NodeAgents } from '../node/node-agents.ts'
 import { coreResources } from '../resources/core-resources.ts'
 import { kubevirtResources } from '../resources/kubevirt-resources.ts'
 import { installCrds } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
-import { startTestKubelet, type TestKubelet } from './test-kubelet.ts'
 
 // KubeVirt's VM, VMI and migration controllers against the real control plane: kube-scheduler
-// binds the virt-launcher pods, the test's kubelet (test-kubelet.ts) runs them, nothing in
-// this process schedules.
+// binds the virt-launcher pods, the simulator's node agents (kubelets, src/node) run them and
+// finish their deletion; nothing in this process schedules.
 
 /** Only what the KubeVirt controllers read: no storage or instancetype resources. */
 const used = new Set([
@@ -48,7 +48,7 @@ let stateDir: string
 let controlPlane: ControlPlane
 let client: KubeClient
 let store: ClusterStore
-let kubelet: TestKubelet
+let kubelets: NodeAgents
 let kubevirt: Kubevirt
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-kubevirt-real-'))
@@ -61,7 +61,16 @@ beforeAll(async () => {
   await installCrds(client)
   store = new ClusterStore(client)
   await store.sync(registry.defs)
-  kubelet = await startTestKubelet(client, [{ name: 'node-a' }, { name: 'node-b' }])
+  kubelets = await startNodeAgents({
+    client,
+    nodes: ['node-a', 'node-b'].map((name) => ({
+      name,
+      labels: {},
+      capacity: { cpu: '4', memory: '8Gi' },
+    })),
+    stateDir: join(stateDir, 'kubelets'),
+    log: () => {},
+  })
   kubevirt = startKubevirt({
     registry,
     store,
@@ -75,7 +84,7 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(async () => {
   await kubevirt?.close()
-  await kubelet?.stop()
+  await kubelets?.close()
   store?.close()
   client?.close()
   await controlPlane?.stop()
@@ -135,7 +144,7 @@ async function running(name: string): Promise<{ vmi: KObject; pod: KObject }> {
   return { vmi, pod }
 }
 
-describe('KubeVirt on the real control plane (kube-scheduler, a kubelet)', () => {
+describe('KubeVirt on the real control plane (kube-scheduler, node agents as kubelets)', () => {
   it('starts a VM: VMI, a launcher pod bound by kube-scheduler and run by the kubelet, VMI Running there', async () => {
     await store.create(vmDef, vm('real-a'))
     const { vmi, pod } = await running('real-a')
