@@ -29,12 +29,17 @@ describe('GET /api/v1/clusters/{c}/nodes', () => {
     expect(status).toBe(200)
     expect(body.items.map((n) => n.name)).toEqual(['node-1', 'node-2', 'node-3'])
     const node = body.items[0]!
+    // What node-1's kubelet reported: memory in Ki, the control plane's version.
+    const reported = stack.sim.store.get(stack.sim.registry.find('', 'v1', 'nodes')!, '', 'node-1')
+      .status as { capacity: Record<string, string>; nodeInfo: { kubeletVersion: string } }
+    expect(reported.capacity.memory).toMatch(/^\d+Ki$/)
     expect(node).toMatchObject({
       ready: true,
       schedulable: true,
-      capacity: { cpu: 8, memory: 32 * 2 ** 30, pods: 110 },
-      kubeletVersion: 'v1.32.0',
+      capacity: { cpu: 8, memory: parseInt(reported.capacity.memory) * 1024, pods: 110 },
+      kubeletVersion: reported.nodeInfo.kubeletVersion,
     })
+    expect(node.kubeletVersion).toMatch(/^v1\.\d+\.\d+$/)
     const running = [...cluster().vms.summaries()].filter((vm) => vm.node).length
     expect(body.items.reduce((sum, n) => sum + n.vmCount, 0)).toBe(running)
     const busy = body.items.find((n) => n.vmCount > 0)!
@@ -51,10 +56,10 @@ describe('GET /api/v1/clusters/{c}/nodes', () => {
 describe('POST /api/v1/clusters/{c}/nodes/{node}/{cordon,uncordon,drain}', () => {
   it('cordons and uncordons a node', async () => {
     expect((await admin.post(`${C}/nodes/node-3/cordon`)).status).toBe(202)
-    expect(nodeSpec('node-3').unschedulable).toBe(true)
+    await waitUntil(() => nodeSpec('node-3').unschedulable === true)
     await waitUntil(() => view('node-3')?.schedulable === false)
     expect((await admin.post(`${C}/nodes/node-3/uncordon`)).status).toBe(202)
-    expect(nodeSpec('node-3').unschedulable).toBe(false)
+    await waitUntil(() => !nodeSpec('node-3').unschedulable)
     await waitUntil(() => view('node-3')?.schedulable === true)
   })
 

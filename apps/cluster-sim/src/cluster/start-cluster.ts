@@ -148,7 +148,15 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     })
     closers.push(() => nodes.close())
 
-    const store = new ClusterStore(client)
+    // KubeVirt's controllers and virt-api act as virt-controller's service account, as on a real
+    // cluster: KubeVirt's admission tells virt-controller's requests apart by that name.
+    const controllerClient = new KubeClient({
+      url: info.url,
+      ca,
+      token: await serviceAccountToken(client, 'kubevirt', 'kubevirt-controller'),
+    })
+    closers.push(() => controllerClient.close())
+    const store = new ClusterStore(controllerClient)
     closers.push(() => store.close())
     await store.sync(await servedDefs(client, registry))
 
@@ -254,6 +262,44 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     await close()
     throw error
   }
+}
+
+/**
+ * A token of a service account bound to cluster-admin (created if missing), from the
+ * TokenRequest API: a JWT signed by kube-apiserver, as a pod's projected token.
+ */
+async function serviceAccountToken(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<string> {
+  const ns = { group: '', version: 'v1', plural: 'namespaces', namespaced: false }
+  await apply(client, ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })
+  const sa = { group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true }
+  await apply(client, sa, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace },
+  })
+  await apply(client, rbacDef('ClusterRoleBinding'), {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `${namespace}:${name}` },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ kind: 'ServiceAccount', name, namespace }],
+  })
+  const review = await client.json<{ status: { token: string } }>(
+    'POST',
+    `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
+    {
+      body: {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: { expirationSeconds: 365 * 24 * 3600 },
+      },
+    },
+  )
+  return review.status.token
 }
 
 /**
