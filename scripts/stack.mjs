@@ -27,10 +27,13 @@ export async function startStack({
       String(simPort),
       '--state-dir',
       join(stateDir, 'sim'),
+      '--metrics-port',
+      '0',
     ],
     { cwd: root, quiet },
   )
-  await waitForLine(sim, /Kubernetes API at (\S+)/)
+  // Printed after "Kubernetes API at …", once the cluster is ready.
+  const [, metricsUrl] = await waitForLine(sim, /cluster-sim: metrics at (\S+)/)
   // Optional: a real Prometheus scraping the simulator's and the BFF's /metrics (issue 8).
   const prometheus = prometheusPort
     ? await startPrometheus({
@@ -38,11 +41,7 @@ export async function startStack({
         dir: join(stateDir, 'prometheus'),
         quiet,
         targets: [
-          {
-            job: 'kubevirt',
-            url: `https://127.0.0.1:${simPort}/metrics`,
-            caFile: join(stateDir, 'sim', 'pki', 'ca.crt'),
-          },
+          { job: 'kubevirt', url: metricsUrl },
           { job: 'vmdeck-bff', url: `http://127.0.0.1:${bffPort}/metrics` },
         ],
       })

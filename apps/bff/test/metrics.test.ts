@@ -8,7 +8,7 @@ import type {
   VmMetricResponse,
 } from '@vmdeck/shared'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -117,13 +117,11 @@ beforeAll(async () => {
     },
   })
   await bff.ready()
-  const caFile = join(stateDir, 'metrics-ca.crt')
-  writeFileSync(caFile, sim.ca)
   prometheus = await startPrometheus({
     port,
     quiet: true,
     scrapeInterval: '1s',
-    targets: [{ job: 'kubevirt', url: `${sim.url}/metrics`, caFile }],
+    targets: [{ job: 'kubevirt', url: sim.metricsUrl }],
   })
   await eventually(
     async () => [...bff.clusters.values()].every((c) => c.vms.synced) && running(),

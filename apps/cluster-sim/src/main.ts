@@ -7,13 +7,13 @@ const { values } = parseArgs({
   options: {
     kubeconfig: { type: 'string' },
     port: { type: 'string', default: '6443' },
+    // KubeVirt's /metrics scrape target (virt-handler serves it on 8443 in a real cluster).
+    'metrics-port': { type: 'string', default: '8443' },
     host: { type: 'string', default: '127.0.0.1' },
     'state-dir': { type: 'string' },
     seed: { type: 'string' },
     // The issue's name for the same choice (`--fleet demo|none|N`).
     fleet: { type: 'string' },
-    // Persist objects across restarts (read at start instead of the seed, written on exit).
-    state: { type: 'string' },
     // Real QEMU guests behind running VMIs (`none`: simulated, for scale runs).
     guests: { type: 'string', default: 'qemu' },
     'max-guests': { type: 'string' },
@@ -27,13 +27,14 @@ const sim = await startSim({
   kubeconfigPath: resolve(values.kubeconfig ?? resolve(root, '.vmdeck/kubeconfig')),
   host: values.host,
   port: Number(values.port),
+  metricsPort: Number(values['metrics-port']),
   seed: parseSeed(values.fleet ?? values.seed ?? 'demo'),
-  ...(values.state ? { stateFile: resolve(values.state) } : {}),
   guests: values.guests === 'none' ? 'none' : 'qemu',
   ...(values['max-guests'] ? { maxGuests: Number(values['max-guests']) } : {}),
   ...(values['guest-image-dir'] ? { guestImageDir: resolve(values['guest-image-dir']) } : {}),
 })
 console.log(`cluster-sim: Kubernetes API at ${sim.url}`)
+console.log(`cluster-sim: metrics at ${sim.metricsUrl}`)
 console.log(`cluster-sim: kubeconfig ${sim.kubeconfigPath} (contexts admin, helpdesk, viewer)`)
 
 let closing = false

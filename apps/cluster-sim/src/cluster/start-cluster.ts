@@ -139,6 +139,10 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       client,
       nodes: demoNodes(),
       stateDir: join(options.stateDir, 'kubelets'),
+      // A quarter of the grace period, as Kubernetes' defaults (10 s renewals, 40 s grace).
+      ...(options.nodeMonitorGracePeriod
+        ? { leaseRenewIntervalMs: (parseFloat(options.nodeMonitorGracePeriod) * 1000) / 4 }
+        : {}),
       consoleLog: (namespace, vmi) => {
         const guest = guestRegistry?.get(namespace, vmi)
         return guest && existsSync(guest.serialLogPath)
