@@ -198,6 +198,19 @@ describe('ensureControlPlane and ensureCrds (on throw-away modules, with the rea
     expect(existsSync(join(repo, '.vmdeck/bin/.go-builds.lock'))).toBe(false)
   })
 
+  it('builds once when two callers need a build at the same time: the second waits for the first', async () => {
+    writeControlPlane(repo, 'four')
+    const [a, b] = [recorder(), recorder()]
+    await Promise.all([
+      ensureControlPlane({ root: repo, log: a.log }),
+      ensureControlPlane({ root: repo, log: b.log }),
+    ])
+    const lines = [...a.lines, ...b.lines].join('\n')
+    expect(lines.match(/building the Kubernetes control plane/g)).toHaveLength(1)
+    expect(b.lines.join('\n')).toMatch(/waiting for another build of the Go programs \(pid \d+\)/)
+    expect(answer()).toBe('four')
+  })
+
   it('generates the CRDs with a cached generator, again only when that module changes', async () => {
     const crds = join(repo, '.vmdeck/crds')
     const first = recorder()

@@ -183,7 +183,13 @@ export function goSourceHash(dir, extraFiles = []) {
   return hash.digest('hex')
 }
 
-const readStamp = (path) => (existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined)
+function readStamp(path) {
+  try {
+    return readFileSync(path, 'utf8').trim()
+  } catch {
+    return undefined // none (yet, or any more)
+  }
+}
 
 function runInherit(command, args, options) {
   return new Promise((resolve) => {
@@ -210,7 +216,9 @@ async function withBuildLock(binDir, log, work) {
     } catch (error) {
       if (error.code !== 'EEXIST') throw error
       const holder = Number(readStamp(lock))
-      if (!holderAlive(holder)) {
+      // An empty lock is one being written (the pid follows the create) unless it is old.
+      const writing = !holder && Date.now() - statMtime(lock) < 10_000
+      if (!writing && !holderAlive(holder)) {
         rmSync(lock, { force: true })
         continue
       }
@@ -223,6 +231,14 @@ async function withBuildLock(binDir, log, work) {
     return await work()
   } finally {
     rmSync(lock, { force: true })
+  }
+}
+
+function statMtime(path) {
+  try {
+    return statSync(path).mtimeMs
+  } catch {
+    return 0 // gone meanwhile: taken over on the next try
   }
 }
 
