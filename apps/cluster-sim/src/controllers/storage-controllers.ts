@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ResourceDef } from '../apiserver/registry.ts'
 import { applyPatch } from '../apiserver/patch.ts'
+import { StatusError } from '../apiserver/status-error.ts'
 import type { KObject } from '../apiserver/types.ts'
 import {
   type Condition,
@@ -69,24 +70,27 @@ export class StorageControllers {
     this.#timers.clear()
   }
 
-  #after(ms: number, run: () => void): void {
+  /** Runs `run` after `ms`; a failure is logged (the work queue cannot see timer callbacks). */
+  #after(ms: number, run: () => void | Promise<void>): void {
     const timer = setTimeout(() => {
       this.#timers.delete(timer)
-      run()
+      Promise.resolve()
+        .then(run)
+        .catch((error: unknown) => console.error('cluster-sim: a storage timer failed:', error))
     }, ms)
     this.#timers.add(timer)
   }
 
-  reconcile(def: ResourceDef, key: string): void {
-    if (def === this.#defs.dv) this.#dataVolume(key)
-    else if (def === this.#defs.snapshot) this.#snapshot(key)
-    else if (def === this.#defs.restore) this.#restore(key)
-    else if (def === this.#defs.clone) this.#clone(key)
+  async reconcile(def: ResourceDef, key: string): Promise<void> {
+    if (def === this.#defs.dv) await this.#dataVolume(key)
+    else if (def === this.#defs.snapshot) await this.#snapshot(key)
+    else if (def === this.#defs.restore) await this.#restore(key)
+    else if (def === this.#defs.clone) await this.#clone(key)
   }
 
   // ---- DataVolumes -------------------------------------------------------------------------
 
-  #dataVolume(key: string): void {
+  async #dataVolume(key: string): Promise<void> {
     const def = this.#defs.dv
     if (!def) return
     const [namespace, name] = splitKey(key)
@@ -117,7 +121,7 @@ export class StorageControllers {
           { type: 'Ready', status: 'False' },
           { type: 'Running', status: 'False' },
         ].reduce<Condition[]>((all, c) => setCondition(all, c as Condition), [])
-        write()
+        await write()
         return
       }
       case 'Pending': {
@@ -125,7 +129,7 @@ export class StorageControllers {
         if (pvcDef && !store.peek(pvcDef, namespace, name)) {
           const storage = spec.storage ?? spec.pvc ?? {}
           const size = storage.resources?.requests?.storage ?? '10Gi'
-          store.create(pvcDef, {
+          await store.create(pvcDef, {
             apiVersion: 'v1',
             kind: 'PersistentVolumeClaim',
             metadata: {
@@ -173,7 +177,7 @@ export class StorageControllers {
         })
         if (blank)
           status.conditions = setCondition(status.conditions, { type: 'Ready', status: 'True' })
-        write()
+        await write()
         return
       }
       case 'ImportScheduled': {
@@ -184,7 +188,7 @@ export class StorageControllers {
           status: 'True',
           reason: 'Pod is running',
         })
-        write()
+        await write()
         return
       }
       case 'ImportInProgress': {
@@ -193,7 +197,7 @@ export class StorageControllers {
         // An import "downloads" for `cdi.vmdeck.io/import-seconds` (simulator knob; default 20 s).
         const seconds = Number(dv.metadata.annotations?.['cdi.vmdeck.io/import-seconds'] ?? 20)
         const step = Math.max(500, (seconds * 1000) / 400)
-        const tick = () => {
+        const tick = async () => {
           const latest = store.peek(def, namespace, name)
           if (
             !latest ||
@@ -207,7 +211,8 @@ export class StorageControllers {
           const s = next.status as typeof status
           const done = Number.parseFloat(s.progress ?? '0') || 0
           const progress = Math.min(100, done + (100 * step) / (seconds * 1000))
-          if (progress >= 100) {
+          const finished = progress >= 100
+          if (finished) {
             s.phase = 'Succeeded'
             s.progress = '100.0%'
             s.conditions = setCondition(
@@ -218,13 +223,20 @@ export class StorageControllers {
               }),
               { type: 'Ready', status: 'True' },
             )
+          } else s.progress = `${progress.toFixed(2)}%`
+          try {
+            await store.update(def, next, { subresource: 'status' })
+          } catch (error) {
+            // Lost a race (409) or the DataVolume went away (404): the reconciler starts over.
             this.#importing.delete(key)
-            store.update(def, next, { subresource: 'status' })
-            return
+            if (error instanceof StatusError && (error.code === 409 || error.code === 404)) {
+              this.#ctx.enqueueStorage(def, key)
+              return
+            }
+            throw error
           }
-          s.progress = `${progress.toFixed(2)}%`
-          store.update(def, next, { subresource: 'status' })
-          this.#after(step, tick)
+          if (finished) this.#importing.delete(key)
+          else this.#after(step, tick)
         }
         this.#after(step, tick)
         return
@@ -235,7 +247,7 @@ export class StorageControllers {
 
   // ---- Snapshots ---------------------------------------------------------------------------
 
-  #snapshot(key: string): void {
+  async #snapshot(key: string): Promise<void> {
     const def = this.#defs.snapshot
     const contentDef = this.#defs.content
     if (!def || !contentDef) return
@@ -261,7 +273,7 @@ export class StorageControllers {
             status: 'False',
             reason: 'Source does not exist',
           })
-          write()
+          await write()
           return
         }
         const vmi = store.peek(defs.vmi, namespace, source?.name ?? '')
@@ -312,17 +324,17 @@ export class StorageControllers {
             .filter((v) => !v.dataVolume && !v.persistentVolumeClaim)
             .map((v) => v.name),
         }
-        write()
+        await write()
         const nextVm = structuredClone(vm)
         nextVm.status = { ...((nextVm.status ?? {}) as VmStatus), snapshotInProgress: name }
-        store.update(defs.vm, nextVm, { subresource: 'status' })
+        await store.update(defs.vm, nextVm, { subresource: 'status' })
         return
       }
       case 'InProgress': {
         const contentName = String(status.virtualMachineSnapshotContentName)
         if (!store.peek(contentDef, namespace, contentName)) {
           const sourceVm = vm ? structuredClone(vm) : undefined
-          store.create(contentDef, {
+          await store.create(contentDef, {
             apiVersion: 'snapshot.kubevirt.io/v1beta1',
             kind: 'VirtualMachineSnapshotContent',
             metadata: {
@@ -378,12 +390,12 @@ export class StorageControllers {
           }),
           { type: 'Ready', status: 'True', reason: 'Operation complete' },
         )
-        write()
+        await write()
         if (vm) {
           const nextVm = structuredClone(vm)
           const vmStatus = { ...((nextVm.status ?? {}) as VmStatus) }
           delete vmStatus.snapshotInProgress
-          store.update(defs.vm, { ...nextVm, status: vmStatus }, { subresource: 'status' })
+          await store.update(defs.vm, { ...nextVm, status: vmStatus }, { subresource: 'status' })
         }
         events.record(
           snap,
@@ -398,8 +410,17 @@ export class StorageControllers {
     }
   }
 
-  /** Deleting a snapshot deletes its content (deletionPolicy Delete, the default). */
+  /**
+   * Deleting a snapshot deletes its content (deletionPolicy Delete, the default). Called from a
+   * watch; the deletion runs in the background and a failure is logged.
+   */
   snapshotDeleted(snap: KObject): void {
+    this.#deleteContent(snap).catch((error: unknown) =>
+      console.error('cluster-sim: could not delete a snapshot content:', error),
+    )
+  }
+
+  async #deleteContent(snap: KObject): Promise<void> {
     const contentDef = this.#defs.content
     if (!contentDef) return
     const policy =
@@ -408,12 +429,12 @@ export class StorageControllers {
       ?.virtualMachineSnapshotContentName
     if (policy !== 'Delete' || !contentName) return
     if (this.#ctx.store.peek(contentDef, snap.metadata.namespace, contentName))
-      this.#ctx.store.delete(contentDef, snap.metadata.namespace, contentName)
+      await this.#ctx.store.delete(contentDef, snap.metadata.namespace, contentName)
   }
 
   // ---- Restores ----------------------------------------------------------------------------
 
-  #restore(key: string): void {
+  async #restore(key: string): Promise<void> {
     const def = this.#defs.restore
     const snapDef = this.#defs.snapshot
     const contentDef = this.#defs.content
@@ -439,7 +460,7 @@ export class StorageControllers {
       targetReadinessPolicy?: string
     }
     const targetName = spec.target?.name ?? ''
-    const fail = (message: string) => {
+    const fail = async (message: string) => {
       status.complete = false
       status.conditions = setCondition(
         setCondition(
@@ -452,7 +473,7 @@ export class StorageControllers {
         ),
         { type: 'Ready', status: 'False', reason: message },
       )
-      write()
+      await write()
       events.record(restore, 'Warning', 'VirtualMachineRestoreError', message, 'restore-controller')
     }
     const snap = store.peek(snapDef, namespace, spec.virtualMachineSnapshotName ?? '')
@@ -465,7 +486,7 @@ export class StorageControllers {
         status: 'False',
         reason,
       })
-      write()
+      await write()
       return
     }
     const content = store.peek(
@@ -503,12 +524,12 @@ export class StorageControllers {
             }),
             { type: 'Ready', status: 'False', reason: stopTargetMessage },
           )
-          write()
+          await write()
           const vmCopy = structuredClone(target)
           const vmSpec = vmCopy.spec as { running?: boolean; runStrategy?: string }
           if (vmSpec.running !== undefined) vmSpec.running = false
           else vmSpec.runStrategy = 'Halted'
-          store.update(defs.vm, vmCopy)
+          await store.update(defs.vm, vmCopy)
         }
         return
       }
@@ -529,7 +550,7 @@ export class StorageControllers {
           setCondition(status.conditions ?? [], { type: 'Progressing', status: 'False', reason }),
           { type: 'Ready', status: 'False', reason },
         )
-        write()
+        await write()
         if (policy === 'WaitGracePeriod')
           this.#after(created + GRACE_PERIOD_MS - Date.now() + 50, () =>
             this.#ctx.enqueueStorage(def, key),
@@ -546,9 +567,9 @@ export class StorageControllers {
       delete nextSpec.running
       nextSpec.runStrategy = runStrategy
       next.metadata.labels = snapshotVm.metadata.labels ?? next.metadata.labels
-      store.update(defs.vm, next)
+      await store.update(defs.vm, next)
     } else {
-      store.create(defs.vm, {
+      await store.create(defs.vm, {
         apiVersion: 'kubevirt.io/v1',
         kind: 'VirtualMachine',
         metadata: { name: targetName, namespace, labels: snapshotVm.metadata.labels ?? {} },
@@ -569,7 +590,7 @@ export class StorageControllers {
       }),
       { type: 'Ready', status: 'True', reason: 'Operation complete' },
     )
-    write()
+    await write()
     events.record(
       restore,
       'Normal',
@@ -581,7 +602,7 @@ export class StorageControllers {
 
   // ---- Clones ------------------------------------------------------------------------------
 
-  #clone(key: string): void {
+  async #clone(key: string): Promise<void> {
     const def = this.#defs.clone
     if (!def) return
     const [namespace, name] = splitKey(key)
@@ -620,7 +641,7 @@ export class StorageControllers {
             status: 'False',
             reason: `Source doesnt exist`,
           })
-          write()
+          await write()
           return
         }
         status.phase = 'SnapshotInProgress'
@@ -635,11 +656,11 @@ export class StorageControllers {
           }),
           { type: 'Ready', status: 'False', reason: 'Snapshot in progress' },
         )
-        write()
+        await write()
         return
       case 'SnapshotInProgress':
         status.phase = 'CreatingTargetVM'
-        write()
+        await write()
         return
       case 'CreatingTargetVM':
         status.phase = 'RestoreInProgress'
@@ -649,12 +670,12 @@ export class StorageControllers {
           status: 'True',
           reason: 'Restore in progress',
         })
-        write()
+        await write()
         return
       case 'RestoreInProgress': {
         if (!source) {
           status.phase = 'Failed'
-          write()
+          await write()
           return
         }
         if (!store.peek(defs.vm, namespace, targetName)) {
@@ -721,10 +742,10 @@ export class StorageControllers {
               status: 'False',
               reason: `failed to apply patches: ${(error as Error).message}`,
             })
-            write()
+            await write()
             return
           }
-          store.create(defs.vm, patched)
+          await store.create(defs.vm, patched)
         }
         status.phase = 'Succeeded'
         status.conditions = setCondition(
@@ -735,7 +756,7 @@ export class StorageControllers {
           }),
           { type: 'Ready', status: 'True', reason: 'Ready' },
         )
-        write()
+        await write()
         events.record(
           clone,
           'Normal',

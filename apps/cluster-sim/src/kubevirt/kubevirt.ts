@@ -107,10 +107,10 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
     enqueueStorage: (def, key) => storageQueue.add(`${def.plural}|${key}`),
   }
   const storage = new StorageControllers(context)
-  const storageQueue = new WorkQueue('storage', (item) => {
+  const storageQueue = new WorkQueue('storage', async (item) => {
     const i = item.indexOf('|')
     const def = storage.defs.find((d) => d.plural === item.slice(0, i))
-    if (def) storage.reconcile(def, item.slice(i + 1))
+    if (def) await storage.reconcile(def, item.slice(i + 1))
   })
   const vmController = new VmController(context)
   const migrationController = new MigrationController(context)
