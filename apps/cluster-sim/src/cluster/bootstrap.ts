@@ -52,10 +52,13 @@ export function apply(
 async function waitEstablished(client: KubeClient, name: string): Promise<void> {
   const path = `${resourcePath(crdDef)}?fieldSelector=metadata.name%3D${name}`
   const established = (crd: KObject | undefined) =>
-    (crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some(
-      (c) => c.type === 'Established' && c.status === 'True',
-    ) ?? false
-  const list = await client.json<{ items: KObject[]; metadata: { resourceVersion: string } }>('GET', path)
+    (
+      crd?.status as { conditions?: { type: string; status: string }[] } | undefined
+    )?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false
+  const list = await client.json<{ items: KObject[]; metadata: { resourceVersion: string } }>(
+    'GET',
+    path,
+  )
   if (established(list.items[0])) return
   const abort = new AbortController()
   const timeout = setTimeout(() => abort.abort(), 60_000)
@@ -73,7 +76,10 @@ async function waitEstablished(client: KubeClient, name: string): Promise<void> 
 }
 
 export interface SeedDefs {
-  find(group: string, plural: string): { group: string; version: string; plural: string; namespaced: boolean } | undefined
+  find(
+    group: string,
+    plural: string,
+  ): { group: string; version: string; plural: string; namespaced: boolean } | undefined
 }
 
 /**

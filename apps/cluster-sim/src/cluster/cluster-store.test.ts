@@ -57,9 +57,9 @@ describe('the simulator’s informer cache over the real kube-apiserver', () => 
     const created = await store.create(vmDef, vm('store-a'))
     expect(created.metadata.uid).toMatch(/^[0-9a-f-]{36}$/)
     expect(store.peek(vmDef, 'default', 'store-a')?.metadata.uid).toBe(created.metadata.uid)
-    await expect.poll(() => events.map((e) => `${e.type} ${e.object.metadata.name}`)).toContain(
-      'ADDED store-a',
-    )
+    await expect
+      .poll(() => events.map((e) => `${e.type} ${e.object.metadata.name}`))
+      .toContain('ADDED store-a')
   })
 
   it('answers a stale update with the real 409 Conflict and keeps the newer object', async () => {

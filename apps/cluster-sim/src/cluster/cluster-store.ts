@@ -222,7 +222,10 @@ export class ClusterStore {
   #writeThrough(def: ResourceDef, object: KObject): KObject {
     const informer = this.#informers.get(resourceKey(def))
     if (informer) {
-      const key = objectKey(def.namespaced ? object.metadata.namespace : undefined, object.metadata.name ?? '')
+      const key = objectKey(
+        def.namespaced ? object.metadata.namespace : undefined,
+        object.metadata.name ?? '',
+      )
       const cached = informer.objects.get(key)
       if (!cached || rvOf(object) > rvOf(cached)) {
         if (!cached) informer.sortedKeys = undefined
@@ -233,10 +236,10 @@ export class ClusterStore {
   }
 
   async #list(informer: Informer): Promise<void> {
-    const list = await this.client.json<{ items: KObject[]; metadata: { resourceVersion: string } }>(
-      'GET',
-      resourcePath(informer.def),
-    )
+    const list = await this.client.json<{
+      items: KObject[]
+      metadata: { resourceVersion: string }
+    }>('GET', resourcePath(informer.def))
     const fresh = new Map<string, KObject>()
     for (const item of list.items) {
       item.apiVersion = apiVersionOf(informer.def)
@@ -253,10 +256,16 @@ export class ClusterStore {
       const before = previous.get(key)
       if (!before) this.#emit(informer, { type: 'ADDED', object, revision: this.#revision })
       else if (before.metadata.resourceVersion !== object.metadata.resourceVersion)
-        this.#emit(informer, { type: 'MODIFIED', object, previous: before, revision: this.#revision })
+        this.#emit(informer, {
+          type: 'MODIFIED',
+          object,
+          previous: before,
+          revision: this.#revision,
+        })
     }
     for (const [key, object] of previous)
-      if (!fresh.has(key)) this.#emit(informer, { type: 'DELETED', object, revision: this.#revision })
+      if (!fresh.has(key))
+        this.#emit(informer, { type: 'DELETED', object, revision: this.#revision })
   }
 
   async #watchLoop(informer: Informer): Promise<void> {

@@ -85,7 +85,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ),
     )
   })
-  const info = JSON.parse(readFileSync(join(options.stateDir, 'cluster.json'), 'utf8')) as ClusterInfo
+  const info = JSON.parse(
+    readFileSync(join(options.stateDir, 'cluster.json'), 'utf8'),
+  ) as ClusterInfo
   return {
     info,
     ca: readFileSync(info.caFile, 'utf8'),

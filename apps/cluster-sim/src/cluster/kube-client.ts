@@ -107,11 +107,7 @@ export class KubeClient {
    * A watch stream (`?watch=1`): calls `onEvent` per event until the server ends the stream or
    * `signal` aborts; resolves when the stream ends, rejects with a `StatusError` when refused.
    */
-  watch(
-    path: string,
-    onEvent: (event: WatchEvent) => void,
-    signal: AbortSignal,
-  ): Promise<void> {
+  watch(path: string, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const req = httpsRequest(
         this.url + path,

@@ -4,7 +4,7 @@
 // migration stats) and from a seeded synthetic load otherwise.
 import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { ObjectStore } from '../apiserver/object-store.ts'
+import type { ControllerStore } from '../controllers/controller-store.ts'
 import type { Registry, ResourceDef } from '../apiserver/registry.ts'
 import type { KObject } from '../apiserver/types.ts'
 import { Exposition, vmiLabelName, type Labels } from './exposition.ts'
@@ -36,7 +36,7 @@ export interface GuestLookup {
 
 export interface KubevirtMetricsOptions {
   registry: Registry
-  store: ObjectStore
+  store: ControllerStore
   /** The running guests of VMIs, when the simulator runs real ones. */
   guests?: () => GuestLookup | undefined
   /** Seconds since the epoch; tests may pin it. */

@@ -1,0 +1,244 @@
+// The simulated cluster on the real control plane: kube-apiserver, etcd, the controller manager
+// and the scheduler run as `controlplane` (Go); this process is what runs beside them on a real
+// cluster — KubeVirt's controllers and virt-api, the storage controllers, and the nodes.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { Registry } from '../apiserver/registry.ts'
+import type { ResourceDef } from '../apiserver/registry.ts'
+import { writeKubeconfig } from '../kubeconfig.ts'
+import { startKubevirt } from '../kubevirt/kubevirt.ts'
+import { KubevirtMetrics } from '../metrics/kubevirt-metrics.ts'
+import { coreResources } from '../resources/core-resources.ts'
+import { kubevirtResources } from '../resources/kubevirt-resources.ts'
+import { operatorResources } from '../resources/operator-resources.ts'
+import { platformResources } from '../resources/platform-resources.ts'
+import { demoBindings } from '../seed/demo-bindings.ts'
+import { fleetSeed } from '../seed/demo-fleet.ts'
+import { kubevirtRoles } from '../seed/kubevirt-roles.ts'
+import type { SeedObject } from '../seed/seed-object.ts'
+import { apply, createSeed, installCrds } from './bootstrap.ts'
+import { ClusterStore } from './cluster-store.ts'
+import { startControlPlane, type ControlPlane } from './control-plane.ts'
+import { KubeClient } from './kube-client.ts'
+
+export interface ClusterSimOptions {
+  stateDir: string
+  kubeconfigPath?: string
+  host?: string
+  /** kube-apiserver's port; 0 picks a free one. */
+  port?: number
+  /** The metrics scrape target's port (KubeVirt's `/metrics`); 0 picks a free one. */
+  metricsPort?: number
+  seed?: 'demo' | 'none' | number
+  guests?: 'qemu' | 'none'
+  guestImageDir?: string
+  maxGuests?: number
+  qemuBinary?: string
+  /** The node lifecycle controller's grace period, e.g. `6s` in tests (default 40s). */
+  nodeMonitorGracePeriod?: string
+}
+
+export const demoUsers = ['admin', 'helpdesk', 'viewer'] as const
+export type DemoUser = (typeof demoUsers)[number]
+
+export interface ClusterSim {
+  url: string
+  kubeconfigPath: string
+  ca: string
+  tokens: Record<DemoUser, string>
+  registry: Registry
+  store: ClusterStore
+  /** The client the simulator acts with (system:masters). */
+  client: KubeClient
+  metrics: KubevirtMetrics
+  metricsUrl: string
+  /** One request to kube-apiserver as a demo user (admin unless `token` says otherwise). */
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: unknown; text: string }>
+  close(): Promise<void>
+}
+
+/** The resource of the cluster-wide RBAC objects the simulator applies. */
+const rbacDef = (kind: string) => ({
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  plural: kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings',
+  namespaced: false,
+})
+
+export async function startClusterSim(options: ClusterSimOptions): Promise<ClusterSim> {
+  const controlPlane: ControlPlane = await startControlPlane({
+    stateDir: join(options.stateDir, 'controlplane'),
+    ...(options.host ? { host: options.host } : {}),
+    port: options.port ?? 0,
+    ...(options.nodeMonitorGracePeriod
+      ? { nodeMonitorGracePeriod: options.nodeMonitorGracePeriod }
+      : {}),
+  })
+  const closers: (() => Promise<void> | void)[] = [() => controlPlane.stop()]
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer()
+  }
+  try {
+    const { info, ca } = controlPlane
+    const token = (name: string) => {
+      const value = info.tokens[name]
+      if (!value) throw new Error(`the control plane wrote no token for ${name}`)
+      return value
+    }
+    const client = new KubeClient({ url: info.url, ca, token: token('cluster-sim') })
+    closers.push(() => client.close())
+
+    const registry = new Registry()
+    for (const def of [
+      ...coreResources,
+      ...platformResources,
+      ...kubevirtResources,
+      ...operatorResources,
+    ])
+      registry.add(def)
+    await installCrds(client)
+    await Promise.all(
+      // KubeVirt's cluster roles (as virt-operator installs them) and the demo users' bindings.
+      [...kubevirtRoles(), ...demoBindings()].map((object) =>
+        apply(client, rbacDef(object.kind), object),
+      ),
+    )
+    const defs = {
+      find: (group: string, plural: string) =>
+        registry.defs.find((d) => d.group === group && d.plural === plural),
+    }
+    await createSeed(client, defs, seedForRealCluster(fleetSeed(options.seed ?? 'demo')))
+
+    const store = new ClusterStore(client)
+    closers.push(() => store.close())
+    await store.sync(await servedDefs(client, registry))
+
+    const kubevirt = startKubevirt({
+      registry,
+      store,
+      cluster: 'real',
+      guests: options.guests ?? 'none',
+      imageDir:
+        options.guestImageDir ?? join(process.env.VMDECK_ROOT ?? process.cwd(), '.vmdeck/guest'),
+      stateDir: options.stateDir,
+      ...(options.maxGuests ? { maxGuests: options.maxGuests } : {}),
+      ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
+    })
+    closers.push(() => kubevirt.close())
+
+    const metrics = new KubevirtMetrics({ registry, store, guests: () => kubevirt.guests })
+    const metricsServer: Server = createServer((req, res) => {
+      if (!metrics.handle(req, res)) {
+        res.statusCode = 404
+        res.end()
+      }
+    })
+    const metricsUrl = await new Promise<string>((resolve, reject) => {
+      metricsServer.once('error', reject)
+      metricsServer.listen(options.metricsPort ?? 0, options.host ?? '127.0.0.1', () => {
+        const { port } = metricsServer.address() as AddressInfo
+        resolve(`http://${options.host ?? '127.0.0.1'}:${port}/metrics`)
+      })
+    })
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          metricsServer.closeAllConnections()
+          metricsServer.close(() => resolve())
+        }),
+    )
+
+    const tokens = Object.fromEntries(demoUsers.map((user) => [user, token(user)])) as Record<
+      DemoUser,
+      string
+    >
+    const kubeconfigPath = options.kubeconfigPath ?? join(options.stateDir, 'kubeconfig')
+    writeKubeconfig(kubeconfigPath, {
+      server: info.url,
+      ca,
+      users: demoUsers.map((name) => ({ name, token: tokens[name] })),
+      current: 'admin',
+    })
+
+    await kubevirt.settled()
+    return {
+      url: info.url,
+      kubeconfigPath,
+      ca,
+      tokens,
+      registry,
+      store,
+      client,
+      metrics,
+      metricsUrl,
+      async request(method, path, { token: as, body, headers } = {}) {
+        const asUser = new KubeClient({ url: info.url, ca, token: as ?? tokens.admin })
+        try {
+          const res = await asUser.raw(method, path, {
+            ...(body !== undefined ? { body } : {}),
+            ...(headers ? { headers } : {}),
+          })
+          let parsed: unknown = undefined
+          try {
+            parsed = JSON.parse(res.text)
+          } catch {
+            // watch streams and plain-text bodies stay text
+          }
+          return { status: res.status, body: parsed, text: res.text }
+        } finally {
+          asUser.close()
+        }
+      },
+      close,
+    }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+/**
+ * The seed minus what a real cluster makes itself: Node objects (the node agents register
+ * them) and each namespace's `default` ServiceAccount (the controller manager creates it).
+ */
+function seedForRealCluster(seed: SeedObject[]): SeedObject[] {
+  return seed.filter(
+    ({ group, plural, object }) =>
+      !(group === '' && plural === 'nodes') &&
+      !(group === '' && plural === 'serviceaccounts' && object.metadata.name === 'default'),
+  )
+}
+
+/** The registry's resources that kube-apiserver serves (discovery), in the version it serves. */
+async function servedDefs(client: KubeClient, registry: Registry): Promise<ResourceDef[]> {
+  const served = new Set<string>()
+  const core = await client.json<{ resources: { name: string }[] }>('GET', '/api/v1')
+  for (const r of core.resources) served.add(`/v1/${r.name}`)
+  const groups = await client.json<{
+    groups: { name: string; versions: { groupVersion: string }[] }[]
+  }>('GET', '/apis')
+  await Promise.all(
+    groups.groups.flatMap((group) =>
+      group.versions.map(async ({ groupVersion }) => {
+        try {
+          const list = await client.json<{ resources: { name: string }[] }>(
+            'GET',
+            `/apis/${groupVersion}`,
+          )
+          for (const r of list.resources)
+            served.add(`${group.name}/${groupVersion.split('/')[1]}/${r.name}`)
+        } catch {
+          // an aggregated group that is not available yet
+        }
+      }),
+    ),
+  )
+  return registry.defs.filter(
+    (def) => !def.plural.includes('/') && served.has(`${def.group}/${def.version}/${def.plural}`),
+  )
+}
