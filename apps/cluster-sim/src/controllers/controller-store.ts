@@ -25,7 +25,5 @@ export interface ControllerStore {
     namespace: string | undefined,
     name: string,
     options?: { uid?: string; resourceVersion?: string },
-  ):
-    | { object: KObject; finalized: boolean }
-    | Promise<{ object: KObject; finalized: boolean }>
+  ): { object: KObject; finalized: boolean } | Promise<{ object: KObject; finalized: boolean }>
 }

@@ -30,6 +30,8 @@ export class MigrationController {
   readonly #byUid = new Map<string, string>()
   readonly #byVmi = new Map<string, Set<string>>()
   readonly #inFlight = new Map<string, { aborted: boolean }>()
+  /** VMIs (ns/name) whose evacuation migration is being created. */
+  readonly #evacuating = new Set<string>()
 
   constructor(ctx: KubevirtContext) {
     this.#ctx = ctx
@@ -61,11 +63,13 @@ export class MigrationController {
       const m = store.peek(defs.vmim, ns, n)
       if (m && !isFinal(m) && !m.metadata.deletionTimestamp) return
     }
-    queueMicrotask(() => {
-      // Re-check: several VMI events may arrive before the first migration is created.
+    // Several VMI events may arrive before the first migration is created: one at a time.
+    if (this.#evacuating.has(vmiKey)) return
+    this.#evacuating.add(vmiKey)
+    const create = async () => {
       for (const m of store.list(defs.vmim, namespace).items)
         if ((m.spec as { vmiName?: string }).vmiName === name && !isFinal(m)) return
-      const created = store.create(defs.vmim, {
+      const created = await store.create(defs.vmim, {
         apiVersion: 'kubevirt.io/v1',
         kind: 'VirtualMachineInstanceMigration',
         metadata: {
@@ -77,6 +81,14 @@ export class MigrationController {
         spec: { vmiName: name, priority: 'system-critical' },
       })
       this.#index(created)
+    }
+    // Not from inside the watch callback that called us (the old store notifies synchronously).
+    queueMicrotask(() => {
+      create()
+        .catch((error: unknown) =>
+          console.error(`cluster-sim: could not create the evacuation of ${vmiKey}:`, error),
+        )
+        .finally(() => this.#evacuating.delete(vmiKey))
     })
   }
 
@@ -90,7 +102,7 @@ export class MigrationController {
     return vmiKey
   }
 
-  reconcile(key: string): void {
+  async reconcile(key: string): Promise<void> {
     const [namespace, name] = splitKey(key)
     const { store, defs, events } = this.#ctx
     const stored = store.peek(defs.vmim, namespace, name)
@@ -116,7 +128,9 @@ export class MigrationController {
         { phase, phaseTransitionTimestamp: now() },
       ]
     }
-    const write = () => store.update(defs.vmim, m, { subresource: 'status' })
+    const write = async () => {
+      await store.update(defs.vmim, m, { subresource: 'status' })
+    }
 
     if (m.metadata.deletionTimestamp) {
       const run = this.#inFlight.get(uid)
@@ -126,25 +140,25 @@ export class MigrationController {
         return // the migration's failure brings us back
       }
       if (run) return
-      if (!isFinal(m) && vmi) this.#finishVmi(vmi, uid, { failed: true, aborted: true })
+      if (!isFinal(m) && vmi) await this.#finishVmi(vmi, uid, { failed: true, aborted: true })
       if (
         targetPod &&
         (targetPod.spec as { nodeName?: string }).nodeName !==
           statusOf(structuredClone(vmi ?? m)).nodeName
       )
-        store.delete(defs.pod, namespace, targetPod.metadata.name ?? '')
+        await store.delete(defs.pod, namespace, targetPod.metadata.name ?? '')
       const latest = structuredClone(store.peek(defs.vmim, namespace, name) ?? m)
       latest.metadata.finalizers = (latest.metadata.finalizers ?? []).filter(
         (f) => f !== MIGRATION_FINALIZER,
       )
-      store.update(defs.vmim, latest)
+      await store.update(defs.vmim, latest)
       return
     }
     if (isFinal(m)) return
     if (!vmi || isFinal(vmi) || vmi.metadata.deletionTimestamp) {
       if (this.#inFlight.has(uid)) return
       setPhase('Failed')
-      write()
+      await write()
       return
     }
     switch (status.phase ?? '') {
@@ -153,14 +167,14 @@ export class MigrationController {
           ...new Set([...(m.metadata.finalizers ?? []), MIGRATION_FINALIZER]),
         ]
         m.metadata.labels = { ...(m.metadata.labels ?? {}), 'kubevirt.io/vmi-name': vmiName }
-        const updated = store.update(defs.vmim, m)
+        const updated = await store.update(defs.vmim, m)
         setPhase('Pending')
-        store.update(defs.vmim, { ...updated, status }, { subresource: 'status' })
+        await store.update(defs.vmim, { ...updated, status }, { subresource: 'status' })
         return
       }
       case 'Pending': {
         if (!targetPod) {
-          const pod = store.create(defs.pod, newLauncherPod(vmi, { migrationUid: uid }))
+          const pod = await store.create(defs.pod, newLauncherPod(vmi, { migrationUid: uid }))
           events.record(
             m,
             'Normal',
@@ -170,7 +184,7 @@ export class MigrationController {
           )
         }
         setPhase('Scheduling')
-        write()
+        await write()
         return
       }
       case 'Scheduling': {
@@ -189,10 +203,10 @@ export class MigrationController {
               },
             }
           : targetPod
-        const { node } = bindPod(this.#ctx, pod, source)
+        const { node } = await bindPod(this.#ctx, pod, source)
         if (!node) return
         setPhase('Scheduled')
-        write()
+        await write()
         return
       }
       case 'Scheduled': {
@@ -232,11 +246,11 @@ export class MigrationController {
         setPhase('TargetReady')
         setPhase('Running')
         status.migrationState = state
-        write()
+        await write()
         const nextVmi = structuredClone(vmi)
         statusOf(nextVmi).migrationState = state
         statusOf(nextVmi).migrationMethod = 'LiveMigration'
-        store.update(defs.vmi, nextVmi)
+        await store.update(defs.vmi, nextVmi)
         events.record(
           vmi,
           'Normal',
@@ -261,7 +275,7 @@ export class MigrationController {
     void this.#ctx.runtime
       .migrate(vmi.metadata.uid ?? '', () => {})
       .then(
-        () => {
+        async () => {
           this.#inFlight.delete(uid)
           const target = (targetPod.spec as { nodeName?: string }).nodeName ?? ''
           const podIP = nextPodIp(target)
@@ -280,17 +294,17 @@ export class MigrationController {
               hostIP: nodeIp(target),
               startTime: now(),
             }
-            store.update(defs.pod, next, { subresource: 'status' })
+            await store.update(defs.pod, next, { subresource: 'status' })
           }
           const source = launcherPodOf(this.#ctx, vmi)
           if (source) {
             const next = structuredClone(source)
             next.status = { ...(next.status as object), phase: 'Succeeded' }
-            store.update(defs.pod, next, { subresource: 'status' })
+            await store.update(defs.pod, next, { subresource: 'status' })
           }
           const latestVmi = store.peek(defs.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '')
           if (latestVmi) {
-            this.#finishVmi(latestVmi, uid, {
+            await this.#finishVmi(latestVmi, uid, {
               failed: false,
               target,
               podUid: targetPod.metadata.uid ?? '',
@@ -303,29 +317,38 @@ export class MigrationController {
               'virt-handler',
             )
           }
-          this.#finishMigration(key, 'Succeeded')
+          await this.#finishMigration(key, 'Succeeded')
         },
-        (error: unknown) => {
+        async (error: unknown) => {
           this.#inFlight.delete(uid)
           const latestVmi = store.peek(defs.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '')
           if (latestVmi)
-            this.#finishVmi(latestVmi, uid, {
+            await this.#finishVmi(latestVmi, uid, {
               failed: true,
               aborted: run.aborted,
               reason: (error as Error).message,
             })
           try {
-            store.delete(defs.pod, targetPod.metadata.namespace, targetPod.metadata.name ?? '')
+            await store.delete(
+              defs.pod,
+              targetPod.metadata.namespace,
+              targetPod.metadata.name ?? '',
+            )
           } catch {
             // gone already
           }
-          this.#finishMigration(key, 'Failed')
+          await this.#finishMigration(key, 'Failed')
           this.#ctx.enqueueMigration(key)
         },
       )
+      .catch((error: unknown) => {
+        // The migration's outcome could not be written: the key's next reconcile sees the VMI.
+        console.error(`cluster-sim: could not finish the migration ${key}:`, error)
+        this.#ctx.enqueueMigration(key)
+      })
   }
 
-  #finishMigration(key: string, phase: string): void {
+  async #finishMigration(key: string, phase: string): Promise<void> {
     const [namespace, name] = splitKey(key)
     const { store, defs, events } = this.#ctx
     const stored = store.peek(defs.vmim, namespace, name)
@@ -342,7 +365,7 @@ export class MigrationController {
       ?.migrationState
     if (state) status.migrationState = structuredClone(state)
     m.status = status
-    store.update(defs.vmim, m, { subresource: 'status' })
+    await store.update(defs.vmim, m, { subresource: 'status' })
     if (phase === 'Succeeded')
       events.record(
         m,
@@ -354,7 +377,7 @@ export class MigrationController {
     else events.record(m, 'Warning', 'FailedMigration', "VMI's migration failed", CONTROLLER)
   }
 
-  #finishVmi(
+  async #finishVmi(
     stored: KObject,
     migrationUid: string,
     result: {
@@ -364,7 +387,7 @@ export class MigrationController {
       target?: string
       podUid?: string
     },
-  ): void {
+  ): Promise<void> {
     const vmi = structuredClone(stored)
     const status = statusOf(vmi)
     const state = { ...(status.migrationState ?? {}) }
@@ -388,6 +411,6 @@ export class MigrationController {
       delete status.evacuationNodeName
     }
     status.migrationState = state
-    this.#ctx.store.update(this.#ctx.defs.vmi, vmi)
+    await this.#ctx.store.update(this.#ctx.defs.vmi, vmi)
   }
 }

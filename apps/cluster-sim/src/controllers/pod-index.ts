@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../apiserver/object-store.ts'
+import type { ControllerStore } from './controller-store.ts'
 import type { ResourceDef } from '../apiserver/registry.ts'
 import type { KObject } from '../apiserver/types.ts'
 import { keyOf, parseQuantity } from '../kubevirt/k8s-util.ts'
@@ -20,11 +20,11 @@ export class PodIndex {
   readonly #entries = new Map<string, PodEntry>()
   readonly #byCreator = new Map<string, Set<string>>()
   readonly #usage = new Map<string, { cpu: number; memory: number }>()
-  readonly #store: ObjectStore
+  readonly #store: ControllerStore
   readonly #def: ResourceDef
   readonly stop: () => void
 
-  constructor(store: ObjectStore, def: ResourceDef, onChange: (pod: KObject) => void) {
+  constructor(store: ControllerStore, def: ResourceDef, onChange: (pod: KObject) => void) {
     this.#store = store
     this.#def = def
     for (const pod of store.list(def).items) this.#put(pod)

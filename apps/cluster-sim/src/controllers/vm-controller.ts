@@ -78,7 +78,7 @@ export class VmController {
     this.#timers.clear()
   }
 
-  reconcile(key: string): void {
+  async reconcile(key: string): Promise<void> {
     const [namespace, name] = splitKey(key)
     const { store, defs } = this.#ctx
     const stored = store.peek(defs.vm, namespace, name)
@@ -90,7 +90,7 @@ export class VmController {
         vmi.metadata.ownerReferences?.some((o) => o.kind === 'VirtualMachine') &&
         !vmi.metadata.deletionTimestamp
       )
-        store.delete(defs.vmi, namespace, name)
+        await store.delete(defs.vmi, namespace, name)
       return
     }
     const vm = structuredClone(stored)
@@ -100,18 +100,18 @@ export class VmController {
     const strategy = runStrategyOf(vm)
 
     if (vm.metadata.deletionTimestamp) {
-      if (vmi && !vmi.metadata.deletionTimestamp) this.#deleteVmi(vm, vmi)
+      if (vmi && !vmi.metadata.deletionTimestamp) await this.#deleteVmi(vm, vmi)
       if (!vmi) {
         vm.metadata.finalizers = (vm.metadata.finalizers ?? []).filter((f) => f !== VM_FINALIZER)
-        store.update(defs.vm, vm)
+        await store.update(defs.vm, vm)
         return
       }
-      this.#writeStatus(vm, vmi, strategy)
+      await this.#writeStatus(vm, vmi, strategy)
       return
     }
     if (!(vm.metadata.finalizers ?? []).includes(VM_FINALIZER)) {
       vm.metadata.finalizers = [...(vm.metadata.finalizers ?? []), VM_FINALIZER]
-      store.update(defs.vm, vm)
+      await store.update(defs.vm, vm)
       return // the write brings us back
     }
 
@@ -134,7 +134,7 @@ export class VmController {
             .replace(/\.\d+Z$/, 'Z'),
         }
         vm.status = status
-        store.update(defs.vm, vm, { subresource: 'status' })
+        await store.update(defs.vm, vm, { subresource: 'status' })
         return
       }
     }
@@ -143,7 +143,7 @@ export class VmController {
       vm.status = status
     }
 
-    this.#ensureDataVolumes(vm)
+    await this.#ensureDataVolumes(vm)
     // virt-controller's instancetype sync: a reference that does not resolve is a sync failure
     // (the webhook admits it), reported as the VM's Failure condition; no VMI is created.
     const missing = this.#missingInstancetype(vm)
@@ -155,7 +155,7 @@ export class VmController {
         message: missing.message,
       })
       vm.status = status
-      this.#writeStatus(vm, vmi, strategy)
+      await this.#writeStatus(vm, vmi, strategy)
       return
     }
     status.conditions = (status.conditions ?? []).filter(
@@ -167,42 +167,47 @@ export class VmController {
       if (request.action === 'Stop') {
         const target = vmi && (!request.uid || request.uid === vmi.metadata.uid) ? vmi : undefined
         if (target) {
-          if (!target.metadata.deletionTimestamp) this.#deleteVmi(vm, target)
+          if (!target.metadata.deletionTimestamp) await this.#deleteVmi(vm, target)
         } else {
           status.stateChangeRequests = requests.slice(1)
         }
       } else {
         if (!vmi) {
-          this.#createVmi(vm, request.data?.paused === 'true')
+          await this.#createVmi(vm, request.data?.paused === 'true')
           status.stateChangeRequests = requests.slice(1)
           if (strategy === 'Halted') {
             // `start --paused` on a Halted VM: the controller flips the strategy itself.
             const spec = vm.spec as VmSpec
             if (spec.running !== undefined) spec.running = true
             else spec.runStrategy = 'Always'
-            const updated = store.update(defs.vm, { ...vm, status: stored.status })
+            const updated = await store.update(defs.vm, { ...vm, status: stored.status })
             vm.metadata = updated.metadata
             vm.spec = updated.spec
           }
         } else if (isFinal(vmi)) {
-          if (!vmi.metadata.deletionTimestamp) this.#deleteVmi(vm, vmi)
+          if (!vmi.metadata.deletionTimestamp) await this.#deleteVmi(vm, vmi)
         } else {
           status.stateChangeRequests = requests.slice(1)
         }
       }
       if (status.stateChangeRequests?.length === 0) delete status.stateChangeRequests
     } else {
-      this.#applyStrategy(vm, vmi, strategy, status)
+      await this.#applyStrategy(vm, vmi, strategy, status)
     }
     vm.status = status
-    this.#writeStatus(vm, store.peek(defs.vmi, namespace, name), strategy)
+    await this.#writeStatus(vm, store.peek(defs.vmi, namespace, name), strategy)
   }
 
-  #applyStrategy(vm: KObject, vmi: KObject | undefined, strategy: string, status: VmStatus): void {
+  async #applyStrategy(
+    vm: KObject,
+    vmi: KObject | undefined,
+    strategy: string,
+    status: VmStatus,
+  ): Promise<void> {
     const key = `${vm.metadata.namespace}/${vm.metadata.name}`
     const final = isFinal(vmi)
     const deleting = !!vmi?.metadata.deletionTimestamp
-    const startIfAllowed = () => {
+    const startIfAllowed = async () => {
       const retryAt = status.startFailure?.retryAfterTimestamp
       if (retryAt && Date.parse(retryAt) > Date.now()) {
         if (!this.#timers.has(key)) {
@@ -218,16 +223,16 @@ export class VmController {
         return
       }
       if (!this.#dataVolumesReady(vm)) return
-      this.#createVmi(vm, false)
+      await this.#createVmi(vm, false)
     }
     switch (strategy) {
       case 'Always':
-        if (!vmi) startIfAllowed()
-        else if (final && !deleting) this.#deleteVmi(vm, vmi)
+        if (!vmi) await startIfAllowed()
+        else if (final && !deleting) await this.#deleteVmi(vm, vmi)
         break
       case 'RerunOnFailure':
-        if (!vmi) startIfAllowed()
-        else if (phaseOf(vmi) === 'Failed' && !deleting) this.#deleteVmi(vm, vmi)
+        if (!vmi) await startIfAllowed()
+        else if (phaseOf(vmi) === 'Failed' && !deleting) await this.#deleteVmi(vm, vmi)
         break
       case 'Once':
         if (
@@ -236,10 +241,10 @@ export class VmController {
           !(status.stateChangeRequests ?? []).length &&
           status.printableStatus !== 'Stopped'
         )
-          startIfAllowed()
+          await startIfAllowed()
         break
       case 'Halted':
-        if (vmi && !deleting) this.#deleteVmi(vm, vmi)
+        if (vmi && !deleting) await this.#deleteVmi(vm, vmi)
         break
       default:
       // Manual: only start/stop/restart requests act.
@@ -276,14 +281,14 @@ export class VmController {
   }
 
   /** DataVolumes of `spec.dataVolumeTemplates` are created (and owned) by the VM. */
-  #ensureDataVolumes(vm: KObject): void {
+  async #ensureDataVolumes(vm: KObject): Promise<void> {
     const dvDef = this.#ctx.defs.dv
     if (!dvDef) return
     const templates = (vm.spec as { dataVolumeTemplates?: KObject[] }).dataVolumeTemplates ?? []
     for (const template of templates) {
       const name = template.metadata?.name
       if (!name || this.#ctx.store.peek(dvDef, vm.metadata.namespace, name)) continue
-      this.#ctx.store.create(dvDef, {
+      await this.#ctx.store.create(dvDef, {
         apiVersion: 'cdi.kubevirt.io/v1beta1',
         kind: 'DataVolume',
         metadata: {
@@ -322,7 +327,7 @@ export class VmController {
     return (template?.volumes ?? []).flatMap((v) => (v.dataVolume ? [v.dataVolume.name] : []))
   }
 
-  #createVmi(vm: KObject, paused: boolean): void {
+  async #createVmi(vm: KObject, paused: boolean): Promise<void> {
     const spec = vm.spec as VmSpec
     const template = structuredClone(spec.template ?? {})
     const vmiSpec = (template.spec ?? {}) as {
@@ -341,7 +346,7 @@ export class VmController {
     }
     this.#applyInstancetype(vm, vmiSpec)
     if (paused) vmiSpec.startStrategy = 'Paused'
-    const vmi = this.#ctx.store.create(this.#ctx.defs.vmi, {
+    const vmi = await this.#ctx.store.create(this.#ctx.defs.vmi, {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachineInstance',
       metadata: {
@@ -391,8 +396,12 @@ export class VmController {
     if (itSpec.memory?.guest) vmiSpec.domain.memory = { guest: itSpec.memory.guest }
   }
 
-  #deleteVmi(vm: KObject, vmi: KObject): void {
-    this.#ctx.store.delete(this.#ctx.defs.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '')
+  async #deleteVmi(vm: KObject, vmi: KObject): Promise<void> {
+    await this.#ctx.store.delete(
+      this.#ctx.defs.vmi,
+      vmi.metadata.namespace,
+      vmi.metadata.name ?? '',
+    )
     this.#ctx.events.record(
       vm,
       'Normal',
@@ -402,7 +411,7 @@ export class VmController {
     )
   }
 
-  #writeStatus(vm: KObject, vmi: KObject | undefined, strategy: string): void {
+  async #writeStatus(vm: KObject, vmi: KObject | undefined, strategy: string): Promise<void> {
     const { store, defs } = this.#ctx
     if (vmi && !vmi.metadata.ownerReferences?.some((o) => o.uid === vm.metadata.uid))
       vmi = undefined
@@ -457,7 +466,7 @@ export class VmController {
     const latest = store.peek(defs.vm, vm.metadata.namespace, vm.metadata.name ?? '')
     if (!latest) return
     if (JSON.stringify(status) === JSON.stringify(latest.status ?? {})) return
-    store.update(defs.vm, { ...latest, status }, { subresource: 'status' })
+    await store.update(defs.vm, { ...latest, status }, { subresource: 'status' })
   }
 
   #printableStatus(

@@ -155,11 +155,11 @@ export function newLauncherPod(vmi: KObject, extra: { migrationUid?: string } = 
 }
 
 /** Binds a pending pod to a node, or records why it cannot be (kube-scheduler's part). */
-export function bindPod(
+export async function bindPod(
   ctx: KubevirtContext,
   pod: KObject,
   exclude?: string,
-): { node?: string; message?: string } {
+): Promise<{ node?: string; message?: string }> {
   const bound = (pod.spec as { nodeName?: string }).nodeName
   if (bound) return { node: bound }
   const result = schedulePod(ctx, pod, exclude)
@@ -171,8 +171,8 @@ export function bindPod(
       type: 'PodScheduled',
       status: 'True',
     })
-    const bound = ctx.store.update(ctx.defs.pod, next)
-    ctx.store.update(ctx.defs.pod, { ...bound, status }, { subresource: 'status' })
+    const bound = await ctx.store.update(ctx.defs.pod, next)
+    await ctx.store.update(ctx.defs.pod, { ...bound, status }, { subresource: 'status' })
     ctx.events.record(
       next,
       'Normal',
@@ -190,18 +190,18 @@ export function bindPod(
       reason: 'Unschedulable',
       message: result.message,
     })
-    ctx.store.update(ctx.defs.pod, next, { subresource: 'status' })
+    await ctx.store.update(ctx.defs.pod, next, { subresource: 'status' })
     ctx.events.record(next, 'Warning', 'FailedScheduling', result.message, 'default-scheduler')
   }
   return { message: result.message }
 }
 
-function setPodPhase(
+async function setPodPhase(
   ctx: KubevirtContext,
   pod: KObject | undefined,
   phase: string,
   podIP?: string,
-) {
+): Promise<void> {
   if (!pod || phaseOf(pod) === phase) return
   const next = structuredClone(pod)
   const status = (next.status ??= {}) as Record<string, unknown>
@@ -243,7 +243,7 @@ function setPodPhase(
           },
     },
   ]
-  ctx.store.update(ctx.defs.pod, next, { subresource: 'status' })
+  await ctx.store.update(ctx.defs.pod, next, { subresource: 'status' })
 }
 
 /** Node InternalIPs 192.168.122.11… and pod CIDRs 10.244.<n>.0/24, from the node's ordinal. */
@@ -259,7 +259,7 @@ export const nextPodIp = (node: string): string => {
   return `10.244.${nodeIndex(node)}.${(podCounter % 250) + 3}`
 }
 
-export function reconcileVmi(ctx: KubevirtContext, key: string): void {
+export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<void> {
   const [namespace, name] = splitKey(key)
   const { store, defs, runtime, events } = ctx
   const stored = store.peek(defs.vmi, namespace, name)
@@ -285,7 +285,7 @@ export function reconcileVmi(ctx: KubevirtContext, key: string): void {
             reason: 'PodTerminating',
             message: 'virt-launcher pod is terminating',
           })
-          write()
+          await write()
         }
         return
       }
@@ -307,14 +307,14 @@ export function reconcileVmi(ctx: KubevirtContext, key: string): void {
     }
     for (const p of ctx.pods.podsOf(uid)) {
       try {
-        store.delete(defs.pod, p.metadata.namespace, p.metadata.name ?? '')
+        await store.delete(defs.pod, p.metadata.namespace, p.metadata.name ?? '')
       } catch {
         // already gone
       }
     }
     runtime.forget(uid)
     vmi.metadata.finalizers = (vmi.metadata.finalizers ?? []).filter((f) => f !== VMI_FINALIZER)
-    write()
+    await write()
     return
   }
 
@@ -346,12 +346,12 @@ export function reconcileVmi(ctx: KubevirtContext, key: string): void {
         reason: 'PodNotExists',
         message: 'virt-launcher pod has not yet been scheduled',
       })
-      write()
+      await write()
       return
     }
     case 'Pending': {
       if (!pod) {
-        const created = store.create(defs.pod, newLauncherPod(vmi))
+        const created = await store.create(defs.pod, newLauncherPod(vmi))
         events.record(
           vmi,
           'Normal',
@@ -361,17 +361,17 @@ export function reconcileVmi(ctx: KubevirtContext, key: string): void {
         )
       }
       setPhase(vmi, 'Scheduling')
-      write()
+      await write()
       return
     }
     case 'Scheduling': {
       if (!pod) {
         setPhase(vmi, 'Failed')
         status.reason = 'PodNotExists'
-        write()
+        await write()
         return
       }
-      const { node, message } = bindPod(ctx, pod)
+      const { node, message } = await bindPod(ctx, pod)
       if (node) ctx.unschedulable.delete(key)
       else ctx.unschedulable.add(key)
       if (node) {
@@ -388,21 +388,21 @@ export function reconcileVmi(ctx: KubevirtContext, key: string): void {
           message: message ?? '',
         })
       }
-      write()
+      await write()
       return
     }
     case 'Scheduled': {
       if (!pod) {
         setPhase(vmi, 'Failed')
         status.reason = 'PodNotExists'
-        write()
+        await write()
         return
       }
       if (!guest) {
         runtime.start(uid, namespace, name, { paused: spec.startStrategy === 'Paused' })
         const started = runtime.state(uid)
         if (started?.status !== 'running' && started?.status !== 'failed') return
-        return reconcileVmi(ctx, key)
+        return await reconcileVmi(ctx, key)
       }
       if (guest.status === 'starting') return
       if (guest.status === 'failed' || guest.status === 'exited') {
@@ -414,12 +414,12 @@ export function reconcileVmi(ctx: KubevirtContext, key: string): void {
           guest.message ?? 'The VirtualMachineInstance crashed.',
           HANDLER,
         )
-        setPodPhase(ctx, pod, 'Failed')
-        write()
+        await setPodPhase(ctx, pod, 'Failed')
+        await write()
         return
       }
       const podIP = nextPodIp(status.nodeName ?? '')
-      setPodPhase(ctx, pod, 'Running', podIP)
+      await setPodPhase(ctx, pod, 'Running', podIP)
       events.record(vmi, 'Normal', 'Created', 'VirtualMachineInstance defined.', HANDLER)
       events.record(vmi, 'Normal', 'Started', 'VirtualMachineInstance started.', HANDLER)
       setPhase(vmi, 'Running')
@@ -431,7 +431,7 @@ export function reconcileVmi(ctx: KubevirtContext, key: string): void {
         target: `vd${String.fromCharCode(97 + i)}`,
       }))
       applyRunningConditions(ctx, vmi, guest.agentConnected, guest.paused)
-      write()
+      await write()
       return
     }
     case 'Running': {
@@ -450,7 +450,7 @@ export function reconcileVmi(ctx: KubevirtContext, key: string): void {
         })
         events.record(vmi, 'Warning', 'Stopped', 'The VirtualMachineInstance crashed.', HANDLER)
         runtime.forget(uid)
-        write()
+        await write()
         return
       }
       if (!guest || guest.status === 'exited' || guest.status === 'failed') {
@@ -476,14 +476,14 @@ export function reconcileVmi(ctx: KubevirtContext, key: string): void {
           'Paused',
         )
         status.guestOSInfo = {}
-        setPodPhase(ctx, pod, clean ? 'Succeeded' : 'Failed')
-        write()
+        await setPodPhase(ctx, pod, clean ? 'Succeeded' : 'Failed')
+        await write()
         return
       }
       const podIP = (pod.status as { podIP?: string } | undefined)?.podIP ?? ''
       status.interfaces = interfacesOf(vmi, podIP, guest.agentConnected)
       applyRunningConditions(ctx, vmi, guest.agentConnected, guest.paused)
-      write()
+      await write()
       return
     }
     default:

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../apiserver/object-store.ts'
+import type { ControllerStore } from './controller-store.ts'
 import type { ResourceDef } from '../apiserver/registry.ts'
 import type { KObject } from '../apiserver/types.ts'
 
@@ -7,7 +7,7 @@ import type { KObject } from '../apiserver/types.ts'
  * re-checking on every change of that resource (a store watch: no polling, no sleeps).
  */
 export function waitForObject(
-  store: ObjectStore,
+  store: ControllerStore,
   def: ResourceDef,
   namespace: string | undefined,
   name: string,

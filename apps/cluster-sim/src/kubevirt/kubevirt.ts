@@ -107,10 +107,11 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
     enqueueStorage: (def, key) => storageQueue.add(`${def.plural}|${key}`),
   }
   const storage = new StorageControllers(context)
-  const storageQueue = new WorkQueue('storage', async (item) => {
+  const storageQueue = new WorkQueue('storage', (item) => {
     const i = item.indexOf('|')
     const def = storage.defs.find((d) => d.plural === item.slice(0, i))
-    if (def) await storage.reconcile(def, item.slice(i + 1))
+    // Returned so the queue awaits it once the storage controllers' writes are asynchronous.
+    return def && storage.reconcile(def, item.slice(i + 1))
   })
   const vmController = new VmController(context)
   const migrationController = new MigrationController(context)
@@ -208,13 +209,12 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
     async close() {
       for (const stop of unwatch) stop()
       pods.stop()
-      vmQueue.stop()
-      vmiQueue.stop()
-      vmimQueue.stop()
-      storageQueue.stop()
+      // Writes under way finish before the caller tears the API server down.
+      await Promise.all(queues.map((q) => q.stop()))
       storage.stop()
       vmController.stop()
       migrationController.stop()
+      await context.events.flush()
       await runtime.close()
     },
   }

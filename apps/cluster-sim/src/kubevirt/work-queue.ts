@@ -29,15 +29,20 @@ export class WorkQueue {
 
   #schedule(): void {
     this.#scheduled = true
-    setImmediate(() => void this.#drain())
+    setImmediate(() => {
+      this.#batch = this.#drain()
+    })
   }
 
-  stop(): void {
+  /** Stops taking keys; resolves when the batch running now (if any) has finished. */
+  stop(): Promise<void> {
     this.#stopped = true
     this.#pending.clear()
+    return this.#batch
   }
 
   #running = false
+  #batch: Promise<void> = Promise.resolve()
 
   get idle(): boolean {
     return !this.#scheduled && this.#pending.size === 0 && !this.#running
