@@ -98,7 +98,16 @@ export class KubeClient {
     path: string,
     options: RequestOptions = {},
   ): Promise<T> {
-    const res = await this.raw(method, path, options)
+    let res = await this.raw(method, path, options)
+    // 429 with Retry-After (e.g. a new CRD's storage still initializing): wait and retry, as
+    // client-go's request.go does up to 10 times.
+    for (let attempt = 0; res.status === 429 && attempt < 10; attempt++) {
+      const seconds = Number(res.headers['retry-after'] ?? 1)
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(Math.max(seconds, 0.1), 10) * 1000),
+      )
+      res = await this.raw(method, path, options)
+    }
     if (res.status >= 200 && res.status < 300) return JSON.parse(res.text || 'null') as T
     throw toStatusError(res)
   }
