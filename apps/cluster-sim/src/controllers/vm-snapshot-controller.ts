@@ -370,6 +370,9 @@ export class VmSnapshotController {
             namespace: pvc.metadata.namespace,
             ...(pvc.metadata.labels ? { labels: pvc.metadata.labels } : {}),
             ...(pvc.metadata.annotations ? { annotations: pvc.metadata.annotations } : {}),
+            ...(pvc.metadata.ownerReferences
+              ? { ownerReferences: pvc.metadata.ownerReferences }
+              : {}),
           },
           spec: structuredClone(pvc.spec as Record<string, unknown>),
         },
