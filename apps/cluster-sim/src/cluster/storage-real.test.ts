@@ -227,6 +227,9 @@ describe('DataVolumes on the real control plane', () => {
 })
 
 describe('snapshots, restores and clones on the real control plane', () => {
+  /** The volume of the DataVolume a restore replaced. */
+  let replacedVolume = ''
+
   it('snapshots a stopped VM: a ready CSI VolumeSnapshot of its disk', async () => {
     await store.create(vmDef, vmWithDisk('db'))
     await wait(dvDef, 'db-root', (o) => statusOf(o).phase === 'Succeeded')
@@ -268,6 +271,7 @@ describe('snapshots, restores and clones on the real control plane', () => {
   })
 
   it('restores the VM onto a claim made from the VolumeSnapshot', async () => {
+    replacedVolume = specOf(store.get(pvcDef, 'default', 'db-root')).volumeName ?? ''
     await store.create(restoreDef, {
       apiVersion: 'snapshot.kubevirt.io/v1beta1',
       kind: 'VirtualMachineRestore',
@@ -303,6 +307,7 @@ describe('snapshots, restores and clones on the real control plane', () => {
       kind: 'DataVolume',
       name: restored,
     })
+    // The replaced DataVolume goes (its claim and volume: the last test).
     await wait(dvDef, 'db-root', (o) => o === undefined)
   })
 
@@ -333,5 +338,34 @@ describe('snapshots, restores and clones on the real control plane', () => {
     const uid = clone?.metadata.uid ?? ''
     await wait(snapshotDef, `tmp-snapshot-${uid}`, (o) => o === undefined)
     expect(store.peek(restoreDef, 'default', `tmp-restore-${uid}`)).toBeUndefined()
+  })
+
+  it(
+    'deletes a snapshot with its VolumeSnapshots and their contents',
+    { timeout: 100_000 },
+    async () => {
+      const snap = store.get(snapshotDef, 'default', 'db-snap')
+      const vsName = `vmsnapshot-${snap.metadata.uid ?? ''}-volume-rootdisk`
+      const vscName =
+        statusOf(store.get(vsDef, 'default', vsName)).boundVolumeSnapshotContentName ?? ''
+      await store.delete(snapshotDef, 'default', 'db-snap')
+      // The VirtualMachineSnapshotContent goes with it; the garbage collector takes the
+      // VolumeSnapshots it owns (see the last test for how long it may take to learn of a new
+      // CRD), and the snapshotter their contents before releasing them.
+      const gone = (o: KObject | undefined) => o === undefined
+      await wait(contentDef, `vmsnapshot-content-${snap.metadata.uid ?? ''}`, gone)
+      await waitForObject(store, vsDef, 'default', vsName, gone, 90_000)
+      expect(store.peek(vscDef, undefined, vscName)).toBeUndefined()
+    },
+  )
+
+  it('releases the replaced claim and deletes its volume', { timeout: 100_000 }, async () => {
+    // The garbage collector deletes the claim of the deleted DataVolume; it learns of a CRD's
+    // resource at its discovery resync (every 30 s), so a claim owned by a DataVolume made just
+    // after the CRDs were installed can take that long. The controller manager then releases
+    // the volume, and the CSI provisioner deletes a released volume of a Delete class.
+    const gone = (o: KObject | undefined) => o === undefined
+    await waitForObject(store, pvcDef, 'default', 'db-root', gone, 90_000)
+    await waitForObject(store, pvDef, undefined, replacedVolume, gone, 10_000)
   })
 })

@@ -36,8 +36,6 @@ export class StorageControllers {
    * CDI's kinds, and on the real path the claims, volumes and CSI snapshots as well.
    */
   readonly defs: ResourceDef[]
-  /** Every resource the storage controllers read: a real-path store must sync them all. */
-  readonly reads: ResourceDef[]
 
   constructor(ctx: KubevirtContext) {
     this.#ctx = ctx
@@ -66,16 +64,6 @@ export class StorageControllers {
       d.clone,
       ...(real ? [d.pvc, d.pv, d.volumeSnapshot, d.volumeSnapshotContent] : []),
     ].filter((def): def is ResourceDef => def !== undefined)
-    this.reads = [
-      ...new Set(
-        [
-          ...(Object.values(d) as (ResourceDef | undefined)[]),
-          ctx.defs.vm,
-          ctx.defs.vmi,
-          ctx.defs.event,
-        ].filter((def): def is ResourceDef => def !== undefined),
-      ),
-    ]
   }
 
   stop(): void {
