@@ -21,7 +21,7 @@ import { operatorResources } from './resources/operator-resources.ts'
 import { platformResources } from './resources/platform-resources.ts'
 import { startKubevirt } from './kubevirt/kubevirt.ts'
 import { kubevirtSubresourceResources } from './kubevirt/subresource-resources.ts'
-import { ConsoleSubresources } from './kubevirt/console-subresources.ts'
+import { ConsoleSubresources, tokenConsoleAuth } from './kubevirt/console-subresources.ts'
 import type { GuestRegistry } from './kubevirt/guest-registry.ts'
 import { writeKubeconfig } from './kubeconfig.ts'
 import { coreResources } from './resources/core-resources.ts'
@@ -171,10 +171,9 @@ export async function startSim(options: SimOptions): Promise<Sim> {
   server.on('request', (req, res) => metrics.handle(req, res) || api.handle(req, res))
   // WebSocket subresources, authorized by RBAC as virt-api's SubjectAccessReview.
   const consoles = new ConsoleSubresources({
-    registry,
     store,
-    authenticator,
-    authorize: () => rbac.authorizer,
+    vmiDef: kubevirt.context.defs.vmi,
+    ...tokenConsoleAuth(authenticator, () => rbac.authorizer),
     guests: kubevirt.guests,
   })
   server.on(

@@ -1,6 +1,7 @@
 // The simulated cluster on the real control plane: kube-apiserver, etcd, the controller manager
 // and the scheduler run as `controlplane` (Go); this process is what runs beside them on a real
 // cluster — KubeVirt's controllers and virt-api, the storage controllers, and the nodes.
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -21,6 +22,11 @@ import { apply, createSeed, installCrds } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
+import { demoNodes } from '../node/demo-nodes.ts'
+import { startNodeAgents, type NodeAgents } from '../node/node-agents.ts'
+import { startVirtApi, type VirtApi } from '../virt-api/virt-api.ts'
+import type { ConsoleSubresources } from '../kubevirt/console-subresources.ts'
+import type { GuestRegistry } from '../kubevirt/guest-registry.ts'
 
 export interface ClusterSimOptions {
   stateDir: string
@@ -53,6 +59,13 @@ export interface ClusterSim {
   client: KubeClient
   metrics: KubevirtMetrics
   metricsUrl: string
+  virtApi: VirtApi
+  /** The node agents (kubelets): `nodes.stop(name)` makes a node go silent, as a dead kubelet. */
+  nodes: NodeAgents
+  /** The `vnc` and `console` WebSocket subresources (open sessions, requests received). */
+  consoles: ConsoleSubresources
+  /** Running guests by VMI (namespace/name). */
+  guests: GuestRegistry
   /** One request to kube-apiserver as a demo user (admin unless `token` says otherwise). */
   request(
     method: string,
@@ -114,6 +127,21 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     }
     await createSeed(client, defs, seedForRealCluster(fleetSeed(options.seed ?? 'demo')))
 
+    // The nodes' kubelets: Node objects, Lease heartbeats, pods bound to them, the kubelet API.
+    let guestRegistry: GuestRegistry | undefined
+    const nodes = await startNodeAgents({
+      client,
+      nodes: demoNodes(),
+      stateDir: join(options.stateDir, 'kubelets'),
+      consoleLog: (namespace, vmi) => {
+        const guest = guestRegistry?.get(namespace, vmi)
+        return guest && existsSync(guest.serialLogPath)
+          ? readFileSync(guest.serialLogPath, 'utf8')
+          : undefined
+      },
+    })
+    closers.push(() => nodes.close())
+
     const store = new ClusterStore(client)
     closers.push(() => store.close())
     await store.sync(await servedDefs(client, registry))
@@ -130,6 +158,15 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
     })
     closers.push(() => kubevirt.close())
+    guestRegistry = kubevirt.guests
+    // KubeVirt's virt-api: the subresource API (aggregated) and the admission webhooks.
+    const virtApi = await startVirtApi({
+      client,
+      kubevirt: kubevirt.context,
+      stateDir: options.stateDir,
+      guests: kubevirt.guests,
+    })
+    closers.push(() => virtApi.close())
 
     const metrics = new KubevirtMetrics({ registry, store, guests: () => kubevirt.guests })
     const metricsServer: Server = createServer((req, res) => {
@@ -176,6 +213,10 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       client,
       metrics,
       metricsUrl,
+      virtApi,
+      nodes,
+      consoles: virtApi.consoles,
+      guests: kubevirt.guests,
       async request(method, path, { token: as, body, headers } = {}) {
         const asUser = new KubeClient({ url: info.url, ca, token: as ?? tokens.admin })
         try {

@@ -2,17 +2,45 @@
 // PreparingTarget → TargetReady → Running (a real QEMU migration, or a simulated one) →
 // Succeeded / Failed; cancel by deleting the migration; `migrationState` on VMI and VMIM.
 // Also the evacuation controller: VMIs marked with `status.evacuationNodeName` get a migration.
+import { StatusError } from '../apiserver/status-error.ts'
 import type { KObject } from '../apiserver/types.ts'
 import { isFinal, keyOf, now, phaseOf, splitKey } from '../kubevirt/k8s-util.ts'
 import type { KubevirtContext } from './context.ts'
 import {
   bindPod,
+  isPodGoingDown,
+  isPodReady,
   launcherPodOf,
   newLauncherPod,
   nextPodIp,
   nodeIp,
   statusOf,
 } from './vmi-controller.ts'
+
+/**
+ * The migration target pod as virt-controller's createTargetPod renders it: the VMI's launcher
+ * pod plus `spec.addedNodeSelector` (the template's own selector wins a clash) and a required pod
+ * anti-affinity against the VMI's other pods per hostname, which keeps the target off the source
+ * node (kubevirt pkg/virt-controller/watch/migration/migration.go createMigrationPodAntiAffinityRule).
+ */
+export function targetPodFor(vmi: KObject, migration: KObject): KObject {
+  const pod = newLauncherPod(vmi, { migrationUid: migration.metadata.uid ?? '' })
+  const spec = pod.spec as { nodeSelector?: Record<string, string>; affinity?: object }
+  const added = (migration.spec as { addedNodeSelector?: Record<string, string> } | undefined)
+    ?.addedNodeSelector
+  spec.nodeSelector = { ...(added ?? {}), ...(spec.nodeSelector ?? {}) }
+  spec.affinity = {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        {
+          labelSelector: { matchLabels: { 'kubevirt.io/created-by': vmi.metadata.uid ?? '' } },
+          topologyKey: 'kubernetes.io/hostname',
+        },
+      ],
+    },
+  }
+  return pod
+}
 
 export const MIGRATION_FINALIZER = 'kubevirt.io/migrationJobFinalize'
 const CONTROLLER = 'migration-controller'
@@ -174,7 +202,7 @@ export class MigrationController {
       }
       case 'Pending': {
         if (!targetPod) {
-          const pod = await store.create(defs.pod, newLauncherPod(vmi, { migrationUid: uid }))
+          const pod = await store.create(defs.pod, targetPodFor(vmi, m))
           events.record(
             m,
             'Normal',
@@ -189,6 +217,18 @@ export class MigrationController {
       }
       case 'Scheduling': {
         if (!targetPod) return
+        if (this.#ctx.cluster === 'real') {
+          // kube-scheduler places the target pod (its anti-affinity keeps it off the source
+          // node); once the kubelet runs it, the target is ready to receive the guest.
+          if (isPodGoingDown(targetPod)) {
+            setPhase('Failed')
+            await write()
+          } else if (isPodReady(targetPod)) {
+            setPhase('Scheduled')
+            await write()
+          }
+          return
+        }
         const source = statusOf(structuredClone(vmi)).nodeName
         const added = (m.spec as { addedNodeSelector?: Record<string, string> }).addedNodeSelector
         const pod = added
@@ -220,7 +260,7 @@ export class MigrationController {
           sourcePod: sourcePod?.metadata.name,
           targetNode: target,
           targetPod: targetPod.metadata.name,
-          targetNodeAddress: nodeIp(target),
+          targetNodeAddress: this.#nodeAddress(target),
           targetDirectMigrationNodePorts: { '34257': 0, '40373': 49152 },
           targetNodeDomainDetected: false,
           startTimestamp: now(),
@@ -239,7 +279,7 @@ export class MigrationController {
             node: target,
             pod: targetPod.metadata.name,
             migrationUID: uid,
-            nodeAddress: nodeIp(target),
+            nodeAddress: this.#nodeAddress(target),
           },
         }
         setPhase('PreparingTarget')
@@ -277,6 +317,7 @@ export class MigrationController {
       .then(
         async () => {
           this.#inFlight.delete(uid)
+          const real = this.#ctx.cluster === 'real'
           const target = (targetPod.spec as { nodeName?: string }).nodeName ?? ''
           const podIP = nextPodIp(target)
           const pod = store.peek(
@@ -284,7 +325,8 @@ export class MigrationController {
             targetPod.metadata.namespace,
             targetPod.metadata.name ?? '',
           )
-          if (pod) {
+          // On a real cluster the kubelet runs the target pod already and owns pod status.
+          if (pod && !real) {
             const next = structuredClone(pod)
             next.status = {
               ...(next.status as object),
@@ -297,7 +339,7 @@ export class MigrationController {
             await store.update(defs.pod, next, { subresource: 'status' })
           }
           const source = launcherPodOf(this.#ctx, vmi)
-          if (source) {
+          if (source && !real) {
             const next = structuredClone(source)
             next.status = { ...(next.status as object), phase: 'Succeeded' }
             await store.update(defs.pod, next, { subresource: 'status' })
@@ -316,6 +358,17 @@ export class MigrationController {
               `The VirtualMachineInstance migrated to node ${target}.`,
               'virt-handler',
             )
+          }
+          if (source && real) {
+            // The source virt-launcher exits once its guest left; our kubelets run no
+            // virt-launcher, so its pod is deleted instead (after the VMI moved to the target).
+            try {
+              await store.delete(defs.pod, source.metadata.namespace, source.metadata.name ?? '', {
+                uid: source.metadata.uid ?? '',
+              })
+            } catch (error) {
+              if (!(error instanceof StatusError && error.code === 404)) throw error
+            }
           }
           await this.#finishMigration(key, 'Succeeded')
         },
@@ -346,6 +399,14 @@ export class MigrationController {
         console.error(`cluster-sim: could not finish the migration ${key}:`, error)
         this.#ctx.enqueueMigration(key)
       })
+  }
+
+  /** The node's InternalIP as its kubelet reports it (else the simulator's made-up address). */
+  #nodeAddress(node: string): string {
+    const object = this.#ctx.store.peek(this.#ctx.defs.node, undefined, node)
+    const addresses = (object?.status as { addresses?: { type: string; address: string }[] })
+      ?.addresses
+    return addresses?.find((a) => a.type === 'InternalIP')?.address ?? nodeIp(node)
   }
 
   async #finishMigration(key: string, phase: string): Promise<void> {

@@ -521,7 +521,7 @@ export class VmController {
 }
 
 export function findInstancetype(
-  ctx: KubevirtContext,
+  ctx: Pick<KubevirtContext, 'registry' | 'store'>,
   namespace: string,
   ref: { name: string; kind?: string },
 ): KObject | undefined {

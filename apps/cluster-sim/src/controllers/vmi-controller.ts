@@ -1,6 +1,10 @@
 // The VirtualMachineInstance life cycle as virt-controller and virt-handler drive it:
 // Pending → Scheduling (virt-launcher pod created) → Scheduled (pod bound to a node) →
 // Running (guest up) → Succeeded (guest powered off / stopped) or Failed (crash, pod gone).
+// `builtin` cluster: this controller also plays kube-scheduler and the kubelet for the pod.
+// `real` cluster: kube-scheduler binds the pod and a kubelet runs it; the VMI is handed over
+// once the pod runs, pods are deleted gracefully, and the kubelet finishes their deletion.
+import { StatusError } from '../apiserver/status-error.ts'
 import type { KObject } from '../apiserver/types.ts'
 import {
   type Condition,
@@ -147,7 +151,9 @@ export function newLauncherPod(vmi: KObject, extra: { migrationUid?: string } = 
       nodeSelector: { 'kubevirt.io/schedulable': 'true', ...(spec.nodeSelector ?? {}) },
       restartPolicy: 'Never',
       schedulerName: 'default-scheduler',
-      serviceAccountName: 'default',
+      // As virt-controller's template: no service account token unless the VMI asks for one
+      // (the API server still defaults serviceAccountName to the namespace's `default`).
+      automountServiceAccountToken: false,
       terminationGracePeriodSeconds: (spec.terminationGracePeriodSeconds ?? 180) + 15,
     },
     status: { phase: 'Pending', qosClass: 'Burstable' },
@@ -271,8 +277,12 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
   const guest = runtime.state(uid)
   const pod = launcherPodOf(ctx, vmi)
   const write = () => store.update(defs.vmi, vmi)
+  const real = ctx.cluster === 'real'
 
   if (vmi.metadata.deletionTimestamp) {
+    // virt-controller deletes the pods at once; their grace period is virt-launcher's time to
+    // shut the guest down, and the kubelet removes them when it has stopped their containers.
+    if (real) await deletePods(ctx, vmi)
     if (!isFinal(vmi)) {
       const alive = guest && (guest.status === 'running' || guest.status === 'starting')
       if (alive) {
@@ -305,11 +315,20 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
         message: 'virt-launcher pod is terminating',
       })
     }
-    for (const p of ctx.pods.podsOf(uid)) {
-      try {
-        await store.delete(defs.pod, p.metadata.namespace, p.metadata.name ?? '')
-      } catch {
-        // already gone
+    if (real) {
+      // The finalizer stays until every pod is gone (virt-controller's updateStatus for final
+      // VMIs): pod events bring us back.
+      if (ctx.pods.podsOf(uid).length > 0) {
+        if (JSON.stringify(vmi) !== JSON.stringify(stored)) await write()
+        return
+      }
+    } else {
+      for (const p of ctx.pods.podsOf(uid)) {
+        try {
+          await store.delete(defs.pod, p.metadata.namespace, p.metadata.name ?? '')
+        } catch {
+          // already gone
+        }
       }
     }
     runtime.forget(uid)
@@ -371,6 +390,10 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
         await write()
         return
       }
+      if (real) {
+        await handOver(ctx, vmi, pod, stored)
+        return
+      }
       const { node, message } = await bindPod(ctx, pod)
       if (node) ctx.unschedulable.delete(key)
       else ctx.unschedulable.add(key)
@@ -414,12 +437,13 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
           guest.message ?? 'The VirtualMachineInstance crashed.',
           HANDLER,
         )
-        await setPodPhase(ctx, pod, 'Failed')
+        if (!real) await setPodPhase(ctx, pod, 'Failed')
         await write()
         return
       }
-      const podIP = nextPodIp(status.nodeName ?? '')
-      await setPodPhase(ctx, pod, 'Running', podIP)
+      // On a real cluster the kubelet runs the pod and gave it its address.
+      const podIP = real ? podIpOf(pod) : nextPodIp(status.nodeName ?? '')
+      if (!real) await setPodPhase(ctx, pod, 'Running', podIP)
       events.record(vmi, 'Normal', 'Created', 'VirtualMachineInstance defined.', HANDLER)
       events.record(vmi, 'Normal', 'Started', 'VirtualMachineInstance started.', HANDLER)
       setPhase(vmi, 'Running')
@@ -476,11 +500,18 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
           'Paused',
         )
         status.guestOSInfo = {}
-        await setPodPhase(ctx, pod, clean ? 'Succeeded' : 'Failed')
+        if (!real) await setPodPhase(ctx, pod, clean ? 'Succeeded' : 'Failed')
         await write()
         return
       }
-      const podIP = (pod.status as { podIP?: string } | undefined)?.podIP ?? ''
+      if (real && pod.metadata.deletionTimestamp && !guest.stopping) {
+        // The pod is being deleted (eviction, drain, a user): virt-launcher got SIGTERM and
+        // shuts the guest down within the pod's grace period.
+        runtime.stop(uid, spec.terminationGracePeriodSeconds ?? 180)
+        events.record(vmi, 'Normal', 'ShuttingDown', 'Signaled Graceful Shutdown', HANDLER)
+        return
+      }
+      const podIP = podIpOf(pod)
       status.interfaces = interfacesOf(vmi, podIP, guest.agentConnected)
       applyRunningConditions(ctx, vmi, guest.agentConnected, guest.paused)
       await write()
@@ -489,6 +520,103 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
     default:
       // Succeeded / Failed: final. Make sure no guest lingers.
       if (guest && guest.status !== 'exited' && guest.status !== 'failed') runtime.kill(uid)
+      // The guest's virt-launcher has exited; our kubelet does not run one, so the pod is
+      // deleted in its stead (its owner VM or user sees the VMI final, as with KubeVirt).
+      if (real) await deletePods(ctx, vmi)
+  }
+}
+
+const podIpOf = (pod: KObject): string =>
+  (pod.status as { podIP?: string } | undefined)?.podIP ?? ''
+
+/**
+ * virt-controller's `IsPodReady`: the pod runs (phase Running, compute container running) and
+ * is not going down; then the VMI is handed over to virt-handler on the pod's node.
+ */
+export function isPodReady(pod: KObject): boolean {
+  if (isPodGoingDown(pod)) return false
+  const status = pod.status as
+    | {
+        phase?: string
+        containerStatuses?: { name: string; ready?: boolean; state?: { running?: object } }[]
+      }
+    | undefined
+  for (const c of status?.containerStatuses ?? []) {
+    if (c.name === 'compute' ? !c.state?.running : !c.ready) return false
+  }
+  return status?.phase === 'Running'
+}
+
+/** virt-controller's `IsPodDownOrGoingDown`: final, compute container terminated, or deleted. */
+export function isPodGoingDown(pod: KObject): boolean {
+  const status = pod.status as
+    | { phase?: string; containerStatuses?: { name: string; state?: { terminated?: object } }[] }
+    | undefined
+  return (
+    status?.phase === 'Succeeded' ||
+    status?.phase === 'Failed' ||
+    !!status?.containerStatuses?.some((c) => c.name === 'compute' && c.state?.terminated) ||
+    !!pod.metadata.deletionTimestamp
+  )
+}
+
+/**
+ * The Scheduling phase on a real cluster (virt-controller's updateStatus): kube-scheduler binds
+ * the pod, or says why not in its PodScheduled condition, which the VMI gets a copy of; once the
+ * kubelet runs the pod, the VMI is Scheduled on the pod's node.
+ */
+async function handOver(
+  ctx: KubevirtContext,
+  vmi: KObject,
+  pod: KObject,
+  stored: KObject,
+): Promise<void> {
+  const status = statusOf(vmi)
+  const podConditions = (pod.status as { conditions?: Condition[] } | undefined)?.conditions ?? []
+  const scheduled = podConditions.find((c) => c.type === 'PodScheduled')
+  if (scheduled?.status === 'False') {
+    // As KubeVirt's AddPodCondition: the pod's condition, verbatim.
+    status.conditions = [
+      ...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'),
+      structuredClone(scheduled),
+    ]
+  } else {
+    status.conditions = removeCondition(status.conditions ?? [], 'PodScheduled')
+  }
+  if (isPodReady(pod) && !vmi.metadata.deletionTimestamp) {
+    const node = (pod.spec as { nodeName?: string }).nodeName ?? ''
+    status.nodeName = node
+    vmi.metadata.labels = { ...(vmi.metadata.labels ?? {}), 'kubevirt.io/nodeName': node }
+    status.activePods = { [pod.metadata.uid ?? '']: node }
+    setPhase(vmi, 'Scheduled')
+  } else if (isPodGoingDown(pod)) {
+    setPhase(vmi, 'Failed')
+  }
+  if (JSON.stringify(vmi) !== JSON.stringify(stored)) await ctx.store.update(ctx.defs.vmi, vmi)
+}
+
+/**
+ * virt-controller's deleteAllMatchingPods: every pod of the VMI is deleted (gracefully: the
+ * kubelet finishes it), except those already going away.
+ */
+async function deletePods(ctx: KubevirtContext, vmi: KObject): Promise<void> {
+  for (const pod of ctx.pods.podsOf(vmi.metadata.uid ?? '')) {
+    if (pod.metadata.deletionTimestamp) continue
+    try {
+      await ctx.store.delete(ctx.defs.pod, pod.metadata.namespace, pod.metadata.name ?? '', {
+        uid: pod.metadata.uid ?? '',
+      })
+    } catch (error) {
+      if (error instanceof StatusError && error.code === 404) continue
+      throw error
+    }
+    ctx.events.record(
+      vmi,
+      'Normal',
+      'SuccessfulDelete',
+      `Deleted virtual machine pod ${pod.metadata.name}`,
+      CONTROLLER,
+    )
   }
 }
 

@@ -1,30 +1,86 @@
-// KubeVirt's validating webhooks the users run into (API.md §0 gotcha 8, §4.1), with the
-// messages of kubevirt v1.9.0's admitters as kubectl shows them:
-// `admission webhook "<name>" denied the request: <causes joined by ", ">`.
+// KubeVirt's admission webhooks the users run into (API.md §0 gotcha 8, §4.1), with the rules
+// and messages of kubevirt v1.9.0's admitters. Each rule answers what the admitter's
+// AdmissionResponse says (a `Denial`: message, code, causes); how that reaches the user is the
+// caller's: virt-api's webhook server sends it to kube-apiserver (src/virt-api), the in-process
+// API server turns it into the error kube-apiserver would make of it (`denialError`).
 import type { AdmissionHook } from '../apiserver/api-server.ts'
 import { StatusError } from '../apiserver/status-error.ts'
+import type { KObject } from '../apiserver/types.ts'
 import type { KubevirtContext } from '../controllers/context.ts'
-import { admitMigration } from './subresources.ts'
+import { MIGRATION_FINALIZER } from '../controllers/migration-controller.ts'
+import { conditionOf, isFinal, phaseOf } from './k8s-util.ts'
 
 const validRunStrategies = ['Halted', 'Manual', 'Always', 'RerunOnFailure', 'Once']
+
+/** `kubevirt.io/vmi-name`: virt-api's migration mutator labels every migration with its VMI. */
+export const MIGRATION_SELECTOR_LABEL = 'kubevirt.io/vmi-name'
 
 interface Cause {
   field: string
   message: string
+  /** metav1.CauseType; `FieldValueInvalid` unless said otherwise. */
+  type?: string
 }
 
-function deny(webhook: string, causes: Cause[]): never {
-  throw new StatusError(
-    422,
-    'Invalid',
-    `admission webhook "${webhook}" denied the request: ${causes.map((c) => c.message).join(', ')}`,
-    {
-      causes: causes.map((c) => ({
-        reason: 'FieldValueInvalid',
-        message: c.message,
-        field: c.field,
-      })),
-    },
+/** What an admitter answers when it refuses (its AdmissionResponse `result`). */
+export interface Denial {
+  /** The webhook's name, which kube-apiserver puts in front of the message. */
+  webhook: string
+  code: number
+  /** A metav1.StatusReason; KubeVirt's plain errors carry none. */
+  reason?: string
+  message: string
+  causes?: Cause[]
+}
+
+/** One admission request, as much of an AdmissionReview as the rules read. */
+export interface AdmissionInput {
+  operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT'
+  object: KObject | undefined
+  oldObject?: KObject | undefined
+  /** userInfo.username of the request. */
+  username: string
+}
+
+/** Where the rules look things up: the informer caches of virt-api. */
+export type AdmissionContext = Pick<KubevirtContext, 'store'> & {
+  defs: Pick<KubevirtContext['defs'], 'vmi' | 'vmim'>
+}
+
+/** webhookutils.ToAdmissionResponse: 422 Invalid, the first ten causes' messages joined. */
+function invalid(webhook: string, causes: Cause[]): Denial {
+  const shown = causes.slice(0, 10).map((c) => c.message)
+  const more = causes.length - shown.length
+  return {
+    webhook,
+    code: 422,
+    reason: 'Invalid',
+    message: shown.join(', ') + (more > 0 ? `, and ${more} more validation errors` : ''),
+    causes,
+  }
+}
+
+/** webhookutils.ToAdmissionResponseError: 400, the error's text, no reason. */
+const plainError = (webhook: string, message: string): Denial => ({ webhook, code: 400, message })
+
+/**
+ * What kube-apiserver answers the client when a webhook denied its request
+ * (k8s.io/apiserver admission/plugin/webhook/errors `ToStatusErr`).
+ */
+export function denialError(denial: Denial): StatusError {
+  return new StatusError(
+    Math.max(denial.code, 400),
+    denial.reason ?? '',
+    `admission webhook "${denial.webhook}" denied the request: ${denial.message}`,
+    denial.causes
+      ? {
+          causes: denial.causes.map((c) => ({
+            reason: c.type ?? 'FieldValueInvalid',
+            message: c.message,
+            field: c.field,
+          })),
+        }
+      : undefined,
   )
 }
 
@@ -81,55 +137,133 @@ export function validateVmiSpec(field: string, spec: TemplateSpec): Cause[] {
   return causes
 }
 
+/** virtualmachine-validator.kubevirt.io (VMs, CREATE and UPDATE; not `/status`). */
+export function validateVirtualMachine(input: AdmissionInput): Denial | undefined {
+  const { operation, object } = input
+  if (operation === 'DELETE' || !object || object.metadata.deletionTimestamp) return undefined
+  const spec = (object.spec ?? {}) as {
+    running?: boolean
+    runStrategy?: string
+    template?: { spec?: TemplateSpec }
+  }
+  const causes: Cause[] = []
+  if (
+    spec.running !== undefined &&
+    spec.running !== null &&
+    spec.runStrategy !== undefined &&
+    spec.runStrategy !== null
+  )
+    causes.push({
+      field: 'spec.running',
+      message:
+        'Running and RunStrategy are mutually exclusive. Note that Running is deprecated, please use RunStrategy instead',
+    })
+  if (
+    spec.runStrategy !== undefined &&
+    spec.runStrategy !== null &&
+    !validRunStrategies.includes(spec.runStrategy)
+  )
+    causes.push({
+      field: 'spec.runStrategy',
+      message: `Invalid RunStrategy (${spec.runStrategy})`,
+    })
+  causes.push(...validateVmiSpec('spec.template.spec', spec.template?.spec ?? {}))
+  // A missing instancetype is admitted at v1.9.0 (the admitter ignores find failures); the
+  // VM controller reports it as the VM's Failure condition instead.
+  return causes.length > 0 ? invalid('virtualmachine-validator.kubevirt.io', causes) : undefined
+}
+
+/**
+ * migration-create-validator.kubevirt.io (API.md §4.1), also run by `PUT …/migrate`
+ * (`migration-create-admitter.go`): priority only from virt-controller, an existing VMI that is
+ * not final and not unmigratable, no other migration of it in flight.
+ */
+export function validateMigrationCreate(
+  ctx: AdmissionContext,
+  input: AdmissionInput,
+): Denial | undefined {
+  const webhook = 'migration-create-validator.kubevirt.io'
+  const migration = input.object
+  if (input.operation !== 'CREATE' || !migration) return undefined
+  const spec = (migration.spec ?? {}) as { vmiName?: string; priority?: string }
+  const namespace = migration.metadata.namespace ?? ''
+  if (!spec.vmiName)
+    return invalid(webhook, [
+      { field: 'spec.vmiName', message: 'vmiName is missing', type: 'FieldValueRequired' },
+    ])
+  if (spec.priority && !isVirtController(input.username))
+    return invalid(webhook, [
+      {
+        field: 'spec.migrationPriority',
+        message: 'Migration priority queue, only virt-controller is allowed to set priority field',
+        type: 'FieldValueForbidden',
+      },
+    ])
+  const vmi = ctx.store.peek(ctx.defs.vmi, namespace, spec.vmiName)
+  if (!vmi) return plainError(webhook, `the VMI "${namespace}/${spec.vmiName}" does not exist`)
+  if (isFinal(vmi)) return plainError(webhook, 'Cannot migrate VMI in finalized state.')
+  const migratable = conditionOf(vmi, 'LiveMigratable')
+  if (migratable?.status === 'False')
+    return plainError(
+      webhook,
+      `Cannot migrate VMI, Reason: ${migratable.reason ?? ''}, Message: ${migratable.message ?? ''}`,
+    )
+  for (const other of ctx.store.list(ctx.defs.vmim, namespace).items) {
+    const o = other.spec as { vmiName?: string }
+    const phase = phaseOf(other)
+    if (
+      o.vmiName === spec.vmiName &&
+      phase !== 'Succeeded' &&
+      phase !== 'Failed' &&
+      !other.metadata.deletionTimestamp
+    )
+      return plainError(
+        webhook,
+        `in-flight migration detected. Active migration job (${other.metadata.uid}) is currently already in progress for VMI ${spec.vmiName}.`,
+      )
+  }
+  return undefined
+}
+
+/** virt-controller's service account (hasRequestOriginatedFromVirtController). */
+const isVirtController = (username: string) =>
+  username.startsWith('system:serviceaccount:kubevirt:') && username.endsWith('kubevirt-controller')
+
+/**
+ * migrations-mutator.kubevirt.io (`migration-create-mutator.go`): the selector label
+ * `virtctl migrate-cancel` uses and virt-controller's finalizer. Returns the mutated copy.
+ */
+export function mutateMigrationCreate(migration: KObject): KObject {
+  const spec = (migration.spec ?? {}) as { vmiName?: string }
+  const next = structuredClone(migration)
+  next.metadata.labels = {
+    ...(next.metadata.labels ?? {}),
+    [MIGRATION_SELECTOR_LABEL]: spec.vmiName ?? '',
+  }
+  next.metadata.finalizers = [...(next.metadata.finalizers ?? []), MIGRATION_FINALIZER]
+  return next
+}
+
+/** The rules as the in-process API server's admission hooks (the `builtin` cluster). */
 export function kubevirtAdmission(ctx: KubevirtContext): AdmissionHook[] {
-  const vmHook: AdmissionHook = ({ operation, def, object, subresource }) => {
+  const vmHook: AdmissionHook = ({ operation, def, object, user, subresource }) => {
     if (def.group !== 'kubevirt.io' || def.plural !== 'virtualmachines') return
-    if (operation === 'DELETE' || !object || subresource === 'status') return
-    if (object.metadata.deletionTimestamp) return
-    const spec = (object.spec ?? {}) as {
-      running?: boolean
-      runStrategy?: string
-      template?: { spec?: TemplateSpec }
-    }
-    const causes: Cause[] = []
-    if (
-      spec.running !== undefined &&
-      spec.running !== null &&
-      spec.runStrategy !== undefined &&
-      spec.runStrategy !== null
-    )
-      causes.push({
-        field: 'spec.running',
-        message:
-          'Running and RunStrategy are mutually exclusive. Note that Running is deprecated, please use RunStrategy instead',
-      })
-    if (
-      spec.runStrategy !== undefined &&
-      spec.runStrategy !== null &&
-      !validRunStrategies.includes(spec.runStrategy)
-    )
-      causes.push({
-        field: 'spec.runStrategy',
-        message: `Invalid RunStrategy (${spec.runStrategy})`,
-      })
-    causes.push(...validateVmiSpec('spec.template.spec', spec.template?.spec ?? {}))
-    // A missing instancetype is admitted at v1.9.0 (the admitter ignores find failures); the
-    // VM controller reports it as the VM's Failure condition instead.
-    if (causes.length > 0) deny('virtualmachine-validator.kubevirt.io', causes)
+    if (subresource === 'status') return
+    const denial = validateVirtualMachine({ operation, object, username: user.username })
+    if (denial) throw denialError(denial)
   }
   const migrationHook: AdmissionHook = ({ operation, def, object, user }) => {
     if (def.group !== 'kubevirt.io' || def.plural !== 'virtualmachineinstancemigrations') return
     if (operation !== 'CREATE' || !object) return
-    const priority = (object.spec as { priority?: string } | undefined)?.priority
-    if (priority && !user.username.startsWith('system:serviceaccount:kubevirt'))
-      deny('migration-create-validator.kubevirt.io', [
-        {
-          field: 'spec.priority',
-          message:
-            'Migration priority queue, only virt-controller is allowed to set priority field',
-        },
-      ])
-    admitMigration(ctx, object)
+    // The mutating webhooks run before the validating ones.
+    const mutated = mutateMigrationCreate(object)
+    const denial = validateMigrationCreate(ctx, {
+      operation,
+      object: mutated,
+      username: user.username,
+    })
+    if (denial) throw denialError(denial)
+    object.metadata = mutated.metadata
   }
   return [vmHook, migrationHook]
 }

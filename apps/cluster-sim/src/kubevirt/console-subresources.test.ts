@@ -12,7 +12,11 @@ import { Registry } from '../apiserver/registry.ts'
 import { TokenAuthenticator } from '../auth/authenticator.ts'
 import { kubevirtResources } from '../resources/kubevirt-resources.ts'
 import { startSim, type Sim } from '../sim.ts'
-import { ACTIVE_VNC_MESSAGE, ConsoleSubresources } from './console-subresources.ts'
+import {
+  ACTIVE_VNC_MESSAGE,
+  ConsoleSubresources,
+  tokenConsoleAuth,
+} from './console-subresources.ts'
 import { runningVmi, TestGuests } from './console-test-guests.ts'
 
 const BOOT_MS = 60_000
@@ -131,7 +135,12 @@ beforeAll(async () => {
   const authenticator = new TokenAuthenticator()
   authenticator.add(TOKEN, { username: 'alice', uid: 'a', groups: [] })
   guests = new TestGuests()
-  consoles = new ConsoleSubresources({ registry, store, authenticator, guests: guests.registry })
+  consoles = new ConsoleSubresources({
+    store,
+    vmiDef: registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!,
+    ...tokenConsoleAuth(authenticator),
+    guests: guests.registry,
+  })
   bridge = createServer((_req, res) => res.writeHead(404).end())
   bridge.on(
     'upgrade',

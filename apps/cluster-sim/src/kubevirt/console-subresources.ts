@@ -4,16 +4,19 @@
 // then the VMI checks (Status JSON 404/400/409 before any upgrade), then virt-handler's session
 // exclusivity, then an upgrade offering only `plain.kubevirt.io` and a raw byte bridge to the
 // guest's VNC or serial socket in binary frames (inbound text frames are dropped).
+// Who authenticates and authorizes is the caller's: virt-api's aggregated server (src/virt-api)
+// reads the front proxy's headers and asks kube-apiserver; the in-process API server checks a
+// bearer token and its own RBAC (`tokenConsoleAuth`).
 import { STATUS_CODES, ServerResponse, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { Authorizer } from '../apiserver/api-server.ts'
-import type { ObjectStore } from '../apiserver/object-store.ts'
-import type { Registry } from '../apiserver/registry.ts'
+import type { ResourceDef } from '../apiserver/registry.ts'
 import { StatusError, notFound, unauthorized } from '../apiserver/status-error.ts'
 import type { KObject } from '../apiserver/types.ts'
 import type { TokenAuthenticator, UserInfo } from '../auth/authenticator.ts'
+import type { ControllerStore } from '../controllers/controller-store.ts'
 import type { QemuGuest } from '../guest/qemu-guest.ts'
 import type { GuestRegistry } from './guest-registry.ts'
 
@@ -29,18 +32,56 @@ const MAX_PAYLOAD = 1024 * 1024
 /** Stop reading the guest while this much is queued toward the client (and resume below half). */
 const HIGH_WATER = 512 * 1024
 
+/** A refusal answered to the upgrade request: a Status (JSON) or a plain-text body. */
+export type ConsoleRefusal = StatusError | { code: number; text: string }
+
+/** The user a console is opened for (as the authentication step found them). */
+export interface ConsoleUser {
+  username: string
+}
+
+/** What virt-api asks in its SubjectAccessReview for a console. */
+export interface ConsoleAccess {
+  user: ConsoleUser
+  verb: 'get'
+  group: 'subresources.kubevirt.io'
+  version: string
+  resource: 'virtualmachineinstances'
+  subresource: ConsoleKind
+  namespace: string
+  name: string
+}
+
+type Maybe<T> = T | Promise<T>
+
 export interface ConsoleSubresourceOptions {
-  registry: Registry
-  store: ObjectStore
-  authenticator: TokenAuthenticator
-  /**
-   * virt-api's SubjectAccessReview. A function so the simulator's RBAC authorizer can be plugged
-   * in (or swapped) after the API server was built; no authorizer means everyone authenticated may
-   * connect, as the API server itself does without one.
-   */
-  authorize?: () => Authorizer | undefined
+  /** Where VMIs are read (the in-process store, or the informer cache of the real cluster). */
+  store: Pick<ControllerStore, 'peek'>
+  vmiDef: ResourceDef
+  /** Who is asking, or how to refuse someone unauthenticated. */
+  authenticate(req: IncomingMessage): Maybe<ConsoleUser | ConsoleRefusal>
+  /** virt-api's SubjectAccessReview: undefined lets the request through, a refusal denies it. */
+  authorize?(access: ConsoleAccess): Maybe<ConsoleRefusal | undefined>
   /** Where running guests are found; a function while the VMI controller's registry is wired. */
   guests: GuestRegistry | (() => GuestRegistry | undefined)
+}
+
+/**
+ * The in-process API server's front door: kube-apiserver's bearer-token authentication (401
+ * Status JSON) and its RBAC standing in for virt-api's SubjectAccessReview (401 plain text).
+ */
+export function tokenConsoleAuth(
+  authenticator: TokenAuthenticator,
+  authorizer?: () => Authorizer | undefined,
+): Pick<ConsoleSubresourceOptions, 'authenticate' | 'authorize'> {
+  return {
+    authenticate: (req) => authenticator.authenticate(req.headers.authorization) ?? unauthorized(),
+    authorize: ({ user, version: _version, ...attributes }) => {
+      const check = authorizer?.()
+      if (!check || check({ user: user as UserInfo, ...attributes })) return undefined
+      return { code: 401, text: '' }
+    },
+  }
 }
 
 /** One open console connection, as virt-handler tracks it. */
@@ -136,7 +177,7 @@ export class ConsoleSubresources {
     const url = new URL(req.url ?? '/', 'https://localhost')
     const match = PATH_RE.exec(url.pathname)
     if (!match) return false
-    const [, , namespace = '', name = '', kind] = match as unknown as [
+    const [, version = '', namespace = '', name = '', kind] = match as unknown as [
       string,
       string,
       string,
@@ -144,50 +185,58 @@ export class ConsoleSubresources {
       ConsoleKind,
     ]
     socket.on('error', () => socket.destroy())
-    let user: UserInfo | undefined
+    void this.#serve(req, socket, head, {
+      url,
+      version,
+      namespace: decodeURIComponent(namespace),
+      name: decodeURIComponent(name),
+      kind,
+    })
+    return true
+  }
+
+  async #serve(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    target: { url: URL; version: string; namespace: string; name: string; kind: ConsoleKind },
+  ): Promise<void> {
+    const { url, kind } = target
+    let user: ConsoleUser | undefined
     const record = (status: number) => {
       this.requests.push({ path: url.pathname, user: user?.username, status })
       if (this.requests.length > 1000) this.requests.splice(0, this.requests.length - 1000)
     }
-    const refuse = (error: StatusError | { code: number; text: string }) => {
+    const refuse = (error: ConsoleRefusal) => {
       record(error.code)
       writeHttpError(socket, error)
     }
     try {
-      if (req.method !== 'GET') {
-        refuse(
+      if (req.method !== 'GET')
+        return refuse(
           new StatusError(
             405,
             'MethodNotAllowed',
             `${req.method} is not supported on virtualmachineinstances/${kind}`,
           ),
         )
-        return true
-      }
       // kube-apiserver authenticates before the request reaches virt-api.
-      user = this.#options.authenticator.authenticate(req.headers.authorization)
-      if (!user) {
-        refuse(unauthorized())
-        return true
-      }
+      const who = await this.#options.authenticate(req)
+      if (!('username' in who)) return refuse(who)
+      user = who
       // virt-api: SubjectAccessReview; a denial is 401 with the review's reason as plain text.
-      const authorize = this.#options.authorize?.()
-      if (
-        authorize &&
-        !authorize({
-          user,
-          verb: 'get',
-          group: 'subresources.kubevirt.io',
-          resource: 'virtualmachineinstances',
-          subresource: kind,
-          namespace: decodeURIComponent(namespace),
-          name: decodeURIComponent(name),
-        })
-      ) {
-        refuse({ code: 401, text: '' })
-        return true
-      }
-      const vmi = this.#fetchVmi(decodeURIComponent(namespace), decodeURIComponent(name))
+      const denied = await this.#options.authorize?.({
+        user: who,
+        verb: 'get',
+        group: 'subresources.kubevirt.io',
+        version: target.version,
+        resource: 'virtualmachineinstances',
+        subresource: kind,
+        namespace: target.namespace,
+        name: target.name,
+      })
+      if (denied) return refuse(denied)
+      const vmi = this.#fetchVmi(target.namespace, target.name)
       if (kind === 'vnc') validateForVnc(vmi)
       else validateForConsole(vmi)
       const registry = typeof this.#guests === 'function' ? this.#guests() : this.#guests
@@ -216,7 +265,6 @@ export class ConsoleSubresources {
         )
       for (const session of previous) session.end('takeover')
       const guestSocket = kind === 'vnc' ? guest.connectVnc() : guest.connectSerial()
-      const who = user
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         record(101)
         this.#bridge(ws, guestSocket, guest, {
@@ -233,7 +281,6 @@ export class ConsoleSubresources {
           : internalError((error as Error).message ?? String(error)),
       )
     }
-    return true
   }
 
   /** Ends every session (the simulator is shutting down). */
@@ -243,8 +290,7 @@ export class ConsoleSubresources {
   }
 
   #fetchVmi(namespace: string, name: string): KObject {
-    const def = this.#options.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')
-    const vmi = def ? this.#options.store.peek(def, namespace, name) : undefined
+    const vmi = this.#options.store.peek(this.#options.vmiDef, namespace, name)
     if (!vmi) throw notFound('kubevirt.io', 'virtualmachineinstances', name)
     return vmi
   }
@@ -359,7 +405,7 @@ function internalError(message: string): StatusError {
 }
 
 /** Answers the upgrade request with a plain HTTP response and closes the connection. */
-function writeHttpError(socket: Duplex, error: StatusError | { code: number; text: string }): void {
+function writeHttpError(socket: Duplex, error: ConsoleRefusal): void {
   if (!socket.writable) {
     socket.destroy()
     return

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ObjectStore } from '../apiserver/object-store.ts'
 import type { Registry } from '../apiserver/registry.ts'
 import type { KObject } from '../apiserver/types.ts'
+import type { ControllerStore } from '../controllers/controller-store.ts'
 import { QemuGuest } from '../guest/qemu-guest.ts'
 import { GuestRegistry } from './guest-registry.ts'
 
@@ -55,7 +55,7 @@ export class TestGuests {
    * controller's and must exist already.
    */
   async start(
-    target: { registry: Registry; store: ObjectStore },
+    target: { registry: Registry; store: ControllerStore },
     namespace: string,
     name: string,
     options: { vmi?: 'create' | 'existing' } = {},
@@ -63,7 +63,7 @@ export class TestGuests {
     const def = target.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')
     if (!def) throw new Error('virtualmachineinstances are not registered')
     if ((options.vmi ?? 'create') === 'create')
-      target.store.create(def, runningVmi(namespace, name))
+      await target.store.create(def, runningVmi(namespace, name))
     else if (!target.store.peek(def, namespace, name))
       throw new Error(`VMI ${namespace}/${name} does not exist`)
     const id = `${namespace}-${name}`

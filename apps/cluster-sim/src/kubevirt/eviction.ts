@@ -1,17 +1,79 @@
-// `POST /api/v1/namespaces/{ns}/pods/{name}/eviction` (no PodDisruptionBudgets: an allowed
-// eviction deletes the pod), with KubeVirt's
-// virt-launcher-eviction-interceptor webhook in front (API.md §4.4): a VMI with a LiveMigrate
-// eviction strategy is marked for evacuation and the eviction refused with 429, so
-// `kubectl drain` retries until the migration emptied the pod.
+// KubeVirt's virt-launcher-eviction-interceptor.kubevirt.io (API.md §4.4, kubevirt v1.9.0
+// `pod-eviction-admitter.go`): evicting the launcher pod of a VMI with a LiveMigrate (or External)
+// eviction strategy marks the VMI for evacuation and is refused with 429, so `kubectl drain`
+// retries until the migration emptied the pod. `admitLauncherEviction` is the admitter, used by
+// virt-api's webhook (src/virt-api) and by the in-process API server's `pods/eviction` handler,
+// which deletes the pod when the eviction is allowed (no PodDisruptionBudgets there).
 import type { CustomHandler } from '../apiserver/api-server.ts'
 import { readBody, sendJson } from '../apiserver/api-server.ts'
-import { StatusError, notFound } from '../apiserver/status-error.ts'
+import { notFound } from '../apiserver/status-error.ts'
+import type { KObject } from '../apiserver/types.ts'
 import type { KubevirtContext } from '../controllers/context.ts'
 import { specOf } from '../controllers/context.ts'
+import { denialError, type Denial } from './admission.ts'
 import { conditionOf, phaseOf } from './k8s-util.ts'
 
-const WEBHOOK = 'virt-launcher-eviction-interceptor.kubevirt.io'
+export const EVICTION_WEBHOOK = 'virt-launcher-eviction-interceptor.kubevirt.io'
 
+/** Where the admitter looks: the VMI cache, and where it marks the VMI. */
+export type EvictionContext = Pick<KubevirtContext, 'store'> & {
+  defs: Pick<KubevirtContext['defs'], 'vmi'>
+}
+
+const denied = (message: string): Denial => ({ webhook: EVICTION_WEBHOOK, code: 429, message })
+
+/**
+ * The admitter for one eviction of `pod`: undefined lets it through; a Denial (429) refuses it,
+ * after marking the VMI for evacuation (`status.evacuationNodeName`) unless `dryRun`.
+ */
+export async function admitLauncherEviction(
+  ctx: EvictionContext,
+  pod: KObject,
+  options: { dryRun: boolean },
+): Promise<Denial | undefined> {
+  const launcher = pod.metadata.labels?.['kubevirt.io'] === 'virt-launcher'
+  const completed = ['Succeeded', 'Failed'].includes(phaseOf(pod))
+  if (!launcher || completed) return undefined
+  const vmiName = pod.metadata.annotations?.['kubevirt.io/domain']
+  if (!vmiName) return undefined
+  const namespace = pod.metadata.namespace ?? ''
+  const vmi = ctx.store.peek(ctx.defs.vmi, namespace, vmiName)
+  if (!vmi)
+    return denied(
+      `kubevirt failed getting the vmi: virtualmachineinstances.kubevirt.io "${vmiName}" not found`,
+    )
+  const strategy = specOf(vmi).evictionStrategy
+  const migratable = conditionOf(vmi, 'LiveMigratable')?.status === 'True'
+  let mark = false
+  if (strategy === 'LiveMigrate') {
+    if (!migratable)
+      return denied(
+        `VMI ${vmi.metadata.name} is configured with an eviction strategy but is not live-migratable`,
+      )
+    mark = true
+  } else if (strategy === 'LiveMigrateIfPossible') mark = migratable
+  else if (strategy === 'External') mark = true
+  if (!mark) return undefined
+  // "This message format is expected from descheduler."
+  const evictionFmt = `Eviction triggered evacuation of VMI "${namespace}/${vmi.metadata.name}"`
+  const status = (vmi.status ?? {}) as { evacuationNodeName?: string; nodeName?: string }
+  if (status.evacuationNodeName) return denied(`Evacuation in progress: ${evictionFmt}`)
+  const podNode = (pod.spec as { nodeName?: string } | undefined)?.nodeName
+  if (status.nodeName !== podNode) return denied('Eviction request for target Pod')
+  if (!options.dryRun) {
+    const next = structuredClone(vmi)
+    next.status = { ...status, evacuationNodeName: podNode ?? '' }
+    try {
+      await ctx.store.update(ctx.defs.vmi, next)
+    } catch (error) {
+      // "it is up to the user to issue a retry"
+      return denied(`kubevirt failed marking the vmi for eviction: ${(error as Error).message}`)
+    }
+  }
+  return denied(evictionFmt)
+}
+
+/** `POST …/pods/{name}/eviction` on the in-process API server, the webhook in front. */
 export function evictionHandler(ctx: KubevirtContext): CustomHandler {
   return async ({ path, req, res, url }) => {
     if (path.group !== '' || path.plural !== 'pods' || path.subresource !== 'eviction') return false
@@ -23,46 +85,11 @@ export function evictionHandler(ctx: KubevirtContext): CustomHandler {
     if (!pod) throw notFound('', 'pods', name)
     await readBody(req)
     const dryRun = url.searchParams.get('dryRun') === 'All'
-    const launcher = pod.metadata.labels?.['kubevirt.io'] === 'virt-launcher'
-    const vmiName = launcher ? pod.metadata.annotations?.['kubevirt.io/domain'] : undefined
-    const vmi = vmiName ? store.peek(defs.vmi, namespace, vmiName) : undefined
-    const completed = ['Succeeded', 'Failed'].includes(phaseOf(pod))
-    const deny = (message: string) => {
-      throw new StatusError(
-        429,
-        'TooManyRequests',
-        `admission webhook "${WEBHOOK}" denied the request: ${message}`,
-      )
-    }
-    if (vmi && !completed) {
-      const strategy = specOf(vmi).evictionStrategy
-      const migratable = conditionOf(vmi, 'LiveMigratable')?.status === 'True'
-      let mark = false
-      if (strategy === 'LiveMigrate') {
-        if (!migratable)
-          deny(
-            `VMI ${vmi.metadata.name} is configured with an eviction strategy but is not live-migratable`,
-          )
-        mark = true
-      } else if (strategy === 'LiveMigrateIfPossible') mark = migratable
-      else if (strategy === 'External') mark = true
-      if (mark) {
-        const status = (vmi.status ?? {}) as { evacuationNodeName?: string; nodeName?: string }
-        const evictionFmt = `Eviction triggered evacuation of VMI "${namespace}/${vmi.metadata.name}"`
-        if (status.evacuationNodeName) deny(`Evacuation in progress: ${evictionFmt}`)
-        const podNode = (pod.spec as { nodeName?: string }).nodeName
-        if (status.nodeName !== podNode) deny('Eviction request for target Pod')
-        if (!dryRun) {
-          const next = structuredClone(vmi)
-          ;(next.status as { evacuationNodeName?: string }).evacuationNodeName = podNode ?? ''
-          store.update(defs.vmi, next)
-        }
-        deny(evictionFmt)
-      }
-    }
+    const denial = await admitLauncherEviction(ctx, pod, { dryRun })
+    if (denial) throw denialError(denial)
     // Allowed: the pod is deleted (its VMI then stops, or the VM restarts it elsewhere).
     if (!store.peek(defs.pod, namespace, name)) throw notFound('', 'pods', name)
-    if (!dryRun) store.delete(defs.pod, namespace, name)
+    if (!dryRun) await store.delete(defs.pod, namespace, name)
     sendJson(res, 201, {
       kind: 'Status',
       apiVersion: 'v1',

@@ -1,9 +1,9 @@
 import type { KObject } from '../apiserver/types.ts'
 import { demoKubevirtExtras } from '../kubevirt/demo-extras.ts'
+import { demoNodes } from '../node/demo-nodes.ts'
 import type { SeedObject } from './seed-object.ts'
 
 const namespaces = ['default', 'kube-system', 'kubevirt', 'prod', 'dev']
-const nodes = ['node-1', 'node-2', 'node-3']
 
 /** A VirtualMachine as users write them (API.md §9.1): containerDisk, cloud-init, pod network. */
 export function demoVm(
@@ -129,7 +129,8 @@ function baseSeed(): SeedObject[] {
         status: { phase: 'Active' },
       },
     })),
-    ...nodes.map((name, index) => ({
+    // The built-in path's nodes; on the real control plane node agents register them (src/node).
+    ...demoNodes().map(({ name, labels, capacity }, index) => ({
       group: '',
       plural: 'nodes',
       object: {
@@ -141,12 +142,13 @@ function baseSeed(): SeedObject[] {
             'kubernetes.io/hostname': name,
             'kubernetes.io/os': 'linux',
             'kubevirt.io/schedulable': 'true',
+            ...labels,
           },
         },
         spec: {},
         status: {
-          capacity: { cpu: '8', memory: '32Gi', pods: '110', 'devices.kubevirt.io/kvm': '1k' },
-          allocatable: { cpu: '8', memory: '32Gi', pods: '110', 'devices.kubevirt.io/kvm': '1k' },
+          capacity: { ...capacity },
+          allocatable: { ...capacity },
           addresses: [
             { type: 'InternalIP', address: `192.168.122.${11 + index}` },
             { type: 'Hostname', address: name },

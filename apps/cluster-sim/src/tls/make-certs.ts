@@ -8,11 +8,25 @@ export interface ServingCerts {
   key: string
 }
 
+export interface ServingCertOptions {
+  /** The CA's common name (default `vmdeck-sim-ca`). */
+  caName?: string
+  /** The serving certificate's common name (default `kube-apiserver`). */
+  commonName?: string
+  /** Its subjectAltName entries (default 127.0.0.1, ::1 and localhost). */
+  dnsNames?: string[]
+  ips?: string[]
+}
+
 /**
- * The simulator's own CA and a serving certificate for 127.0.0.1/localhost, made once with the
- * system's openssl and kept in `dir` so kubeconfigs written earlier stay valid.
+ * A CA of its own and a serving certificate it signed, made once with the system's openssl and
+ * kept in `dir` so clients configured earlier (kubeconfigs, caBundles) stay valid.
  */
-export function ensureServingCerts(dir: string): ServingCerts {
+export function ensureServingCerts(dir: string, options: ServingCertOptions = {}): ServingCerts {
+  const subjectAltName = [
+    ...(options.ips ?? ['127.0.0.1', '::1']).map((ip) => `IP:${ip}`),
+    ...(options.dnsNames ?? ['localhost']).map((name) => `DNS:${name}`),
+  ].join(',')
   mkdirSync(dir, { recursive: true })
   const path = (name: string) => join(dir, name)
   if (!['ca.crt', 'server.crt', 'server.key'].every((name) => existsSync(path(name)))) {
@@ -28,7 +42,7 @@ export function ensureServingCerts(dir: string): ServingCerts {
       '-days',
       '3650',
       '-subj',
-      '/CN=vmdeck-sim-ca',
+      `/CN=${options.caName ?? 'vmdeck-sim-ca'}`,
       '-keyout',
       path('ca.key'),
       '-out',
@@ -46,7 +60,7 @@ export function ensureServingCerts(dir: string): ServingCerts {
       'ec_paramgen_curve:prime256v1',
       '-nodes',
       '-subj',
-      '/CN=kube-apiserver',
+      `/CN=${options.commonName ?? 'kube-apiserver'}`,
       '-keyout',
       path('server.key'),
       '-out',
@@ -54,7 +68,7 @@ export function ensureServingCerts(dir: string): ServingCerts {
     )
     writeFileSync(
       path('server.ext'),
-      'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n',
+      `subjectAltName=${subjectAltName}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n`,
     )
     openssl(
       'x509',
