@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Builds the control plane and the CRDs when missing, and hands them to every test process.
+    globalSetup: ['./scripts/vitest-global-setup.mjs'],
     projects: [
       { test: { name: 'shared', include: ['packages/shared/src/**/*.test.ts'] } },
       {

@@ -23,6 +23,7 @@ import os, { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
 
 const wallNow = () => performance.timeOrigin + performance.now()
 const ORIGIN = 'http://vmdeck.bench'
@@ -112,6 +113,8 @@ async function runBench(): Promise<void> {
   const STREAMS = Number(values.streams)
   const PAGES = Number(values.pages)
   const CHANGES = Number(values.changes)
+  // The control plane and CRDs the simulator runs on, built when missing.
+  await ensureGoBuildsOrExit({ root })
   const loadBefore = os.loadavg()
 
   // Watches the simulator serves, counted on its HTTPS server without touching its files.

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
+import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const { values } = parseArgs({
@@ -119,6 +120,8 @@ async function serve(): Promise<void> {
 }
 
 async function measure(): Promise<void> {
+  // The control plane and CRDs the simulator (in the child) runs on, built when missing.
+  await ensureGoBuildsOrExit({ root })
   const child: ChildProcess = fork(
     fileURLToPath(import.meta.url),
     ['--server', '--consoles', String(CONSOLES)],

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const { values } = parseArgs({
@@ -25,6 +26,8 @@ const VMS = Number(values.vms)
 const WATCHERS = Number(values.watchers)
 const VM_PATH = '/apis/kubevirt.io/v1/virtualmachines'
 
+// The control plane and CRDs the simulator runs on, built when missing (inherited by the child).
+await ensureGoBuildsOrExit({ root })
 const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bench-sim-'))
 const kubeconfig = join(stateDir, 'kubeconfig')
 const started = performance.now()

@@ -18,6 +18,7 @@ import os, { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
 
 const ORIGIN = 'http://vmdeck.bench'
 const CLUSTER = 'vmdeck-sim'
@@ -75,6 +76,8 @@ async function runBench(): Promise<void> {
     readFileSync(join(root, 'deploy/base/deployment.yaml'), 'utf8').split('limits:')[1] ?? '',
   )?.[1]
   const limitBytes = Number(limitText) * MiB
+  // The control plane and CRDs the simulator runs on, built when missing.
+  await ensureGoBuildsOrExit({ root })
   const loadBefore = os.loadavg()
 
   const { startSim } = await import('../apps/cluster-sim/src/sim.ts')

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const { values } = parseArgs({
@@ -25,6 +26,8 @@ const { values } = parseArgs({
   },
 })
 const VMS = Number(values.vms)
+// The control plane and CRDs the simulator runs on, built when missing (inherited by the child).
+await ensureGoBuildsOrExit({ root })
 const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bench-web-'))
 const kubeconfig = join(stateDir, 'kubeconfig')
 

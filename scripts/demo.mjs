@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { buildWeb } from './build-web.mjs'
 import { ensureDebianPackages } from './lib/apt.mjs'
+import { ensureGoBuildsOrExit } from './lib/go-builds.mjs'
 import { reportGuests } from './lib/guest-progress.mjs'
 import { ensurePrometheus } from './lib/prometheus.mjs'
 import { stopAll, waitForExit } from './lib/processes.mjs'
@@ -25,6 +26,7 @@ const guest = spawnSync(
 if (guest.status !== 0) process.exit(1)
 if (buildWeb(root, step) !== 0) process.exit(1)
 ensurePrometheus()
+await ensureGoBuildsOrExit({ root, log: step })
 // Ctrl+C while starting stops what has started (the handlers at the end take over from them).
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP']
 const stopEarly = () => {

@@ -2,6 +2,7 @@
 // and by the end-to-end tests.
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
+import { ensureGoBuilds } from './lib/go-builds.mjs'
 import { startPrometheus } from './lib/prometheus.mjs'
 import { start, waitForLine } from './lib/processes.mjs'
 
@@ -16,6 +17,9 @@ export async function startStack({
 }) {
   const node = process.execPath
   const kubeconfig = join(stateDir, 'kubeconfig')
+  // Whoever starts a stack (the demo, the end-to-end and tour set-ups) gets the control plane and
+  // CRDs built when missing; the simulator inherits VMDECK_CONTROLPLANE_BIN and VMDECK_CRD_DIR.
+  await ensureGoBuilds({ root })
   const sim = start(
     'sim',
     node,

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildWeb } from './build-web.mjs'
 import { ensureDebianPackages } from './lib/apt.mjs'
+import { ensureGoBuildsOrExit } from './lib/go-builds.mjs'
 import { typecheck, typecheckProjects } from './typecheck.mjs'
 
 const root = process.env.VMDECK_ROOT ?? process.cwd()
@@ -48,6 +49,11 @@ if (existsSync(guestScript)) {
     process.exit(1)
   }
 }
+
+// Before the suites: the simulator's tests, the delivery tests and the end-to-end stack run the
+// real control plane (VMDECK_CONTROLPLANE_BIN) with the generated CRDs (VMDECK_CRD_DIR).
+step('checking Go, building the Kubernetes control plane and the CRDs when missing')
+await ensureGoBuildsOrExit({ root, log: step })
 
 step('lint, format check and type-check (in parallel), web build')
 const eslint = join(root, 'node_modules/eslint/bin/eslint.js')

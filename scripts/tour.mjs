@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildWeb } from './build-web.mjs'
 import { ensureDebianPackages } from './lib/apt.mjs'
+import { ensureGoBuildsOrExit } from './lib/go-builds.mjs'
 
 const root = process.env.VMDECK_ROOT ?? process.cwd()
 const step = (message) => console.log(`\x1b[36m▸\x1b[0m ${message}`)
@@ -12,6 +13,8 @@ const step = (message) => console.log(`\x1b[36m▸\x1b[0m ${message}`)
 step('checking Debian packages (chromium, QEMU and busybox for real guests, Prometheus)')
 ensureDebianPackages(['chromium', 'qemu-system-x86', 'busybox-static', 'prometheus'])
 if (buildWeb(root, step) !== 0) process.exit(1)
+// The tour's stack (e2e/tour/setup.ts) inherits VMDECK_CONTROLPLANE_BIN and VMDECK_CRD_DIR.
+await ensureGoBuildsOrExit({ root, log: step })
 step('touring vmdeck and saving docs/screenshots/*.png')
 const hoisted = join(root, 'node_modules/.pnpm/node_modules/@playwright/test/cli.js')
 const cli = existsSync(hoisted) ? hoisted : join(root, 'e2e/node_modules/@playwright/test/cli.js')

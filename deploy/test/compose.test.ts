@@ -56,7 +56,12 @@ describe('docker-compose.yml', () => {
   it('passes `docker-compose config` (v1.29) without warnings', () => {
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
-    expect(Object.keys(config.services).sort()).toEqual(['cluster-sim', 'prometheus', 'vmdeck'])
+    expect(Object.keys(config.services).sort()).toEqual([
+      'cluster-sim',
+      'controlplane',
+      'prometheus',
+      'vmdeck',
+    ])
   })
 
   it('is checked by a validator that rejects keys docker-compose 1.29 does not know', () => {
@@ -68,8 +73,9 @@ describe('docker-compose.yml', () => {
     expect(bad.stderr).toMatch(/develop/)
   })
 
-  it('builds both images from Dockerfiles in the repository, with the root as context', () => {
+  it('builds its images from Dockerfiles in the repository, with the root as context', () => {
     for (const [name, dockerfile] of [
+      ['controlplane', 'apps/cluster-sim/controlplane/Dockerfile'],
       ['cluster-sim', 'apps/cluster-sim/Dockerfile'],
       ['vmdeck', 'apps/bff/Dockerfile'],
     ] as const) {
@@ -123,6 +129,35 @@ describe('docker-compose.yml', () => {
       target: '/var/lib/vmdeck',
       readOnly: true,
     })
+  })
+
+  it('runs the real control plane with its state in the shared volume, checked on /readyz', () => {
+    const controlplane = config.services.controlplane!
+    expect(controlplane.command?.slice(0, 2)).toEqual(['controlplane', 'run'])
+    expect(controlplane.command).toEqual(
+      expect.arrayContaining(['--state-dir', '/var/lib/vmdeck/controlplane', '--port', '6443']),
+    )
+    const state = volumes(controlplane).find((v) => v.target === '/var/lib/vmdeck')!
+    expect(state.readOnly).toBe(false)
+    const simState = volumes(config.services['cluster-sim']!).find(
+      (v) => v.target === '/var/lib/vmdeck',
+    )!
+    expect(state.source).toBe(simState.source)
+    // Its kubectl, as the admin whose kubeconfig it writes into its state directory.
+    expect(controlplane.healthcheck!.test).toEqual([
+      'CMD',
+      'controlplane',
+      'kubectl',
+      '--kubeconfig',
+      '/var/lib/vmdeck/controlplane/kubeconfigs/admin',
+      'get',
+      '--raw',
+      '/readyz',
+    ])
+    // Its own network namespace until the simulator becomes its client: no port clash with the
+    // simulator's API on 6443, and nothing published.
+    expect(controlplane.network_mode).toBeUndefined()
+    expect(ports(controlplane)).toEqual([])
   })
 
   it('takes the session key from the environment when one is given', () => {

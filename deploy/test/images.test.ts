@@ -3,52 +3,14 @@
 // `build` stages (dependency install, Vite build, scripts/package-app.mjs) are replayed here in a
 // temporary directory, whose result must run: the packaged simulator answers kubectl, the
 // packaged BFF serves the SPA, names the demo users and becomes ready.
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
-import { basename, dirname, join, relative } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { dockerignore, replayBuildStage, stages } from './dockerfiles.ts'
 import { render, root, run, runAsync, startProcess, waitForStatus } from './helpers.ts'
-
-interface Stage {
-  from: string
-  name?: string
-  lines: string[]
-}
-
-/** Stages of a Dockerfile, with continuation lines joined and comments dropped. */
-function stages(dockerfile: string): { args: Record<string, string>; stages: Stage[] } {
-  const text = readFileSync(join(root, dockerfile), 'utf8')
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('#'))
-    .join('\n')
-    .replace(/\\\n/g, ' ')
-  const args: Record<string, string> = {}
-  const result: Stage[] = []
-  for (const line of text.split('\n').map((l) => l.trim())) {
-    if (!line) continue
-    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line)
-    if (from) {
-      const image = from[1]!.replace(/\$\{(\w+)\}/g, (_, name: string) => args[name] ?? '')
-      result.push({ from: image, ...(from[2] ? { name: from[2] } : {}), lines: [] })
-    } else if (result.length === 0 && /^ARG\s+(\w+)=(\S+)/.test(line)) {
-      const [, name, value] = /^ARG\s+(\w+)=(\S+)/.exec(line)!
-      args[name!] = value!
-    } else result.at(-1)?.lines.push(line)
-  }
-  return { args, stages: result }
-}
 
 const dockerfiles = ['apps/bff/Dockerfile', 'apps/cluster-sim/Dockerfile']
 
@@ -83,10 +45,6 @@ describe('the simulator command', () => {
     expect(guest.lines.join('\n')).toContain('build-guest.sh /opt/vmdeck/guest')
   })
 })
-const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l && !l.startsWith('#'))
 
 describe.each(dockerfiles)('%s', (dockerfile) => {
   const { stages: all } = stages(dockerfile)
@@ -142,83 +100,6 @@ describe.each(dockerfiles)('%s', (dockerfile) => {
       ).toBe(true)
   })
 })
-
-/** Whether .dockerignore keeps `path` (relative to the context) out of the build context. */
-function ignored(path: string): boolean {
-  const segments = path.split('/')
-  return dockerignore.some((pattern) => {
-    const glob = (p: string) =>
-      new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`)
-    if (pattern.startsWith('**/')) {
-      const last = glob(pattern.slice(3))
-      return segments.some((segment) => last.test(segment))
-    }
-    return glob(pattern).test(segments.slice(0, pattern.split('/').length).join('/'))
-  })
-}
-
-/**
- * Replays the `build` stage of a Dockerfile here: WORKDIR, ENV, COPY from the build context
- * (honouring .dockerignore) and RUN, with the image's absolute paths under `sandbox`. The global
- * pnpm install is the one step not replayed: `npm test` has pnpm already, and it goes on PATH.
- */
-async function replayBuildStage(dockerfile: string, sandbox: string): Promise<void> {
-  const stage = stages(dockerfile).stages.find((st) => st.name === 'build')!
-  const inside = (path: string) => join(sandbox, path)
-  const shims = join(sandbox, '.bin')
-  mkdirSync(shims, { recursive: true })
-  const pnpm = join(root, '.tools/node_modules/pnpm/bin/pnpm.mjs')
-  writeFileSync(
-    join(shims, 'pnpm'),
-    `#!/bin/sh\nexec "${process.execPath}" "${process.env.VMDECK_PNPM ?? pnpm}" "$@"\n`,
-    { mode: 0o755 },
-  )
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: `${shims}:${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
-  }
-  delete env.VMDECK_ROOT
-  delete env.VMDECK_PNPM
-  let workdir = sandbox
-  for (const line of stage.lines) {
-    const [instruction, ...rest] = line.split(/\s+/)
-    if (instruction === 'WORKDIR') {
-      workdir = inside(rest[0]!)
-      mkdirSync(workdir, { recursive: true })
-    } else if (instruction === 'ENV')
-      for (const pair of rest) {
-        const [name, value] = pair.split('=')
-        env[name!] = value!.replace(/^"|"$/g, '')
-      }
-    else if (instruction === 'COPY') {
-      const target = rest.at(-1)!
-      for (const source of rest.slice(0, -1)) {
-        const destination = target.endsWith('/')
-          ? join(target.startsWith('/') ? inside(target) : join(workdir, target), basename(source))
-          : target.startsWith('/')
-            ? inside(target)
-            : join(workdir, target)
-        cpSync(join(root, source), destination, {
-          recursive: true,
-          filter: (path) => path === join(root, source) || !ignored(relative(root, path)),
-        })
-      }
-    } else if (instruction === 'RUN') {
-      const command = rest.join(' ')
-      if (/npm install --global/.test(command)) continue
-      const result = await runAsync(
-        'sh',
-        ['-c', command.replace(/ \/out\b/g, ` ${inside('out')}`)],
-        {
-          cwd: workdir,
-          env,
-        },
-      )
-      if (result.status !== 0)
-        throw new Error(`${dockerfile}: RUN ${command} failed:\n${result.stdout}\n${result.stderr}`)
-    } else if (instruction !== 'ARG') throw new Error(`cannot replay ${line}`)
-  }
-}
 
 describe('the images’ build stages, replayed without Docker', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'vmdeck-package-'))

@@ -1,9 +1,10 @@
 // The KubeVirt side of the demo fleet: a common set of cluster-wide instancetypes and
 // preferences (as kubevirt/common-instancetypes ships them), VLAN NetworkAttachmentDefinitions,
 // and VMs in the states a real cluster shows: one paused, one provisioning (a DataVolume still
-// importing), one that does not fit any node, plus a snapshot.
+// importing), one that does not fit any node, plus a snapshot; and the cluster's storage classes.
 import type { KObject } from '../apiserver/types.ts'
 import type { SeedObject } from '../seed/seed-object.ts'
+import { demoStorage } from './demo-storage.ts'
 
 const vendor = {
   'instancetype.kubevirt.io/vendor': 'kubevirt.io',
@@ -168,6 +169,8 @@ function vm(
 
 export function demoKubevirtExtras(): SeedObject[] {
   return [
+    // StorageClasses first: DataVolumes ask for them (the default one when they name none).
+    ...demoStorage(),
     instancetype('u1.nano', 1, '512Mi', 'general.purpose', general),
     instancetype('u1.micro', 1, '1Gi', 'general.purpose', general),
     instancetype('u1.small', 1, '2Gi', 'general.purpose', general),

@@ -85,6 +85,14 @@ export const coreResources: ResourceDef[] = [
     subresources: ['status'],
   }),
   core({
+    plural: 'persistentvolumes',
+    singular: 'persistentvolume',
+    kind: 'PersistentVolume',
+    namespaced: false,
+    shortNames: ['pv'],
+    subresources: ['status'],
+  }),
+  core({
     plural: 'services',
     singular: 'service',
     kind: 'Service',
