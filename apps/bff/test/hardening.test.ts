@@ -178,8 +178,8 @@ describe('cloud-init data is masked, with a recorded reveal', () => {
 describe('503 answers carry no upstream detail', () => {
   it('says the cluster is unreachable without its address or the socket error; the log keeps them', async () => {
     const cookie = await login(stack.app, 'viewer')
-    const address = new URL(stack.sim.url).host
-    await stack.sim.close()
+    const address = new URL(stack.network.url).host
+    await stack.network.cut()
     const checked = await as(stack.app, cookie).get(`${C}/permissions?checks=get:nodes`)
     const login503 = await stack.app.inject({
       method: 'POST',

@@ -132,14 +132,14 @@ describe('a watch that cannot resume', () => {
     // Cut the BFF off, change a VM, restart kube-apiserver (its watch cache starts at the newest
     // resourceVersion), let the BFF back: its informer resumes from a resourceVersion the new
     // watch cache does not hold, gets 410 Expired, relists, and only then sees the change.
-    stack.network.cut()
+    await stack.network.cut()
     const vm = stack.sim.store.get(def, 'prod', 'db-01')
     await stack.sim.store.update(def, {
       ...vm,
       metadata: { ...vm.metadata, labels: { seen: 'after-410' } },
     })
     await stack.restartSim()
-    stack.network.resume()
+    await stack.network.resume()
     for await (const message of viewer.stream) {
       const data = message.data as { vm?: { name: string; labels: Record<string, string> } }
       if (data.vm?.name === 'db-01' && data.vm.labels.seen === 'after-410') break

@@ -3,25 +3,20 @@ import type { AddressInfo } from 'node:net'
 
 /**
  * A TCP relay between the BFF and kube-apiserver, so a test can cut the network (every open
- * connection, watches included, drops; new ones are refused) and bring it back, as a network
- * blip would. TLS passes through untouched: the BFF still verifies the API server's certificate.
+ * connection, watches included, drops; new ones are refused: ECONNREFUSED) and bring it back on
+ * the same port, as a network blip would. TLS passes through untouched: the BFF still verifies the API server's certificate.
  */
 export interface TcpProxy {
   url: string
-  cut(): void
-  resume(): void
+  cut(): Promise<void>
+  resume(): Promise<void>
   close(): Promise<void>
 }
 
 export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const { hostname, port } = new URL(target)
   const sockets = new Set<Socket>()
-  let open = true
   const server = createServer((client) => {
-    if (!open) {
-      client.destroy()
-      return
-    }
     const upstream = createConnection({ host: hostname, port: Number(port) })
     for (const socket of [client, upstream]) {
       sockets.add(socket)
@@ -35,19 +30,17 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port: proxyPort } = server.address() as AddressInfo
+  // Cut: nothing listens (new connections are refused) and every open one drops.
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve()
+      server.close(() => resolve())
+      for (const socket of sockets) socket.destroy()
+    })
   return {
     url: `https://127.0.0.1:${proxyPort}`,
-    cut() {
-      open = false
-      for (const socket of sockets) socket.destroy()
-    },
-    resume() {
-      open = true
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      }),
+    cut,
+    resume: () => new Promise<void>((resolve) => server.listen(proxyPort, '127.0.0.1', resolve)),
+    close: cut,
   }
 }

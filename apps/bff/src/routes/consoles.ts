@@ -280,6 +280,17 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
       open.delete(entry)
     })
 
+    // virt-handler drops the older session of this VM as soon as it accepts the new one, which
+    // can be before the new one's 101 reaches us (through kube-apiserver's aggregator it usually
+    // is): mark the older ones first, so their end reads "taken over", and unmark on failure.
+    const takesOver = kind === 'serial' || !target.preserveSession
+    const superseded = takesOver
+      ? [...open].filter(
+          (other) => other !== entry && other.key === entry.key && other.supersededBy === undefined,
+        )
+      : []
+    for (const other of superseded) other.supersededBy = identity.username
+
     let upstream: WebSocket
     try {
       upstream = await openUpstream({
@@ -291,6 +302,7 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
         ...(options.handshakeTimeoutMs ? { handshakeTimeoutMs: options.handshakeTimeoutMs } : {}),
       })
     } catch (err) {
+      for (const other of superseded) other.supersededBy = undefined
       const refusal =
         err instanceof UpstreamRefusal
           ? err
@@ -308,10 +320,6 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
       closeQuietly(upstream, 1000, '')
       return
     }
-
-    // virt-handler drops the older session of this VM when a new one connects.
-    for (const other of open)
-      if (other !== entry && other.key === entry.key) other.supersededBy = identity.username
 
     const relay = new WsRelay(client, upstream, { keepaliveMs, highWaterBytes })
     entry.relay = relay

@@ -14,6 +14,7 @@ import { coreResources } from '../resources/core-resources.ts'
 import { kubevirtResources } from '../resources/kubevirt-resources.ts'
 import { operatorResources } from '../resources/operator-resources.ts'
 import { platformResources } from '../resources/platform-resources.ts'
+import { rbacResources } from '../resources/rbac-resources.ts'
 import { demoBindings } from '../seed/demo-bindings.ts'
 import { fleetSeed } from '../seed/demo-fleet.ts'
 import { kubevirtRoles } from '../seed/kubevirt-roles.ts'
@@ -115,6 +116,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     const registry = new Registry()
     for (const def of [
       ...coreResources,
+      ...rbacResources,
       ...platformResources,
       ...kubevirtResources,
       ...operatorResources,

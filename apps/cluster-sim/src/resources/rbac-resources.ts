@@ -1,4 +1,4 @@
-import type { PrinterColumn, ResourceDef } from '../../apiserver/registry.ts'
+import type { PrinterColumn, ResourceDef } from '../apiserver/registry.ts'
 
 const rbac = (def: Omit<ResourceDef, 'group' | 'version' | 'crd'>): ResourceDef => ({
   group: 'rbac.authorization.k8s.io',
