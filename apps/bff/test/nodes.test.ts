@@ -36,7 +36,7 @@ describe('GET /api/v1/clusters/{c}/nodes', () => {
     expect(node).toMatchObject({
       ready: true,
       schedulable: true,
-      capacity: { cpu: 8, memory: parseInt(reported.capacity.memory ?? "") * 1024, pods: 110 },
+      capacity: { cpu: 8, memory: parseInt(reported.capacity.memory ?? '') * 1024, pods: 110 },
       kubeletVersion: reported.nodeInfo.kubeletVersion,
     })
     expect(node.kubeletVersion).toMatch(/^v1\.\d+\.\d+$/)

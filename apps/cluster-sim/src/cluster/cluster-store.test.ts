@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ResourceDef } from '../apiserver/registry.ts'
 import type { StoreEvent } from '../apiserver/types.ts'
 import { StatusError } from '../apiserver/status-error.ts'
-import { installCrds } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
@@ -32,7 +31,6 @@ beforeAll(async () => {
     ca: controlPlane.ca,
     token: controlPlane.info.tokens['cluster-sim'] ?? '',
   })
-  await installCrds(client)
   store = new ClusterStore(client)
   await store.sync([vmDef])
 })

@@ -9,7 +9,6 @@ import { startKubevirt, type Kubevirt } from '../kubevirt/kubevirt.ts'
 import { startNodeAgents, type NodeAgents } from '../node/node-agents.ts'
 import { coreResources } from '../resources/core-resources.ts'
 import { kubevirtResources } from '../resources/kubevirt-resources.ts'
-import { installCrds } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
@@ -58,7 +57,6 @@ beforeAll(async () => {
     ca: controlPlane.ca,
     token: controlPlane.info.tokens['cluster-sim'] ?? '',
   })
-  await installCrds(client)
   store = new ClusterStore(client)
   await store.sync(registry.defs)
   kubelets = await startNodeAgents({

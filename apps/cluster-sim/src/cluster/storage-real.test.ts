@@ -11,7 +11,7 @@ import { coreResources } from '../resources/core-resources.ts'
 import { kubevirtResources } from '../resources/kubevirt-resources.ts'
 import { operatorResources } from '../resources/operator-resources.ts'
 import { platformResources } from '../resources/platform-resources.ts'
-import { createSeed, installCrds } from './bootstrap.ts'
+import { createSeed } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
@@ -77,7 +77,6 @@ beforeAll(async () => {
     ca: controlPlane.ca,
     token: controlPlane.info.tokens['cluster-sim'] ?? '',
   })
-  await installCrds(client)
   // The demo's StorageClasses (local-path the default) and VolumeSnapshotClass.
   await createSeed(
     client,
