@@ -25,7 +25,7 @@ describe('snapshots', () => {
     })
     expect(status).toBe(202)
     expect(body).toMatchObject({ name: 'before-upgrade' })
-    expect(stack.sim.store.peek(snapshotDef(), 'dev', 'before-upgrade')).toBeDefined()
+    await waitUntil(() => stack.sim.store.peek(snapshotDef(), 'dev', 'before-upgrade') !== undefined)
     let items: VmSnapshotList['items'] = []
     const deadline = Date.now() + 15_000
     while (!items.some((s) => s.name === 'before-upgrade' && s.readyToUse)) {
