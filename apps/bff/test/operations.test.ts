@@ -63,13 +63,26 @@ describe('power operations (KubeVirt subresources, as the user)', () => {
   })
 
   it('restarts, force-restarts and force-stops', async () => {
+    const vmiDef = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!
+    const vmi = () => stack.sim.store.peek(vmiDef, 'prod', 'db-01')
+    // A restart replaces the VMI: wait for the new one to run, not for the old one's status.
+    const restarted = async (before: string | undefined) => {
+      await waitFor(
+        () =>
+          vmi()?.metadata.uid !== before &&
+          (vmi()?.status as { phase?: string } | undefined)?.phase === 'Running',
+      )
+      await waitFor(() => summary('prod', 'db-01')?.status === 'Running')
+    }
     await waitFor(() => summary('prod', 'db-01')?.status === 'Running')
+    let uid = vmi()?.metadata.uid
     expect((await admin.post(`${vmUrl('prod', 'db-01')}/restart`)).status).toBe(202)
-    await waitFor(() => summary('prod', 'db-01')?.status === 'Running')
+    await restarted(uid)
+    uid = vmi()?.metadata.uid
     expect((await admin.post(`${vmUrl('prod', 'db-01')}/force-restart`)).status).toBe(202)
-    await waitFor(() => summary('prod', 'db-01')?.status === 'Running')
+    await restarted(uid)
     expect((await admin.post(`${vmUrl('prod', 'db-01')}/force-stop`)).status).toBe(202)
-    expect(vmSpec('prod', 'db-01').runStrategy).toBe('Halted')
+    await waitFor(() => vmSpec('prod', 'db-01').runStrategy === 'Halted')
     await waitFor(() => summary('prod', 'db-01')?.status === 'Stopped')
   })
 
