@@ -320,11 +320,19 @@ function seedForRealCluster(seed: SeedObject[]): SeedObject[] {
   )
 }
 
-/** The registry's resources that kube-apiserver serves (discovery), in the version it serves. */
+/**
+ * The registry's resources that kube-apiserver serves (discovery) with list and watch, in the
+ * version it serves: create-only kinds (the access reviews, TokenReview) have no list to sync.
+ */
 async function servedDefs(client: KubeClient, registry: Registry): Promise<ResourceDef[]> {
   const served = new Set<string>()
-  const core = await client.json<{ resources: { name: string }[] }>('GET', '/api/v1')
-  for (const r of core.resources) served.add(`/v1/${r.name}`)
+  const listable = (r: { verbs?: string[] }) =>
+    (r.verbs ?? []).includes('list') && (r.verbs ?? []).includes('watch')
+  const core = await client.json<{ resources: { name: string; verbs?: string[] }[] }>(
+    'GET',
+    '/api/v1',
+  )
+  for (const r of core.resources.filter(listable)) served.add(`/v1/${r.name}`)
   const groups = await client.json<{
     groups: { name: string; versions: { groupVersion: string }[] }[]
   }>('GET', '/apis')
@@ -332,11 +340,11 @@ async function servedDefs(client: KubeClient, registry: Registry): Promise<Resou
     groups.groups.flatMap((group) =>
       group.versions.map(async ({ groupVersion }) => {
         try {
-          const list = await client.json<{ resources: { name: string }[] }>(
+          const list = await client.json<{ resources: { name: string; verbs?: string[] }[] }>(
             'GET',
             `/apis/${groupVersion}`,
           )
-          for (const r of list.resources)
+          for (const r of list.resources.filter(listable))
             served.add(`${group.name}/${groupVersion.split('/')[1]}/${r.name}`)
         } catch {
           // an aggregated group that is not available yet
