@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { Registry } from '../apiserver/registry.ts'
+import { defaultVerbs, Registry } from '../apiserver/registry.ts'
 import type { ResourceDef } from '../apiserver/registry.ts'
 import { writeKubeconfig } from '../kubeconfig.ts'
 import { startKubevirt } from '../kubevirt/kubevirt.ts'
@@ -344,7 +344,11 @@ async function servedDefs(client: KubeClient, registry: Registry): Promise<Resou
       }),
     ),
   )
+  // Only what can be listed and watched: the access reviews are create-only.
   return registry.defs.filter(
-    (def) => !def.plural.includes('/') && served.has(`${def.group}/${def.version}/${def.plural}`),
+    (def) =>
+      !def.plural.includes('/') &&
+      (def.verbs ?? defaultVerbs).includes('watch') &&
+      served.has(`${def.group}/${def.version}/${def.plural}`),
   )
 }
