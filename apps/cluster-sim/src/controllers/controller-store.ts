@@ -20,6 +20,13 @@ export interface ControllerStore {
     object: KObject,
     options?: { subresource?: 'status' },
   ): KObject | Promise<KObject>
+  patch(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    options?: { type?: 'merge' | 'json' | 'strategic'; subresource?: 'status' },
+  ): Promise<KObject>
   delete(
     def: ResourceDef,
     namespace: string | undefined,
