@@ -36,7 +36,8 @@ export interface GuestLookup {
 
 export interface KubevirtMetricsOptions {
   registry: Registry
-  store: ControllerStore
+  /** Only listed: the informer cache, or the VMIs a test renders. */
+  store: Pick<ControllerStore, 'list'>
   /** The running guests of VMIs, when the simulator runs real ones. */
   guests?: () => GuestLookup | undefined
   /** Seconds since the epoch; tests may pin it. */
