@@ -1,6 +1,6 @@
-import type { ResourceDef } from '../apiserver/registry.ts'
-import { notFound, StatusError } from '../apiserver/status-error.ts'
-import type { KObject, StoreEvent } from '../apiserver/types.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import { notFound, StatusError } from '../kube/status-error.ts'
+import type { KObject, StoreEvent } from '../kube/types.ts'
 import type { KubeClient, WatchEvent } from './kube-client.ts'
 import { resourcePath } from './resource-paths.ts'
 

@@ -1,9 +1,8 @@
 // The storage side of the simulated cluster: CDI's DataVolumes (API.md §6), KubeVirt's snapshot,
-// restore and clone controllers (API.md §5) and, on the real path, what the cluster's storage
-// vendor runs: the StorageClasses' provisioners and the CSI snapshotter. The controller manager
+// restore and clone controllers (API.md §5) and what the cluster's storage vendor runs: the StorageClasses' provisioners and the CSI snapshotter. The controller manager
 // binds claims to volumes and collects owned objects, as on any cluster.
-import type { ResourceDef } from '../apiserver/registry.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import type { KObject } from '../kube/types.ts'
 import { keyOf, phaseOf, splitKey } from '../kubevirt/k8s-util.ts'
 import type { KubevirtContext } from './context.ts'
 import { DataVolumeController } from './datavolume-controller.ts'
@@ -33,7 +32,7 @@ export class StorageControllers {
   readonly #snapshotter: VolumeSnapshotter
   /**
    * The resources whose changes this reconciles (each change queues its key): KubeVirt's and
-   * CDI's kinds, and on the real path the claims, volumes and CSI snapshots as well.
+   * CDI's kinds, the claims, volumes and CSI snapshots.
    */
   readonly defs: ResourceDef[]
 
@@ -55,14 +54,16 @@ export class StorageControllers {
     this.#clones = new VmCloneController(sc)
     this.#provisioner = new VolumeProvisioner(sc)
     this.#snapshotter = new VolumeSnapshotter(sc)
-    const real = ctx.cluster === 'real'
     this.defs = [
       d.dv,
       d.snapshot,
       d.content,
       d.restore,
       d.clone,
-      ...(real ? [d.pvc, d.pv, d.volumeSnapshot, d.volumeSnapshotContent] : []),
+      d.pvc,
+      d.pv,
+      d.volumeSnapshot,
+      d.volumeSnapshotContent,
     ].filter((def): def is ResourceDef => def !== undefined)
   }
 

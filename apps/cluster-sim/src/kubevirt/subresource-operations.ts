@@ -1,15 +1,15 @@
 // What virt-api's subresource handlers do to the cluster (API.md §2.1–2.2, kubevirt v1.9.0
 // `pkg/virt-api/rest/*.go`): start/stop/restart/migrate change a VM's run strategy or its
 // `status.stateChangeRequests`; pause/unpause/reset/softreboot/freeze and the guest-agent reads
-// act on the VMI's guest as virt-handler would. Every write is awaited: the store is the in-process
-// one or the informer cache of the real kube-apiserver (a stale read answers 409 there).
+// act on the VMI's guest as virt-handler would. Reads come from the informer cache; writes go to
+// kube-apiserver as virt-api makes them (JSON patches guarded by what was read).
 import { randomUUID } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Registry, ResourceDef } from '../apiserver/registry.ts'
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { Registry, ResourceDef } from '../kube/registry.ts'
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import type { KubevirtContext } from '../controllers/context.ts'
 import type { PatchOperation } from '../controllers/json-patch.ts'
 import {
@@ -284,9 +284,7 @@ export class SubresourceOperations {
         vmiDetails(this.#name),
       )
     if (phaseOf(vmi) !== 'Running') throw conflictVm(this.#name, 'VM is not running')
-    // The webhooks run in-process first so the in-process API server (which runs no admission
-    // on its own store writes) refuses the same migrations kube-apiserver would.
-    const migration = mutateMigrationCreate({
+    const migration: KObject = {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachineInstanceMigration',
       metadata: { generateName: 'kubevirt-migrate-vm-', namespace: this.#namespace },
@@ -294,15 +292,19 @@ export class SubresourceOperations {
         vmiName: this.#name,
         ...(body.addedNodeSelector ? { addedNodeSelector: body.addedNodeSelector } : {}),
       },
-    })
-    const denial = validateMigrationCreate(this.#ctx, {
-      operation: 'CREATE',
-      object: migration,
-      username: VIRT_API_USER,
-    })
-    if (denial) throw internal(this.#name, denialError(denial).message)
-    if (dryRun) return
+    }
+    if (dryRun) {
+      // A dry-run create goes through admission but stores nothing: the webhooks' rules alone.
+      const denial = validateMigrationCreate(this.#ctx, {
+        operation: 'CREATE',
+        object: mutateMigrationCreate(migration),
+        username: VIRT_API_USER,
+      })
+      if (denial) throw internal(this.#name, denialError(denial).message)
+      return
+    }
     try {
+      // kube-apiserver runs virt-api's migration webhooks on it; a refusal is relayed as a 500.
       await this.#ctx.store.create(this.#ctx.defs.vmim, migration)
     } catch (error) {
       if (error instanceof StatusError && error.code < 500)

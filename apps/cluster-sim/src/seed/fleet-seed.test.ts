@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { requireDef } from '../controllers/context.ts'
 import { startSim, type Sim } from '../sim.ts'
 
