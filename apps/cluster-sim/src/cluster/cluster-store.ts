@@ -1,11 +1,11 @@
 import type { ResourceDef } from '../kube/registry.ts'
 import { notFound, StatusError } from '../kube/status-error.ts'
 import type { KObject, StoreEvent } from '../kube/types.ts'
+import type { ControllerStore, PatchType } from '../controllers/controller-store.ts'
 import type { KubeClient, WatchEvent } from './kube-client.ts'
 import { resourcePath } from './resource-paths.ts'
 
 type Listener = (event: StoreEvent) => void
-export type PatchType = 'merge' | 'json' | 'strategic'
 
 const patchContentType: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
@@ -45,7 +45,7 @@ const MAX_TOMBSTONES = 10_000
  * synchronously; writes go to kube-apiserver and the answer is written through to the cache
  * (when newer than what the watch already delivered), so a controller reads its own writes.
  */
-export class ClusterStore {
+export class ClusterStore implements ControllerStore {
   readonly client: KubeClient
   readonly #informers = new Map<string, Informer>()
   readonly #abort = new AbortController()

@@ -27,7 +27,7 @@ export interface Kubectl {
   /** Runs kubectl and resolves with its stdout; rejects with a KubectlError when it fails. */
   (...args: string[]): Promise<string>
   /** Runs kubectl and resolves with how it ended, whatever that was. */
-  run(...args: string[]): Promise<KubectlResult>
+  run: (...args: string[]) => Promise<KubectlResult>
 }
 
 /**

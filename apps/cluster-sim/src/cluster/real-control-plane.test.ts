@@ -1,31 +1,21 @@
 // Issue 13's "Done when", checked against the whole simulator on the real control plane
-// (startClusterSim) with the real kubectl (`controlplane kubectl`, k8s v1.37.2) where the issue
+// (startSim) with the real kubectl (`controlplane kubectl`, k8s v1.37.2) where the issue
 // names kubectl. Each assertion states what the real kube-apiserver answers; where that differs
 // from what the issue expected, the comment says so and cites the Kubernetes source read.
 // Also the demo fleet as a user's kubectl lists it (printer columns, short names, selectors).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { KObject } from '../kube/types.ts'
+import { describe, expect, it } from 'vitest'
 import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
-import { kubectlFor, type KubectlResult } from './kubectl.ts'
-import { startClusterSim, type ClusterSim } from './start-cluster.ts'
+import type { KObject } from '../kube/types.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
+import type { KubectlResult } from './kubectl.ts'
 
-let stateDir: string
-let sim: ClusterSim
+let sim: Sim
 let kubectl: (...args: string[]) => Promise<KubectlResult>
-
-beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-real-control-plane-'))
-  sim = await startClusterSim({ stateDir, guests: 'none', nodeMonitorGracePeriod: '6s' })
-  kubectl = kubectlFor(sim.kubeconfigPath, join(stateDir, 'kube-cache')).run
-}, 120_000)
-
-afterAll(async () => {
-  await sim?.close()
-  rmSync(stateDir, { recursive: true, force: true })
+useSim({ guests: 'none', nodeMonitorGracePeriod: '6s' }, (test) => {
+  sim = test.sim
+  kubectl = test.kubectl.run
 })
 
 const succeeded = (result: KubectlResult): string => {

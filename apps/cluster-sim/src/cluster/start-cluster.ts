@@ -134,8 +134,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     }
     await createSeed(client, defs, fleetSeed(options.seed ?? 'demo'))
 
+    // The running guests, set once KubeVirt runs: the node agents start first and ask later.
+    let guestRegistry: GuestRegistry | undefined = undefined
     // The nodes' kubelets: Node objects, Lease heartbeats, pods bound to them, the kubelet API.
-    let guestRegistry: GuestRegistry | undefined
     const nodes = await startNodeAgents({
       client,
       nodes: demoNodes(),

@@ -1,6 +1,8 @@
 import type { ResourceDef } from '../kube/registry.ts'
 import type { KObject, StoreEvent } from '../kube/types.ts'
-import type { PatchType } from '../cluster/cluster-store.ts'
+
+/** How a patch is written: its content type (merge, JSON or strategic merge patch). */
+export type PatchType = 'merge' | 'json' | 'strategic'
 
 /**
  * What KubeVirt's controllers in the simulator read and write, as client-go's listers and REST

@@ -2,28 +2,20 @@
 // simulated guests (`guests: 'none'`): run strategies, printableStatus, VMI phases, launcher pods
 // that kube-scheduler binds and the node agents (kubelets) run, subresources through the
 // aggregator, admission webhooks, migrations and `kubectl drain`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import type { Kubectl } from '../cluster/kubectl.ts'
 import type { KObject, StoreEvent } from '../kube/types.ts'
-import { kubectlFor, type Kubectl } from '../cluster/kubectl.ts'
-import { startSim, type Sim } from '../sim.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
 import { requireDef } from './context.ts'
 import { waitForObject } from './wait-for-object.ts'
 
 let sim: Sim
-let stateDir: string
 let kubectl: Kubectl
-beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-kv-test-'))
-  sim = await startSim({ stateDir, guests: 'none' })
-  kubectl = kubectlFor(sim.kubeconfigPath, join(stateDir, 'kube-cache'))
-}, 120_000)
-afterAll(async () => {
-  await sim?.close()
-  rmSync(stateDir, { recursive: true, force: true })
-})
+let stateDir: string
+useSim({ guests: 'none' }, (test) => ({ sim, kubectl, stateDir } = test))
 
 const def = (group: string, plural: string) => requireDef(sim.registry, group, plural)
 const vmDef = () => def('kubevirt.io', 'virtualmachines')
@@ -146,7 +138,9 @@ describe('the seeded fleet', () => {
     expect(more).toEqual([])
     const podIP = (pod?.status as { podIP?: string } | undefined)?.podIP
     expect(podIP).toMatch(/^10\.244\./)
-    expect(status.interfaces).toEqual([expect.objectContaining({ name: 'default', ipAddress: podIP })])
+    expect(status.interfaces).toEqual([
+      expect.objectContaining({ name: 'default', ipAddress: podIP }),
+    ])
     // The requests kube-scheduler fitted the pod with: KubeVirt's kvm device among them.
     const requests = (
       pod?.spec as { containers: { resources: { requests: Record<string, string> } }[] }

@@ -2,28 +2,17 @@
 // control plane: CDI, KubeVirt's snapshot/restore/clone controllers and the storage vendor's
 // parts (the provisioners, the CSI snapshotter) are the simulator's; the controller manager's PV
 // controller binds every claim and its garbage collector takes what their owners leave.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import type { Kubectl } from '../cluster/kubectl.ts'
 import type { KObject } from '../kube/types.ts'
-import { kubectlFor, type Kubectl } from '../cluster/kubectl.ts'
-import { startSim, type Sim } from '../sim.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
 import { requireDef } from './context.ts'
 import { waitForObject } from './wait-for-object.ts'
 
 let sim: Sim
-let stateDir: string
 let kubectl: Kubectl
-beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-storage-test-'))
-  sim = await startSim({ stateDir, guests: 'none' })
-  kubectl = kubectlFor(sim.kubeconfigPath, join(stateDir, 'kube-cache'))
-}, 120_000)
-afterAll(async () => {
-  await sim?.close()
-  rmSync(stateDir, { recursive: true, force: true })
-})
+useSim({ guests: 'none' }, (test) => ({ sim, kubectl } = test))
 
 const def = (group: string, plural: string) => requireDef(sim.registry, group, plural)
 const vmDef = () => def('kubevirt.io', 'virtualmachines')
@@ -308,7 +297,11 @@ describe('snapshots, restores and clones of a VM with a CSI disk', () => {
       source: { persistentVolumeClaimName: 'db-root' },
       volumeSnapshotClassName: 'csi-hostpath-snapclass',
     })
-    const vsc = sim.store.get(vscDef(), undefined, statusOf(vs).boundVolumeSnapshotContentName ?? '')
+    const vsc = sim.store.get(
+      vscDef(),
+      undefined,
+      statusOf(vs).boundVolumeSnapshotContentName ?? '',
+    )
     expect(vsc.spec).toMatchObject({ driver: 'hostpath.csi.k8s.io', deletionPolicy: 'Delete' })
     expect(statusOf(vsc).readyToUse).toBe(true)
     const content = sim.store.get(
@@ -352,9 +345,9 @@ describe('snapshots, restores and clones of a VM with a CSI disk', () => {
     // CDI adopted the restored claim for the new DataVolume; the replaced one goes.
     const dv = await wait(dvDef, 'default', restored, (o) => statusOf(o).phase === 'Succeeded')
     expect(dv?.metadata.annotations?.['cdi.kubevirt.io/storage.prePopulated']).toBe('true')
-    expect(sim.store.get(pvcDef(), 'default', restored).metadata.ownerReferences?.[0]).toMatchObject(
-      { kind: 'DataVolume', name: restored },
-    )
+    expect(
+      sim.store.get(pvcDef(), 'default', restored).metadata.ownerReferences?.[0],
+    ).toMatchObject({ kind: 'DataVolume', name: restored })
     // The replaced DataVolume goes (its claim and volume: the last test).
     await wait(dvDef, 'default', 'db-root', gone)
   })

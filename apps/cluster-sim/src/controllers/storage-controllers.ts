@@ -24,6 +24,8 @@ export class StorageControllers {
   readonly #ctx: KubevirtContext
   readonly #defs: StorageDefs
   readonly #timers = new Set<NodeJS.Timeout>()
+  /** Clean-ups after deleted snapshots still writing (no work queue awaits them). */
+  readonly #cleanups = new Set<Promise<void>>()
   readonly #dataVolumes: DataVolumeController
   readonly #snapshots: VmSnapshotController
   readonly #restores: VmRestoreController
@@ -67,9 +69,11 @@ export class StorageControllers {
     ].filter((def): def is ResourceDef => def !== undefined)
   }
 
-  stop(): void {
+  /** Stops the timers and waits for the clean-ups under way (their writes finish first). */
+  async stop(): Promise<void> {
     for (const t of this.#timers) clearTimeout(t)
     this.#timers.clear()
+    await Promise.all(this.#cleanups)
   }
 
   /** Runs `run` after `ms`; a failure is logged (the work queue cannot see timer callbacks). */
@@ -127,11 +131,13 @@ export class StorageControllers {
 
   /** Deleting a snapshot deletes its content (deletionPolicy Delete) and releases the VM. */
   snapshotDeleted(snap: KObject): void {
-    this.#snapshots
+    const cleanup = this.#snapshots
       .snapshotDeleted(snap)
       .catch((error: unknown) =>
         console.error('cluster-sim: could not clean up after a deleted snapshot:', error),
       )
+      .finally(() => this.#cleanups.delete(cleanup))
+    this.#cleanups.add(cleanup)
   }
 
   /** A claim changed: its DataVolume, and snapshots, restores and clones waiting on claims. */

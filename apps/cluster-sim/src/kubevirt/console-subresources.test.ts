@@ -1,15 +1,13 @@
 // The `vnc` and `console` WebSocket subresources against a real QEMU guest, through the
 // simulator on the real control plane: client → kube-apiserver (authentication, RBAC, the
 // aggregator) → virt-api → the guest, with the `ws` client a Node backend (the BFF) uses.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { KObject } from '../kube/types.ts'
 import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
-import { startSim, type Sim } from '../sim.ts'
+import type { KObject } from '../kube/types.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
 import { ACTIVE_VNC_MESSAGE } from './console-subresources.ts'
 import { TestGuests } from './console-test-guests.ts'
 
@@ -19,8 +17,8 @@ const NS = 'prod'
 const VM = 'web-01'
 
 let sim: Sim
-let stateDir: string
 let guests: TestGuests
+useSim({ guests: 'none' }, (test) => ({ sim } = test))
 
 const subresource = (name: string, kind: 'vnc' | 'console', query = '', namespace = NS) =>
   `/apis/subresources.kubevirt.io/v1/namespaces/${namespace}/virtualmachineinstances/${name}/${kind}${query}`
@@ -112,8 +110,6 @@ const closed = (ws: WebSocket) =>
   })
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-console-test-'))
-  sim = await startSim({ stateDir, guests: 'none' })
   guests = new TestGuests()
   sim.consoles.useGuests(guests.registry)
   const vmi = await waitForObject(
@@ -132,12 +128,10 @@ beforeAll(async () => {
   ws.close()
   await closed(ws)
   expect(guest.running).toBe(true)
-}, BOOT_MS + 60_000)
+}, BOOT_MS + 30_000)
 
 afterAll(async () => {
-  await sim?.close()
   await guests?.close()
-  rmSync(stateDir, { recursive: true, force: true })
 })
 
 describe('console subresource (serial)', () => {

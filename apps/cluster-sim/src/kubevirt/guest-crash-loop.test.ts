@@ -1,40 +1,30 @@
 // A guest that never boots (guests: 'qemu' with an emulator that exits at once): virt-handler
 // reports the VMI failed before it ran, and the VM controller backs off as KubeVirt's does.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { KObject } from '../kube/types.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
-import { startSim, type Sim } from '../sim.ts'
+import type { KObject } from '../kube/types.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..')
 const imageDir = process.env.VMDECK_GUEST_DIR ?? join(repoRoot, '.vmdeck/guest')
 
 let sim: Sim
-let stateDir: string
-beforeAll(async () => {
+beforeAll(() => {
   // The image must exist, or the runtime would run the VMI without a process at all.
   execFileSync('bash', [join(repoRoot, 'apps/cluster-sim/guest/build-guest.sh'), imageDir], {
     stdio: 'inherit',
   })
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-qemu-fail-'))
-  // A real emulator that cannot start: `false` exits at once, QMP never comes up.
-  sim = await startSim({
-    stateDir,
-    guests: 'qemu',
-    guestImageDir: imageDir,
-    seed: 'none',
-    qemuBinary: 'false',
-  })
 }, 300_000)
-afterAll(async () => {
-  await sim?.close()
-  rmSync(stateDir, { recursive: true, force: true })
-})
+// A real emulator that cannot start: `false` exits at once, QMP never comes up.
+useSim(
+  { guests: 'qemu', guestImageDir: imageDir, seed: 'none', qemuBinary: 'false' },
+  (test) => ({ sim } = test),
+)
 
 describe('guests that fail to boot', () => {
   it('puts the VM into CrashLoopBackOff with a growing startFailure back-off', async () => {

@@ -189,7 +189,7 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
       pods.stop()
       // Writes under way finish before the caller tears the API server down.
       await Promise.all(queues.map((q) => q.stop()))
-      storage.stop()
+      await storage.stop()
       vmController.stop()
       migrationController.stop()
       await context.events.flush()

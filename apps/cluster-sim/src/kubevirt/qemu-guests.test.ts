@@ -3,42 +3,37 @@
 // migration (a counter in the guest keeps counting across it), a guest power-off ends the VMI,
 // and no QEMU process outlives the simulator.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
 import type net from 'node:net'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { KObject } from '../kube/types.ts'
-import { kubectlFor, type Kubectl } from '../cluster/kubectl.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Kubectl } from '../cluster/kubectl.ts'
 import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
 import { waitForText } from '../guest/wait-for-text.ts'
-import { startSim, type Sim } from '../sim.ts'
+import type { KObject } from '../kube/types.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..')
 const imageDir = process.env.VMDECK_GUEST_DIR ?? join(repoRoot, '.vmdeck/guest')
 const BOOT_MS = 60_000
 
 let sim: Sim
-let stateDir: string
 let kubectl: Kubectl
 const pids: number[] = []
-beforeAll(async () => {
+beforeAll(() => {
   execFileSync('bash', [join(repoRoot, 'apps/cluster-sim/guest/build-guest.sh'), imageDir], {
     stdio: 'inherit',
   })
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-qemu-'))
-  // No seeded VMs: the demo's would boot guests this test does not need.
-  sim = await startSim({ stateDir, guests: 'qemu', guestImageDir: imageDir, seed: 'none' })
-  kubectl = kubectlFor(sim.kubeconfigPath, join(stateDir, 'kube-cache'))
 }, 300_000)
-afterAll(async () => {
-  await sim?.close()
-  rmSync(stateDir, { recursive: true, force: true })
+// No seeded VMs: the demo's would boot guests this test does not need.
+useSim(
+  { guests: 'qemu', guestImageDir: imageDir, seed: 'none' },
+  (test) => ({ sim, kubectl } = test),
   // No QEMU process outlives the simulator.
-  expect(pids.filter(isAlive)).toEqual([])
-})
+  () => expect(pids.filter(isAlive)).toEqual([]),
+)
 
 function isAlive(pid: number): boolean {
   try {

@@ -1,26 +1,15 @@
 // The simulator's `/metrics` scrape target (API.md §8) over the demo fleet on the real control
 // plane, and what it renders for VMIs in states the fleet does not hold still (a migration).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { KObject } from '../kube/types.ts'
+import { describe, expect, it } from 'vitest'
 import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
-import { startSim, type Sim } from '../sim.ts'
+import type { KObject } from '../kube/types.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
 import { KubevirtMetrics } from './kubevirt-metrics.ts'
 
 let sim: Sim
-let stateDir: string
-
-beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-metrics-test-'))
-  sim = await startSim({ stateDir, guests: 'none' })
-}, 120_000)
-afterAll(async () => {
-  await sim?.close()
-  rmSync(stateDir, { recursive: true, force: true })
-})
+useSim({ guests: 'none' }, (test) => ({ sim } = test))
 
 /** One scrape, as Prometheus does it: no Authorization header (scrape targets are open). */
 async function scrape(): Promise<{ status: number; text: string; type: string }> {
@@ -34,8 +23,7 @@ const sample = (text: string, metric: string, match: string) =>
     .filter((line) => line.startsWith(metric + '{') && line.includes(match))
     .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)))
 
-const phaseOf = (o: KObject | undefined) =>
-  (o?.status as { phase?: string } | undefined)?.phase
+const phaseOf = (o: KObject | undefined) => (o?.status as { phase?: string } | undefined)?.phase
 const waitForVmi = (namespace: string, name: string, phase: string) =>
   waitForObject(
     sim.store,

@@ -23,7 +23,12 @@ export const kubevirtResources: ResourceDef[] = [
     'Namespaced',
   ),
   resource(snapshot, 'VirtualMachineRestore', 'virtualmachinerestores', 'Namespaced'),
-  resource('clone.kubevirt.io/v1beta1', 'VirtualMachineClone', 'virtualmachineclones', 'Namespaced'),
+  resource(
+    'clone.kubevirt.io/v1beta1',
+    'VirtualMachineClone',
+    'virtualmachineclones',
+    'Namespaced',
+  ),
   resource(instancetype, 'VirtualMachineInstancetype', 'virtualmachineinstancetypes', 'Namespaced'),
   resource(
     instancetype,

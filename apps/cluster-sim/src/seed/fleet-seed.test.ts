@@ -1,23 +1,13 @@
 // `--seed N` (scale runs): N VMs spread over the demo namespaces, one in four running, on the
 // real control plane with the demo users' RBAC as always.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { KObject } from '../kube/types.ts'
+import { describe, expect, it } from 'vitest'
 import { requireDef } from '../controllers/context.ts'
-import { startSim, type Sim } from '../sim.ts'
+import type { KObject } from '../kube/types.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
 
 let sim: Sim
-let stateDir: string
-beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-fleet-test-'))
-  sim = await startSim({ stateDir, guests: 'none', seed: 40 })
-}, 120_000)
-afterAll(async () => {
-  await sim?.close()
-  rmSync(stateDir, { recursive: true, force: true })
-})
+useSim({ guests: 'none', seed: 40 }, (test) => ({ sim } = test))
 
 describe('seed option', () => {
   it('seeds N VMs over the namespaces, and runs one in four', async () => {
@@ -43,7 +33,8 @@ describe('seed option', () => {
     expect(pods.status).toBe(403)
     expect(pods.body).toMatchObject({
       reason: 'Forbidden',
-      message: 'pods is forbidden: User "helpdesk" cannot list resource "pods" in API group "" at the cluster scope',
+      message:
+        'pods is forbidden: User "helpdesk" cannot list resource "pods" in API group "" at the cluster scope',
     })
   })
 })
