@@ -347,7 +347,7 @@ async function runBench(): Promise<void> {
     const next = structuredClone(current)
     next.metadata.labels = { ...next.metadata.labels, [SEQ_LABEL]: String(seq) }
     const changedAt = wallNow()
-    sim.store.update(vmDef, next)
+    await sim.store.update(vmDef, next)
     const deadline = performance.now() + 10_000
     while (
       (receipts.some((got) => !got.has(seq)) || !emits.has(seq) || !fanouts.has(seq)) &&

@@ -159,7 +159,7 @@ async function runBench(): Promise<void> {
   for (let i = 0; i < CHANGES; i++) {
     const ref = names[i % names.length]!
     const vm = sim.store.get(vmDef, ref.namespace, ref.name)
-    sim.store.update(vmDef, {
+    await sim.store.update(vmDef, {
       ...vm,
       metadata: {
         ...vm.metadata,

@@ -1,5 +1,5 @@
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import type { SeedObject } from '../seed/seed-object.ts'
 import type { KubeClient } from './kube-client.ts'
 import { resourcePath } from './resource-paths.ts'
@@ -58,7 +58,7 @@ export async function createSeed(
         if (!def) throw new Error(`seed refers to unknown resource ${item.plural}.${item.group}`)
         try {
           await client.json('POST', resourcePath(def, item.object.metadata.namespace), {
-            body: stripServerFields(item.object),
+            body: item.object,
           })
         } catch (error) {
           if (!(error instanceof StatusError && error.code === 409)) throw error
@@ -67,11 +67,4 @@ export async function createSeed(
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, wave.length) }, worker))
   }
-}
-
-/** A seed may carry status for the old in-process store; the API server owns status on create. */
-function stripServerFields(object: KObject): KObject {
-  const { metadata, ...rest } = object
-  const { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, ...meta } = metadata
-  return { ...rest, metadata: meta }
 }

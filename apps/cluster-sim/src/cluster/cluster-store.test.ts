@@ -2,22 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ResourceDef } from '../apiserver/registry.ts'
-import type { StoreEvent } from '../apiserver/types.ts'
-import { StatusError } from '../apiserver/status-error.ts'
+import { resource } from '../kube/registry.ts'
+import type { StoreEvent } from '../kube/types.ts'
+import { StatusError } from '../kube/status-error.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
 
-const vmDef: ResourceDef = {
-  group: 'kubevirt.io',
-  version: 'v1',
-  plural: 'virtualmachines',
-  singular: 'virtualmachine',
-  kind: 'VirtualMachine',
-  namespaced: true,
-  subresources: ['status'],
-}
+const vmDef = resource('kubevirt.io/v1', 'VirtualMachine', 'virtualmachines', 'Namespaced')
 
 let stateDir: string
 let controlPlane: ControlPlane

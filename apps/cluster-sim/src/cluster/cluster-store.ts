@@ -1,11 +1,11 @@
-import type { ResourceDef } from '../apiserver/registry.ts'
-import { notFound, StatusError } from '../apiserver/status-error.ts'
-import type { KObject, StoreEvent } from '../apiserver/types.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import { notFound, StatusError } from '../kube/status-error.ts'
+import type { KObject, StoreEvent } from '../kube/types.ts'
+import type { ControllerStore, PatchType } from '../controllers/controller-store.ts'
 import type { KubeClient, WatchEvent } from './kube-client.ts'
 import { resourcePath } from './resource-paths.ts'
 
 type Listener = (event: StoreEvent) => void
-export type PatchType = 'merge' | 'json' | 'strategic'
 
 const patchContentType: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
@@ -28,7 +28,16 @@ interface Informer {
   resourceVersion: string
   /** The watch answered an ERROR event: list again before watching. */
   relist: boolean
+  /**
+   * The resourceVersion of each object the watch reported DELETED (bounded): an older write
+   * answered after that event must not put the object back (a controller removing the last
+   * finalizer gets its update's answer after kube-apiserver has already deleted the object).
+   */
+  tombstones: Map<string, number>
 }
+
+/** How many deletions an informer remembers; the oldest go first. */
+const MAX_TOMBSTONES = 10_000
 
 /**
  * What client-go's shared informers plus a REST client are to KubeVirt's controllers: every
@@ -36,7 +45,7 @@ interface Informer {
  * synchronously; writes go to kube-apiserver and the answer is written through to the cache
  * (when newer than what the watch already delivered), so a controller reads its own writes.
  */
-export class ClusterStore {
+export class ClusterStore implements ControllerStore {
   readonly client: KubeClient
   readonly #informers = new Map<string, Informer>()
   readonly #abort = new AbortController()
@@ -64,6 +73,7 @@ export class ClusterStore {
             listeners: new Set(),
             resourceVersion: '',
             relist: false,
+            tombstones: new Map(),
           }
           this.#informers.set(resourceKey(def), informer)
           await this.#list(informer)
@@ -227,6 +237,8 @@ export class ClusterStore {
         object.metadata.name ?? '',
       )
       const cached = informer.objects.get(key)
+      const deletedAt = informer.tombstones.get(key)
+      if (!cached && deletedAt !== undefined && rvOf(object) <= deletedAt) return clone(object)
       if (!cached || rvOf(object) > rvOf(cached)) {
         if (!cached) informer.sortedKeys = undefined
         informer.objects.set(key, clone(object))
@@ -249,6 +261,7 @@ export class ClusterStore {
     // A relist after a lost watch reports what changed meanwhile, as a reflector's Replace does.
     const previous = informer.objects
     informer.objects = fresh
+    informer.tombstones.clear()
     informer.sortedKeys = undefined
     informer.resourceVersion = list.metadata.resourceVersion
     this.#bump(list.metadata.resourceVersion)
@@ -315,7 +328,14 @@ export class ClusterStore {
     const previous = informer.objects.get(key)
     if (event.type === 'DELETED') {
       if (informer.objects.delete(key)) informer.sortedKeys = undefined
+      informer.tombstones.delete(key)
+      informer.tombstones.set(key, rvOf(object))
+      if (informer.tombstones.size > MAX_TOMBSTONES) {
+        const oldest = informer.tombstones.keys().next()
+        if (!oldest.done) informer.tombstones.delete(oldest.value)
+      }
     } else {
+      informer.tombstones.delete(key)
       if (!previous) informer.sortedKeys = undefined
       // A write-through may already hold this version or a newer one.
       if (!previous || rvOf(object) >= rvOf(previous)) informer.objects.set(key, object)

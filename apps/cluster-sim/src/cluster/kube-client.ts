@@ -1,6 +1,6 @@
 import { Agent, request as httpsRequest } from 'node:https'
 import type { IncomingMessage } from 'node:http'
-import { StatusError } from '../apiserver/status-error.ts'
+import { StatusError } from '../kube/status-error.ts'
 
 export interface KubeClientOptions {
   /** `https://host:port` of kube-apiserver. */

@@ -1,4 +1,4 @@
-import type { ResourceDef } from '../apiserver/registry.ts'
+import type { ResourceDef } from '../kube/registry.ts'
 
 /**
  * The REST path of a resource, a namespace's collection or one object (and its subresource),

@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { Registry } from '../apiserver/registry.ts'
-import type { ResourceDef } from '../apiserver/registry.ts'
+import { defaultVerbs, Registry } from '../kube/registry.ts'
+import type { ResourceDef } from '../kube/registry.ts'
 import { writeKubeconfig } from '../kubeconfig.ts'
 import { startKubevirt } from '../kubevirt/kubevirt.ts'
 import { KubevirtMetrics } from '../metrics/kubevirt-metrics.ts'
@@ -18,7 +18,6 @@ import { rbacResources } from '../resources/rbac-resources.ts'
 import { demoBindings } from '../seed/demo-bindings.ts'
 import { fleetSeed } from '../seed/demo-fleet.ts'
 import { kubevirtRoles } from '../seed/kubevirt-roles.ts'
-import type { SeedObject } from '../seed/seed-object.ts'
 import { apply, createSeed } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { attachControlPlane } from './attach-control-plane.ts'
@@ -143,10 +142,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       find: (group: string, plural: string) =>
         registry.defs.find((d) => d.group === group && d.plural === plural),
     }
-    await createSeed(client, defs, seedForRealCluster(fleetSeed(options.seed ?? 'demo')))
+    await createSeed(client, defs, fleetSeed(options.seed ?? 'demo'))
 
-    // The nodes' kubelets: Node objects, Lease heartbeats, pods bound to them, the kubelet API.
-    // Filled once KubeVirt runs; the kubelets only read it when a log is asked for.
+    // The running guests, set once KubeVirt runs: the node agents start first and ask later.
     const guests: { registry?: GuestRegistry } = {}
     const nodes = await startNodeAgents({
       client,
@@ -180,7 +178,6 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     const kubevirt = startKubevirt({
       registry,
       store,
-      cluster: 'real',
       guests: options.guests ?? 'none',
       imageDir:
         options.guestImageDir ?? join(process.env.VMDECK_ROOT ?? process.cwd(), '.vmdeck/guest'),
@@ -326,18 +323,6 @@ async function serviceAccountToken(
 }
 
 /**
- * The seed minus what a real cluster makes itself: Node objects (the node agents register
- * them) and each namespace's `default` ServiceAccount (the controller manager creates it).
- */
-function seedForRealCluster(seed: SeedObject[]): SeedObject[] {
-  return seed.filter(
-    ({ group, plural, object }) =>
-      !(group === '' && plural === 'nodes') &&
-      !(group === '' && plural === 'serviceaccounts' && object.metadata.name === 'default'),
-  )
-}
-
-/**
  * The registry's resources that kube-apiserver serves (discovery) with list and watch, in the
  * version it serves: create-only kinds (the access reviews, TokenReview) have no list to sync.
  */
@@ -369,7 +354,11 @@ async function servedDefs(client: KubeClient, registry: Registry): Promise<Resou
       }),
     ),
   )
+  // Only what can be listed and watched: the access reviews are create-only.
   return registry.defs.filter(
-    (def) => !def.plural.includes('/') && served.has(`${def.group}/${def.version}/${def.plural}`),
+    (def) =>
+      !def.plural.includes('/') &&
+      (def.verbs ?? defaultVerbs).includes('watch') &&
+      served.has(`${def.group}/${def.version}/${def.plural}`),
   )
 }

@@ -1,5 +1,5 @@
-import type { Registry, ResourceDef } from '../apiserver/registry.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { Registry, ResourceDef } from '../kube/registry.ts'
+import type { KObject } from '../kube/types.ts'
 import type { EventRecorder } from '../kubevirt/events.ts'
 import type { GuestRuntime } from '../kubevirt/guest-runtime.ts'
 import type { ControllerStore } from './controller-store.ts'
@@ -20,17 +20,10 @@ export interface KubevirtDefs {
 export interface KubevirtContext {
   registry: Registry
   store: ControllerStore
-  /**
-   * `real`: kube-apiserver with the real scheduler and node agents (kubelets) run pods;
-   * `builtin`: the in-process API server, where the VMI controller schedules and runs pods itself.
-   */
-  cluster: 'real' | 'builtin'
   defs: KubevirtDefs
   runtime: GuestRuntime
   events: EventRecorder
   pods: PodIndex
-  /** VMIs (ns/name) whose launcher pod could not be scheduled; retried when capacity changes. */
-  unschedulable: Set<string>
   enqueueVm(key: string): void
   enqueueVmi(key: string): void
   enqueueMigration(key: string): void

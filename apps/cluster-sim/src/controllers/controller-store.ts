@@ -1,11 +1,13 @@
-import type { ResourceDef } from '../apiserver/registry.ts'
-import type { KObject, StoreEvent } from '../apiserver/types.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import type { KObject, StoreEvent } from '../kube/types.ts'
+
+/** How a patch is written: its content type (merge, JSON or strategic merge patch). */
+export type PatchType = 'merge' | 'json' | 'strategic'
 
 /**
- * What KubeVirt's controllers in the simulator read and write: a cache read synchronously (as
- * client-go listers) and writes that may be asynchronous. Two implementations: the in-process
- * `ObjectStore` (old path, writes return at once) and `ClusterStore` (the real kube-apiserver,
- * writes are HTTP requests). Controllers always `await` writes, so both work.
+ * What KubeVirt's controllers in the simulator read and write, as client-go's listers and REST
+ * clients are to KubeVirt's: a cache read synchronously and asynchronous writes to kube-apiserver
+ * (a `ClusterStore`). Code that needs less says so with a `Pick` of it.
  */
 export interface ControllerStore {
   readonly revision: number
@@ -14,16 +16,19 @@ export interface ControllerStore {
   list(def: ResourceDef, namespace?: string): { items: KObject[]; revision: number }
   peekList(def: ResourceDef, namespace?: string): { items: KObject[]; revision: number }
   watch(def: ResourceDef, fromRevision: number, listener: (event: StoreEvent) => void): () => void
-  create(def: ResourceDef, object: KObject): KObject | Promise<KObject>
-  update(
+  create(def: ResourceDef, object: KObject): Promise<KObject>
+  update(def: ResourceDef, object: KObject, options?: { subresource?: 'status' }): Promise<KObject>
+  patch(
     def: ResourceDef,
-    object: KObject,
-    options?: { subresource?: 'status' },
-  ): KObject | Promise<KObject>
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    options?: { type?: PatchType; subresource?: 'status' },
+  ): Promise<KObject>
   delete(
     def: ResourceDef,
     namespace: string | undefined,
     name: string,
-    options?: { uid?: string; resourceVersion?: string },
-  ): { object: KObject; finalized: boolean } | Promise<{ object: KObject; finalized: boolean }>
+    options?: { uid?: string; resourceVersion?: string; gracePeriodSeconds?: number },
+  ): Promise<{ object: KObject; finalized: boolean }>
 }

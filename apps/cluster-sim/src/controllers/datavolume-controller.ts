@@ -1,7 +1,6 @@
 // CDI's DataVolume controller (API.md §6): phases, "42.00%" progress, a bound PVC.
-import { randomUUID } from 'node:crypto'
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import { type Condition, phaseOf, setCondition, splitKey } from '../kubevirt/k8s-util.ts'
 import {
   controllerOf,
@@ -66,13 +65,12 @@ export class DataVolumeController {
       }
       case 'Pending': {
         const pvcDef = this.#sc.defs.pvc
-        let pvc = pvcDef && store.peek(pvcDef, namespace, name)
+        const pvc = pvcDef && store.peek(pvcDef, namespace, name)
         if (pvcDef && !pvc) {
-          const created = await store.create(pvcDef, this.#claimFor(dv))
-          if (this.#sc.ctx.cluster === 'real') return // the claim's events bring us back
-          pvc = created
+          await store.create(pvcDef, this.#claimFor(dv))
+          return // the claim's events bring us back
         }
-        if (pvcDef && pvc && this.#sc.ctx.cluster === 'real') {
+        if (pvcDef && pvc) {
           if (controllerOf(pvc)?.uid !== dv.metadata.uid) {
             // A claim made for this DataVolume by someone else (a VM restore marks it
             // `populatedFor`): CDI adopts it and has nothing to import (controller-base.go
@@ -111,8 +109,7 @@ export class DataVolumeController {
           }
         }
         status.claimName = name
-        const prePopulated =
-          this.#sc.ctx.cluster === 'real' && pvc?.metadata.annotations?.[annPopulatedFor] === name
+        const prePopulated = pvc?.metadata.annotations?.[annPopulatedFor] === name
         const done = !!spec.source?.blank || prePopulated
         status.phase = done ? 'Succeeded' : 'ImportScheduled'
         if (done) status.progress = prePopulated ? 'N/A' : '100.0%'
@@ -146,10 +143,10 @@ export class DataVolumeController {
   }
 
   /**
-   * The claim CDI makes for a DataVolume (controller-base.go newPersistentVolumeClaim). On the
-   * real path it is only asked for: the controller manager binds it to a volume the StorageClass's
-   * provisioner makes, and kube-apiserver's DefaultStorageClass admission fills in the class when
-   * the DataVolume names none. The in-process API server has neither: the claim is made Bound.
+   * The claim CDI makes for a DataVolume (controller-base.go newPersistentVolumeClaim). It is only
+   * asked for: the controller manager binds it to a volume the StorageClass's provisioner makes,
+   * and kube-apiserver's DefaultStorageClass admission fills in the class when the DataVolume
+   * names none.
    */
   #claimFor(dv: KObject): KObject {
     const spec = (dv.spec ?? {}) as DvSpec
@@ -184,19 +181,7 @@ export class DataVolumeController {
       volumeMode: storage.volumeMode ?? 'Filesystem',
       ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
     }
-    if (this.#sc.ctx.cluster === 'real')
-      return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata, spec: claimSpec }
-    return {
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata,
-      spec: {
-        ...claimSpec,
-        storageClassName: storage.storageClassName ?? 'local-path',
-        volumeName: `pvc-${randomUUID()}`,
-      },
-      status: { phase: 'Bound', accessModes, capacity: { storage: size } },
-    }
+    return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata, spec: claimSpec }
   }
 
   /** An import "downloads" for `cdi.vmdeck.io/import-seconds` (simulator knob; default 20 s). */

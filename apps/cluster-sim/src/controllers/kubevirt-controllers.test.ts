@@ -1,70 +1,76 @@
-// The KubeVirt controllers with simulated guests (`guests: 'none'`): VM run strategies,
-// printableStatus, VMI phases, launcher pods, scheduling, subresources, admission, migration.
-import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// KubeVirt's VM, VMI and migration controllers in the simulator on the real control plane, with
+// simulated guests (`guests: 'none'`): run strategies, printableStatus, VMI phases, launcher pods
+// that kube-scheduler binds and the node agents (kubelets) run, subresources through the
+// aggregator, admission webhooks, migrations and `kubectl drain`.
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { KObject } from '../apiserver/types.ts'
-import { startSim, type Sim } from '../builtin-sim.ts'
+import { describe, expect, it } from 'vitest'
+import type { Kubectl } from '../cluster/kubectl.ts'
+import type { KObject, StoreEvent } from '../kube/types.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
+import { requireDef } from './context.ts'
+import { waitForObject } from './wait-for-object.ts'
 
-const run = promisify(execFile)
 let sim: Sim
+let kubectl: Kubectl
 let stateDir: string
-beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-kv-test-'))
-  sim = await startSim({ stateDir, port: 0, guests: 'none' })
-})
-afterAll(async () => {
-  await sim.close()
-  rmSync(stateDir, { recursive: true, force: true })
-})
+useSim({ guests: 'none' }, (test) => ({ sim, kubectl, stateDir } = test))
 
-const def = (group: string, plural: string) =>
-  sim.registry.defs.find((d) => d.group === group && d.plural === plural)!
+const def = (group: string, plural: string) => requireDef(sim.registry, group, plural)
 const vmDef = () => def('kubevirt.io', 'virtualmachines')
 const vmiDef = () => def('kubevirt.io', 'virtualmachineinstances')
+const podDef = () => def('', 'pods')
 
-/** Resolves with the object once `check` holds for it, watching the store (no polling). */
-function waitFor(
+interface Condition {
+  type: string
+  status: string
+  reason?: string
+  message?: string
+}
+const statusOf = (o: KObject | undefined) =>
+  (o?.status ?? {}) as {
+    phase?: string
+    nodeName?: string
+    printableStatus?: string
+    runStrategy?: string
+    conditions?: Condition[]
+    interfaces?: { name: string; ipAddress?: string }[]
+    phaseTransitionTimestamps?: { phase: string }[]
+    fsFreezeStatus?: string
+    migrationState?: {
+      sourceNode?: string
+      targetNode?: string
+      completed?: boolean
+      failed?: boolean
+      abortRequested?: boolean
+      abortStatus?: string
+    }
+  }
+const waitFor = (
   group: string,
   plural: string,
-  namespace: string,
+  namespace: string | undefined,
   name: string,
   check: (o: KObject | undefined) => boolean,
-  ms = 15_000,
-): Promise<KObject | undefined> {
-  const d = def(group, plural)
-  const current = sim.store.peek(d, namespace, name)
-  if (check(current)) return Promise.resolve(current && structuredClone(current))
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop()
-      const last = sim.store.peek(d, namespace, name)
-      reject(
-        new Error(
-          `timed out waiting for ${plural} ${namespace}/${name}: ${JSON.stringify(last?.status)}`,
-        ),
-      )
-    }, ms)
-    const stop = sim.store.watch(d, sim.store.revision, () => {
-      const latest = sim.store.peek(d, namespace, name)
-      if (check(latest)) {
-        clearTimeout(timer)
-        queueMicrotask(stop)
-        resolve(latest && structuredClone(latest))
-      }
-    })
-  })
-}
-const printable = (o: KObject | undefined) =>
-  (o?.status as { printableStatus?: string } | undefined)?.printableStatus
-const waitForVm = (namespace: string, name: string, status: string) =>
-  waitFor('kubevirt.io', 'virtualmachines', namespace, name, (o) => printable(o) === status)
-
-const kubectl = async (...args: string[]) =>
-  (await run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args])).stdout
+  ms = 30_000,
+) => waitForObject(sim.store, def(group, plural), namespace, name, check, ms)
+const waitForVmi = (namespace: string, name: string, check: (o: KObject | undefined) => boolean) =>
+  waitFor('kubevirt.io', 'virtualmachineinstances', namespace, name, check)
+const waitForVm = (namespace: string, name: string, printableStatus: string) =>
+  waitFor(
+    'kubevirt.io',
+    'virtualmachines',
+    namespace,
+    name,
+    (o) => statusOf(o).printableStatus === printableStatus,
+  )
+/** The launcher pods of a VMI, as virt-controller finds them (by the VMI's uid). */
+const podsOf = (vmi: KObject | undefined) =>
+  sim.store
+    .list(podDef(), vmi?.metadata.namespace)
+    .items.filter((p) => vmi && p.metadata.labels?.['kubevirt.io/created-by'] === vmi.metadata.uid)
+const nodeNameOf = (pod: KObject | undefined) => (pod?.spec as { nodeName?: string }).nodeName
 
 function vm(name: string, runStrategy: string, extra: Record<string, unknown> = {}): KObject {
   return {
@@ -94,51 +100,76 @@ function vm(name: string, runStrategy: string, extra: Record<string, unknown> = 
     },
   }
 }
+const createVm = (body: KObject) =>
+  sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', { body })
 
 const sub = (
   kind: 'virtualmachines' | 'virtualmachineinstances',
   name: string,
   action: string,
-  body?: unknown,
-  token?: string,
+  options: { body?: unknown; token?: string; namespace?: string } = {},
 ) =>
   sim.request(
     'PUT',
-    `/apis/subresources.kubevirt.io/v1/namespaces/default/${kind}/${name}/${action}`,
+    `/apis/subresources.kubevirt.io/v1/namespaces/${options.namespace ?? 'default'}/${kind}/${name}/${action}`,
     {
-      ...(body === undefined ? {} : { body }),
-      ...(token ? { token } : {}),
+      ...(options.body === undefined ? {} : { body: options.body }),
+      ...(options.token ? { token: options.token } : {}),
     },
   )
 
 describe('the seeded fleet', () => {
-  it('runs the Always VMs with a VMI on a node and a virt-launcher pod', async () => {
+  it('runs the Always VMs: a launcher pod kube-scheduler binds and a kubelet runs, the VMI Running there', async () => {
     const web = await waitForVm('prod', 'web-01', 'Running')
     expect(web?.status).toMatchObject({ created: true, ready: true, runStrategy: 'Always' })
     const vmi = sim.store.get(vmiDef(), 'prod', 'web-01')
-    const status = vmi.status as Record<string, unknown>
+    const status = statusOf(vmi)
     expect(status.phase).toBe('Running')
     expect(status.nodeName).toMatch(/^node-\d$/)
-    expect((status.phaseTransitionTimestamps as { phase: string }[]).map((p) => p.phase)).toEqual([
+    expect(vmi.metadata.labels?.['kubevirt.io/nodeName']).toBe(status.nodeName)
+    expect(status.phaseTransitionTimestamps?.map((p) => p.phase)).toEqual([
       'Pending',
       'Scheduling',
       'Scheduled',
       'Running',
     ])
+    // The kubelet gave the pod its address; the VMI reports it.
+    const [pod, ...more] = podsOf(vmi)
+    expect(more).toEqual([])
+    const podIP = (pod?.status as { podIP?: string } | undefined)?.podIP
+    expect(podIP).toMatch(/^10\.244\./)
     expect(status.interfaces).toEqual([
-      expect.objectContaining({ name: 'default', ipAddress: expect.stringMatching(/^10\.244\./) }),
+      expect.objectContaining({ name: 'default', ipAddress: podIP }),
     ])
-    const pods = await kubectl(
+    // The requests kube-scheduler fitted the pod with: KubeVirt's kvm device among them.
+    const requests = (
+      pod?.spec as { containers: { resources: { requests: Record<string, string> } }[] }
+    ).containers[0]?.resources.requests
+    expect(requests?.['devices.kubevirt.io/kvm']).toBe('1')
+    expect(
+      await kubectl(
+        'get',
+        'pods',
+        '-n',
+        'prod',
+        '-l',
+        'kubevirt.io=virt-launcher,vm.kubevirt.io/name=web-01',
+        '-o',
+        'jsonpath={.items[*].status.phase} {.items[*].spec.nodeName}',
+      ),
+    ).toBe(`Running ${String(status.nodeName)}`)
+    // The binding was kube-scheduler's own: it records a Scheduled event for the pod.
+    const events = await kubectl(
       'get',
-      'pods',
+      'events',
       '-n',
       'prod',
-      '-l',
-      'kubevirt.io=virt-launcher,vm.kubevirt.io/name=web-01',
+      '--field-selector',
+      `involvedObject.name=${pod?.metadata.name ?? ''}`,
       '-o',
-      'jsonpath={.items[*].status.phase} {.items[*].spec.nodeName}',
+      'jsonpath={range .items[*]}{.reason} {.reportingComponent}{"\\n"}{end}',
     )
-    expect(pods).toBe(`Running ${String(status.nodeName)}`)
+    expect(events).toContain('Scheduled default-scheduler')
     expect(
       await kubectl(
         'get',
@@ -155,18 +186,15 @@ describe('the seeded fleet', () => {
 
 describe('runStrategy and subresources', () => {
   it('starts, pauses, stops a Manual VM through the subresource API with the real codes', async () => {
-    await sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', {
-      body: vm('manual-1', 'Manual'),
-    })
+    expect((await createVm(vm('manual-1', 'Manual'))).status).toBe(201)
     await waitForVm('default', 'manual-1', 'Stopped')
     expect((await sub('virtualmachines', 'manual-1', 'stop')).body).toMatchObject({
       code: 409,
       message:
         'Operation cannot be fulfilled on virtualmachine.kubevirt.io "manual-1": VM is not running',
     })
-    const pauseStopped = await sub('virtualmachineinstances', 'manual-1', 'pause')
-    expect(pauseStopped.status).toBe(404)
-    const start = await sub('virtualmachines', 'manual-1', 'start', {})
+    expect((await sub('virtualmachineinstances', 'manual-1', 'pause')).status).toBe(404)
+    const start = await sub('virtualmachines', 'manual-1', 'start', { body: {} })
     expect([start.status, start.text]).toEqual([202, ''])
     await waitForVm('default', 'manual-1', 'Running')
     expect((await sub('virtualmachines', 'manual-1', 'start')).body).toMatchObject({
@@ -175,7 +203,7 @@ describe('runStrategy and subresources', () => {
       message:
         'Operation cannot be fulfilled on virtualmachine.kubevirt.io "manual-1": VM is already running',
     })
-    const pause = await sub('virtualmachineinstances', 'manual-1', 'pause', {})
+    const pause = await sub('virtualmachineinstances', 'manual-1', 'pause', { body: {} })
     expect([pause.status, pause.text]).toEqual([200, ''])
     await waitForVm('default', 'manual-1', 'Paused')
     expect((await sub('virtualmachineinstances', 'manual-1', 'pause')).body).toMatchObject({
@@ -185,36 +213,51 @@ describe('runStrategy and subresources', () => {
     })
     expect((await sub('virtualmachineinstances', 'manual-1', 'unpause')).status).toBe(200)
     await waitForVm('default', 'manual-1', 'Running')
-    expect((await sub('virtualmachines', 'manual-1', 'stop')).status).toBe(202)
-    await waitForVm('default', 'manual-1', 'Stopped')
-    expect(sim.store.peek(vmiDef(), 'default', 'manual-1')).toBeUndefined()
+
+    // Stopping: the VMI goes, and its pod with it through a graceful deletion the kubelet ends.
+    const vmi = sim.store.get(vmiDef(), 'default', 'manual-1')
+    const [pod] = podsOf(vmi)
+    const podEvents: StoreEvent[] = []
+    const unwatch = sim.store.watch(podDef(), 0, (e) => {
+      if (e.object.metadata.uid === pod?.metadata.uid) podEvents.push(e)
+    })
+    try {
+      expect((await sub('virtualmachines', 'manual-1', 'stop')).status).toBe(202)
+      const stopped = await waitForVm('default', 'manual-1', 'Stopped')
+      expect(statusOf(stopped).conditions?.find((c) => c.type === 'Ready')?.reason).toBe(
+        'VMINotExists',
+      )
+      await waitForVmi('default', 'manual-1', (o) => !o)
+      await waitFor('', 'pods', 'default', pod?.metadata.name ?? '', (o) => !o)
+    } finally {
+      unwatch()
+    }
+    const terminating = podEvents.find(
+      (e) => e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp,
+    )
+    expect(terminating?.object.metadata.deletionGracePeriodSeconds).toBeGreaterThan(0)
+    expect(podEvents.at(-1)?.type).toBe('DELETED')
   })
 
-  it('refuses start on Always and maps stop to runStrategy Halted', async () => {
-    await sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', {
-      body: vm('always-1', 'Always'),
-    })
+  it('refuses a graceful restart, restarts with a new VMI and maps stop to runStrategy Halted', async () => {
+    expect((await createVm(vm('always-1', 'Always'))).status).toBe(201)
     await waitForVm('default', 'always-1', 'Running')
-    expect((await sub('virtualmachines', 'always-1', 'start')).body).toMatchObject({ code: 409 })
     expect(
-      (await sub('virtualmachines', 'always-1', 'restart', { gracePeriodSeconds: 5 })).body,
+      (await sub('virtualmachines', 'always-1', 'restart', { body: { gracePeriodSeconds: 5 } }))
+        .body,
     ).toMatchObject({
       code: 400,
       message: 'For force restart, only gracePeriod=0 is supported for now',
     })
     const before = sim.store.get(vmiDef(), 'default', 'always-1').metadata.uid
     expect((await sub('virtualmachines', 'always-1', 'restart')).status).toBe(202)
-    await waitFor(
-      'kubevirt.io',
-      'virtualmachineinstances',
+    await waitForVmi(
       'default',
       'always-1',
-      (o) =>
-        !!o &&
-        o.metadata.uid !== before &&
-        (o.status as { phase?: string } | undefined)?.phase === 'Running',
+      (o) => !!o && o.metadata.uid !== before && statusOf(o).phase === 'Running',
     )
-    expect((await sub('virtualmachines', 'always-1', 'stop')).status).toBe(202)
+    const stop = await sub('virtualmachines', 'always-1', 'stop')
+    expect([stop.status, stop.text]).toEqual([202, ''])
     const stopped = await waitForVm('default', 'always-1', 'Stopped')
     expect((stopped?.spec as { runStrategy: string }).runStrategy).toBe('Halted')
     expect((await sub('virtualmachines', 'always-1', 'restart')).body).toMatchObject({
@@ -237,30 +280,20 @@ describe('runStrategy and subresources', () => {
   })
 
   it('keeps a running Manual VM running when its strategy changes to Manual (KubeVirt semantics)', async () => {
-    const current = sim.store.get(vmDef(), 'dev', 'sandbox')
-    sim.store.update(vmDef(), {
-      ...current,
-      spec: { ...(current.spec as object), runStrategy: 'Always' },
-    })
+    const strategy = (runStrategy: string) =>
+      sim.store.patch(vmDef(), 'dev', 'sandbox', { spec: { runStrategy } })
+    await strategy('Always')
     await waitForVm('dev', 'sandbox', 'Running')
-    const again = sim.store.get(vmDef(), 'dev', 'sandbox')
-    sim.store.update(vmDef(), {
-      ...again,
-      spec: { ...(again.spec as object), runStrategy: 'Manual' },
-    })
-    await waitFor(
+    await strategy('Manual')
+    const manual = await waitFor(
       'kubevirt.io',
       'virtualmachines',
       'dev',
       'sandbox',
-      (o) => (o?.status as { runStrategy?: string }).runStrategy === 'Manual',
+      (o) => statusOf(o).runStrategy === 'Manual',
     )
-    expect(printable(sim.store.peek(vmDef(), 'dev', 'sandbox'))).toBe('Running')
-    const halted = sim.store.get(vmDef(), 'dev', 'sandbox')
-    sim.store.update(vmDef(), {
-      ...halted,
-      spec: { ...(halted.spec as object), runStrategy: 'Halted' },
-    })
+    expect(statusOf(manual).printableStatus).toBe('Running')
+    await strategy('Halted')
     await waitForVm('dev', 'sandbox', 'Stopped')
   })
 
@@ -285,143 +318,200 @@ describe('runStrategy and subresources', () => {
       ).status,
     ).toBe(200)
   })
+
+  it('lets helpdesk restart but not stop, and viewer read the guest agent only (RBAC)', async () => {
+    const stop = (token: string) =>
+      sub('virtualmachines', 'web-01', 'stop', { namespace: 'prod', body: {}, token })
+    // kube-apiserver authorizes the aggregated request before virt-api sees it.
+    for (const token of [sim.tokens.viewer, sim.tokens.helpdesk])
+      expect(await stop(token)).toMatchObject({ status: 403, body: { reason: 'Forbidden' } })
+    const info = await sim.request(
+      'GET',
+      '/apis/subresources.kubevirt.io/v1/namespaces/prod/virtualmachineinstances/web-01/guestosinfo',
+      { token: sim.tokens.viewer },
+    )
+    expect(info.status).toBe(200)
+  })
 })
 
 describe('scheduling', () => {
-  it('reports ErrorUnschedulable when no node has room, and schedules once one has', async () => {
-    await sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', {
-      body: vm('huge', 'Always', {
-        domain: {
-          cpu: { cores: 1 },
-          memory: { guest: '40Gi' },
-          devices: { disks: [], interfaces: [{ name: 'default', masquerade: {} }] },
-        },
-        volumes: [],
-      }),
-    })
-    const stuck = await waitForVm('default', 'huge', 'ErrorUnschedulable')
-    expect(
-      (stuck?.status as { conditions: { type: string; message?: string }[] }).conditions,
-    ).toContainEqual(
+  it('reports kube-scheduler’s reason on the VMI and the VM when no node fits', async () => {
+    // The demo's bigmem-test asks for more memory than any node has.
+    const bigmem = await waitForVm('dev', 'bigmem-test', 'ErrorUnschedulable')
+    expect(statusOf(bigmem).conditions).toContainEqual(
       expect.objectContaining({
         type: 'PodScheduled',
+        status: 'False',
+        reason: 'Unschedulable',
         message: expect.stringMatching(/^0\/3 nodes are available: 3 Insufficient memory\./),
       }),
     )
-    const node = sim.store.get(def('', 'nodes'), undefined, 'node-2')
-    sim.store.update(
-      def('', 'nodes'),
-      {
-        ...node,
-        status: {
-          ...(node.status as object),
-          allocatable: { cpu: '8', memory: '128Gi', pods: '110' },
-        },
-      },
-      { subresource: 'status' },
-    )
-    await waitForVm('default', 'huge', 'Running')
+    // A node selector no node matches: the VMI waits in Scheduling with the scheduler's words.
     expect(
-      (sim.store.get(vmiDef(), 'default', 'huge').status as { nodeName: string }).nodeName,
-    ).toBe('node-2')
-    await kubectl('delete', 'vm', '-n', 'default', 'huge')
-    await waitFor('kubevirt.io', 'virtualmachines', 'default', 'huge', (o) => o === undefined)
+      (await createVm(vm('nowhere', 'Always', { nodeSelector: { 'vmdeck.test/zone': 'nowhere' } })))
+        .status,
+    ).toBe(201)
+    const vmi = await waitForVmi(
+      'default',
+      'nowhere',
+      (o) => statusOf(o).conditions?.some((c) => c.type === 'PodScheduled') ?? false,
+    )
+    expect(statusOf(vmi).conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({
+      status: 'False',
+      reason: 'Unschedulable',
+      message: expect.stringMatching(
+        /^0\/3 nodes are available: 3 node\(s\) didn't match Pod's node affinity\/selector/,
+      ),
+    })
+    expect(statusOf(vmi)).toMatchObject({ phase: 'Scheduling' })
+    expect(statusOf(vmi).nodeName).toBeUndefined()
+    await waitForVm('default', 'nowhere', 'ErrorUnschedulable')
+    // Deleting it cleans up (an unbound pod needs no kubelet to go).
+    await kubectl('delete', 'vm', '-n', 'default', 'nowhere')
+    await waitFor('kubevirt.io', 'virtualmachines', 'default', 'nowhere', (o) => o === undefined)
+    await expect.poll(() => podsOf(vmi)).toEqual([])
   })
 })
 
 describe('admission', () => {
   it('rejects invalid VMs with KubeVirt webhook messages', async () => {
-    const bad = vm('bad', 'Sometimes')
-    const res = await sim.request(
-      'POST',
-      '/apis/kubevirt.io/v1/namespaces/default/virtualmachines',
-      { body: bad },
-    )
-    expect(res.body).toMatchObject({
+    expect((await createVm(vm('bad', 'Sometimes'))).body).toMatchObject({
       code: 422,
       message:
         'admission webhook "virtualmachine-validator.kubevirt.io" denied the request: Invalid RunStrategy (Sometimes)',
     })
     const both = vm('bad', 'Always')
     ;(both.spec as { running?: boolean }).running = true
-    expect(
-      (
-        (
-          await sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', {
-            body: both,
-          })
-        ).body as { message: string }
-      ).message,
-    ).toContain('Running and RunStrategy are mutually exclusive')
-    const orphanDisk = vm('bad', 'Halted', {
-      volumes: [],
-    })
-    expect(
-      (
-        (
-          await sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', {
-            body: orphanDisk,
-          })
-        ).body as { message: string }
-      ).message,
-    ).toBe(
-      'admission webhook "virtualmachine-validator.kubevirt.io" denied the request: spec.template.spec.domain.devices.disks[0].Name \'rootdisk\' not found.',
+    expect(((await createVm(both)).body as { message: string }).message).toContain(
+      'Running and RunStrategy are mutually exclusive',
+    )
+  })
+
+  it('shows the webhook message to kubectl users', async () => {
+    const file = join(stateDir, 'bad-kubectl.json')
+    writeFileSync(
+      file,
+      JSON.stringify(
+        vm('bad-kubectl', 'Always', {
+          volumes: [
+            { name: 'rootdisk', containerDisk: { image: 'x' } },
+            { name: 'rootdisk', containerDisk: { image: 'y' } },
+          ],
+        }),
+      ),
+    )
+    const failure = await kubectl.run('create', '-f', file)
+    expect(failure.code).not.toBe(0)
+    expect(failure.stderr).toContain(
+      'spec.template.spec.volumes[1] and spec.template.spec.volumes[0] must not have the same Name.',
     )
   })
 })
 
 describe('live migration (simulated guests)', () => {
-  it('migrates through the migrate subresource with migrationState, and drains a node with kubectl', async () => {
+  it('migrates through the migrate subresource to a pod kube-scheduler keeps off the source', async () => {
     const vmi = sim.store.get(vmiDef(), 'prod', 'web-02')
-    const source = (vmi.status as { nodeName: string }).nodeName
-    const migrate = await sim.request(
-      'PUT',
-      '/apis/subresources.kubevirt.io/v1/namespaces/prod/virtualmachines/web-02/migrate',
-      { body: {} },
-    )
+    const source = statusOf(vmi).nodeName
+    const [sourcePod] = podsOf(vmi)
+    const migrate = await sub('virtualmachines', 'web-02', 'migrate', {
+      namespace: 'prod',
+      body: {},
+    })
     expect([migrate.status, migrate.text]).toEqual([202, ''])
-    const migrated = await waitFor(
-      'kubevirt.io',
-      'virtualmachineinstances',
+    const migrated = await waitForVmi(
       'prod',
       'web-02',
-      (o) => {
-        const s = o?.status as { migrationState?: { completed?: boolean } } | undefined
-        return s?.migrationState?.completed === true
+      (o) => statusOf(o).migrationState?.completed === true,
+    )
+    const state = statusOf(migrated)
+    expect(state.migrationState).toMatchObject({ sourceNode: source, failed: false })
+    expect(state.nodeName).toBe(state.migrationState?.targetNode)
+    expect(state.nodeName).not.toBe(source)
+    expect(
+      await kubectl('get', 'vmim', '-n', 'prod', '-o', 'jsonpath={.items[*].status.phase}'),
+    ).toBe('Succeeded')
+    // The target pod: on the target node, with KubeVirt's anti-affinity to the VMI's pods.
+    const target = podsOf(migrated).find((p) => p.metadata.labels?.['kubevirt.io/migrationJobUID'])
+    expect(nodeNameOf(target)).toBe(state.nodeName)
+    expect((target?.spec as { affinity?: unknown }).affinity).toEqual({
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            labelSelector: { matchLabels: { 'kubevirt.io/created-by': vmi.metadata.uid } },
+            topologyKey: 'kubernetes.io/hostname',
+          },
+        ],
+      },
+    })
+    // The source pod goes (its virt-launcher is done); the VMI's interface has the target's IP.
+    await waitFor('', 'pods', 'prod', sourcePod?.metadata.name ?? '', (o) => !o)
+    const targetIP = (target?.status as { podIP?: string } | undefined)?.podIP
+    expect(targetIP).toMatch(/^10\.244\./)
+    await waitForVmi('prod', 'web-02', (o) => statusOf(o).interfaces?.[0]?.ipAddress === targetIP)
+  })
+
+  it('aborts a running migration when its VirtualMachineInstanceMigration is deleted', async () => {
+    const source = statusOf(sim.store.get(vmiDef(), 'prod', 'db-01')).nodeName
+    const created = await sim.request(
+      'POST',
+      '/apis/kubevirt.io/v1/namespaces/prod/virtualmachineinstancemigrations',
+      {
+        body: {
+          apiVersion: 'kubevirt.io/v1',
+          kind: 'VirtualMachineInstanceMigration',
+          metadata: { name: 'db-01-move' },
+          spec: { vmiName: 'db-01' },
+        },
       },
     )
-    const state = migrated?.status as { migrationState: Record<string, unknown>; nodeName: string }
-    expect(state.migrationState).toMatchObject({
-      sourceNode: source,
-      failed: false,
-      completed: true,
-    })
-    expect(state.nodeName).toBe(state.migrationState.targetNode)
-    expect(state.nodeName).not.toBe(source)
-    const phases = await kubectl(
-      'get',
-      'vmim',
-      '-n',
+    expect(created.status).toBe(201)
+    await waitFor(
+      'kubevirt.io',
+      'virtualmachineinstancemigrations',
       'prod',
-      '-o',
-      'jsonpath={.items[*].status.phase}',
+      'db-01-move',
+      (o) => statusOf(o).phase === 'Running',
     )
-    expect(phases).toBe('Succeeded')
+    await waitForVm('prod', 'db-01', 'Migrating')
+    // A second migration while one is in flight is refused by the webhook.
+    const again = await sub('virtualmachines', 'db-01', 'migrate', { namespace: 'prod', body: {} })
+    expect(again.status).toBe(500)
+    expect((again.body as { message: string }).message).toContain('in-flight migration detected')
+    await kubectl('delete', 'vmim', '-n', 'prod', 'db-01-move', '--wait=false')
+    const aborted = await waitForVmi(
+      'prod',
+      'db-01',
+      (o) => statusOf(o).migrationState?.abortStatus === 'Succeeded',
+    )
+    expect(statusOf(aborted).migrationState).toMatchObject({
+      abortRequested: true,
+      completed: true,
+      failed: true,
+    })
+    expect(statusOf(aborted).nodeName).toBe(source)
+    await waitFor(
+      'kubevirt.io',
+      'virtualmachineinstancemigrations',
+      'prod',
+      'db-01-move',
+      (o) => o === undefined,
+    )
+    await waitForVm('prod', 'db-01', 'Running')
   })
 })
 
 describe('kubectl drain', () => {
   it('live-migrates every LiveMigrate VMI off the node and then empties it', async () => {
-    const running = sim.store
-      .list(vmiDef())
-      .items.filter((v) => (v.status as { phase?: string }).phase === 'Running')
     const byNode = new Map<string, string[]>()
-    for (const v of running) {
-      const node = (v.status as { nodeName: string }).nodeName
+    for (const v of sim.store.list(vmiDef()).items) {
+      if (statusOf(v).phase !== 'Running') continue
+      const node = statusOf(v).nodeName ?? ''
       byNode.set(node, [...(byNode.get(node) ?? []), `${v.metadata.namespace}/${v.metadata.name}`])
     }
     const [node, vmis] = [...byNode].sort((a, b) => b[1].length - a[1].length)[0]!
     expect(vmis.length).toBeGreaterThanOrEqual(2)
+    // The eviction webhook answers 429 and marks each VMI for evacuation; kubectl retries until
+    // the migrations have moved the VMIs and their source pods are gone.
     const out = await kubectl(
       'drain',
       node,
@@ -433,9 +523,12 @@ describe('kubectl drain', () => {
     expect(out).toContain(`node/${node} drained`)
     for (const key of vmis) {
       const [namespace, name] = key.split('/') as [string, string]
-      const vmi = sim.store.get(vmiDef(), namespace, name)
-      expect(vmi.status).toMatchObject({ phase: 'Running' })
-      expect((vmi.status as { nodeName: string }).nodeName).not.toBe(node)
+      const moved = await waitForVmi(
+        namespace,
+        name,
+        (o) => statusOf(o).phase === 'Running' && statusOf(o).nodeName !== node,
+      )
+      expect(statusOf(moved).migrationState).toMatchObject({ sourceNode: node, completed: true })
     }
     const left = await kubectl(
       'get',
@@ -452,131 +545,6 @@ describe('kubectl drain', () => {
   }, 150_000)
 })
 
-describe('subresource API: discovery and RBAC', () => {
-  it('lists the subresources in discovery without shadowing kubevirt.io kinds', async () => {
-    const raw = JSON.parse(await kubectl('get', '--raw', '/apis/subresources.kubevirt.io/v1')) as {
-      resources: { name: string; verbs: string[] }[]
-    }
-    const names = raw.resources.map((r) => r.name)
-    expect(names).toContain('virtualmachines/start')
-    expect(names).toContain('virtualmachineinstances/vnc/screenshot')
-    expect(names).not.toContain('virtualmachines')
-    expect(await kubectl('get', 'vm', '-n', 'prod', 'web-01', '-o', 'name')).toContain(
-      'virtualmachine.kubevirt.io/web-01',
-    )
-  })
-
-  it('denies a subresource the user has no RBAC for with 401 and a plain-text body', async () => {
-    const denied = await sim.request(
-      'PUT',
-      '/apis/subresources.kubevirt.io/v1/namespaces/prod/virtualmachines/web-01/stop',
-      { token: sim.tokens.viewer, body: {} },
-    )
-    expect(denied.status).toBe(401)
-    expect(denied.body).toBeUndefined() // not a JSON Status
-    // helpdesk may restart but not stop.
-    const helpdeskStop = await sim.request(
-      'PUT',
-      '/apis/subresources.kubevirt.io/v1/namespaces/prod/virtualmachines/web-01/stop',
-      { token: sim.tokens.helpdesk, body: {} },
-    )
-    expect(helpdeskStop.status).toBe(401)
-    const info = await sim.request(
-      'GET',
-      '/apis/subresources.kubevirt.io/v1/namespaces/prod/virtualmachineinstances/web-01/guestosinfo',
-      { token: sim.tokens.viewer },
-    )
-    expect(info.status).toBe(200)
-  })
-})
-
-describe('migration cancel and admission through kubectl', () => {
-  it('aborts a running migration when its VirtualMachineInstanceMigration is deleted', async () => {
-    const vmi = sim.store.get(vmiDef(), 'prod', 'db-01')
-    const source = (vmi.status as { nodeName: string }).nodeName
-    const created = await sim.request(
-      'POST',
-      '/apis/kubevirt.io/v1/namespaces/prod/virtualmachineinstancemigrations',
-      {
-        body: {
-          apiVersion: 'kubevirt.io/v1',
-          kind: 'VirtualMachineInstanceMigration',
-          metadata: { name: 'db-01-move' },
-          spec: { vmiName: 'db-01' },
-        },
-      },
-    )
-    expect(created.status).toBe(201)
-    expect((created.body as KObject).metadata.labels).toMatchObject({
-      'kubevirt.io/vmi-name': 'db-01',
-    })
-    await waitFor(
-      'kubevirt.io',
-      'virtualmachineinstancemigrations',
-      'prod',
-      'db-01-move',
-      (o) => (o?.status as { phase?: string } | undefined)?.phase === 'Running',
-    )
-    await waitForVm('prod', 'db-01', 'Migrating')
-    // A second migration while one is in flight is refused by the webhook.
-    const again = await sim.request(
-      'PUT',
-      '/apis/subresources.kubevirt.io/v1/namespaces/prod/virtualmachines/db-01/migrate',
-      { body: {} },
-    )
-    expect(again.status).toBe(500)
-    expect((again.body as { message: string }).message).toContain('in-flight migration detected')
-    await kubectl('delete', 'vmim', '-n', 'prod', 'db-01-move', '--wait=false')
-    const aborted = await waitFor(
-      'kubevirt.io',
-      'virtualmachineinstances',
-      'prod',
-      'db-01',
-      (o) =>
-        (o?.status as { migrationState?: { abortStatus?: string } } | undefined)?.migrationState
-          ?.abortStatus === 'Succeeded',
-    )
-    expect(
-      (aborted?.status as { migrationState: object; nodeName: string }).migrationState,
-    ).toMatchObject({
-      abortRequested: true,
-      completed: true,
-      failed: true,
-    })
-    expect((aborted?.status as { nodeName: string }).nodeName).toBe(source)
-    await waitFor(
-      'kubevirt.io',
-      'virtualmachineinstancemigrations',
-      'prod',
-      'db-01-move',
-      (o) => o === undefined,
-    )
-    await waitForVm('prod', 'db-01', 'Running')
-  })
-
-  it('shows the webhook message to kubectl users', async () => {
-    const manifest = JSON.stringify(
-      vm('bad-kubectl', 'Always', {
-        volumes: [
-          { name: 'rootdisk', containerDisk: { image: 'x' } },
-          { name: 'rootdisk', containerDisk: { image: 'y' } },
-        ],
-      }),
-    )
-    const dir = mkdtempSync(join(tmpdir(), 'vmdeck-manifest-'))
-    const file = join(dir, 'vm.json')
-    writeFileSync(file, manifest)
-    const failure = await kubectl('create', '--validate=false', '-f', file).catch(
-      (error: { stderr: string }) => error.stderr,
-    )
-    rmSync(dir, { recursive: true, force: true })
-    // kubectl prints an Invalid Status by its causes, as it does for KubeVirt's webhook.
-    expect(failure).toContain(
-      'The request is invalid: spec.template.spec.volumes[1].name: spec.template.spec.volumes[1] and spec.template.spec.volumes[0] must not have the same Name.',
-    )
-  })
-})
-
 describe('instancetypes', () => {
   it('admits a VM whose instancetype does not exist and reports FailedFindInstancetype (as v1.9.0)', async () => {
     const body = vm('typed', 'Always')
@@ -584,18 +552,11 @@ describe('instancetypes', () => {
       kind: 'VirtualMachineClusterInstancetype',
       name: 'u1.huge',
     }
-    const res = await sim.request(
-      'POST',
-      '/apis/kubevirt.io/v1/namespaces/default/virtualmachines',
-      { body },
-    )
-    expect(res.status).toBe(201)
+    expect((await createVm(body)).status).toBe(201)
     const failed = await waitFor('kubevirt.io', 'virtualmachines', 'default', 'typed', (o) =>
-      ((o?.status as { conditions?: { type: string }[] } | undefined)?.conditions ?? []).some(
-        (c) => c.type === 'Failure',
-      ),
+      (statusOf(o).conditions ?? []).some((c) => c.type === 'Failure'),
     )
-    expect((failed?.status as { conditions: object[] }).conditions).toContainEqual(
+    expect(statusOf(failed).conditions).toContainEqual(
       expect.objectContaining({
         type: 'Failure',
         status: 'True',
@@ -605,7 +566,7 @@ describe('instancetypes', () => {
     )
     expect(sim.store.peek(vmiDef(), 'default', 'typed')).toBeUndefined()
     // Once it exists, the VM starts with its CPU and memory.
-    await sim.request(
+    const created = await sim.request(
       'POST',
       '/apis/instancetype.kubevirt.io/v1beta1/virtualmachineclusterinstancetypes',
       {
@@ -617,6 +578,7 @@ describe('instancetypes', () => {
         },
       },
     )
+    expect(created.status).toBe(201)
     await waitForVm('default', 'typed', 'Running')
     expect(sim.store.get(vmiDef(), 'default', 'typed').spec).toMatchObject({
       domain: { cpu: { sockets: 2 }, memory: { guest: '1Gi' } },
@@ -627,17 +589,15 @@ describe('instancetypes', () => {
 describe('more subresources', () => {
   it('freezes and unfreezes a running VMI and expands a VM spec with its instancetype', async () => {
     const base = '/apis/subresources.kubevirt.io/v1/namespaces/prod'
-    const freeze = await sim.request('PUT', `${base}/virtualmachineinstances/web-02/freeze`, {
+    const freeze = await sim.request('PUT', `${base}/virtualmachineinstances/web-01/freeze`, {
       body: { unfreezeTimeout: '5m' },
     })
     expect(freeze.status).toBe(200)
-    expect(sim.store.get(vmiDef(), 'prod', 'web-02').status).toMatchObject({
-      fsFreezeStatus: 'frozen',
-    })
+    await waitForVmi('prod', 'web-01', (o) => statusOf(o).fsFreezeStatus === 'frozen')
     expect(
-      (await sim.request('PUT', `${base}/virtualmachineinstances/web-02/unfreeze`)).status,
+      (await sim.request('PUT', `${base}/virtualmachineinstances/web-01/unfreeze`)).status,
     ).toBe(200)
-    expect(sim.store.get(vmiDef(), 'prod', 'web-02').status).not.toHaveProperty('fsFreezeStatus')
+    await waitForVmi('prod', 'web-01', (o) => statusOf(o).fsFreezeStatus === undefined)
     const expanded = await sim.request('GET', `${base}/virtualmachines/cache-01/expand-spec`)
     expect(expanded.status).toBe(200)
     expect((expanded.body as KObject).spec).toMatchObject({

@@ -2,17 +2,15 @@
 // PreparingTarget → TargetReady → Running (a real QEMU migration, or a simulated one) →
 // Succeeded / Failed; cancel by deleting the migration; `migrationState` on VMI and VMIM.
 // Also the evacuation controller: VMIs marked with `status.evacuationNodeName` get a migration.
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import { isFinal, keyOf, now, phaseOf, splitKey } from '../kubevirt/k8s-util.ts'
 import type { KubevirtContext } from './context.ts'
 import {
-  bindPod,
   isPodGoingDown,
   isPodReady,
   launcherPodOf,
   newLauncherPod,
-  nextPodIp,
   nodeIp,
   statusOf,
 } from './vmi-controller.ts'
@@ -217,36 +215,15 @@ export class MigrationController {
       }
       case 'Scheduling': {
         if (!targetPod) return
-        if (this.#ctx.cluster === 'real') {
-          // kube-scheduler places the target pod (its anti-affinity keeps it off the source
-          // node); once the kubelet runs it, the target is ready to receive the guest.
-          if (isPodGoingDown(targetPod)) {
-            setPhase('Failed')
-            await write()
-          } else if (isPodReady(targetPod)) {
-            setPhase('Scheduled')
-            await write()
-          }
-          return
+        // kube-scheduler places the target pod (its anti-affinity keeps it off the source
+        // node); once the kubelet runs it, the target is ready to receive the guest.
+        if (isPodGoingDown(targetPod)) {
+          setPhase('Failed')
+          await write()
+        } else if (isPodReady(targetPod)) {
+          setPhase('Scheduled')
+          await write()
         }
-        const source = statusOf(structuredClone(vmi)).nodeName
-        const added = (m.spec as { addedNodeSelector?: Record<string, string> }).addedNodeSelector
-        const pod = added
-          ? {
-              ...targetPod,
-              spec: {
-                ...(targetPod.spec as object),
-                nodeSelector: {
-                  ...((targetPod.spec as { nodeSelector?: object }).nodeSelector ?? {}),
-                  ...added,
-                },
-              },
-            }
-          : targetPod
-        const { node } = await bindPod(this.#ctx, pod, source)
-        if (!node) return
-        setPhase('Scheduled')
-        await write()
         return
       }
       case 'Scheduled': {
@@ -317,33 +294,9 @@ export class MigrationController {
       .then(
         async () => {
           this.#inFlight.delete(uid)
-          const real = this.#ctx.cluster === 'real'
+          // The kubelet runs the target pod already and owns pod status.
           const target = (targetPod.spec as { nodeName?: string }).nodeName ?? ''
-          const podIP = nextPodIp(target)
-          const pod = store.peek(
-            defs.pod,
-            targetPod.metadata.namespace,
-            targetPod.metadata.name ?? '',
-          )
-          // On a real cluster the kubelet runs the target pod already and owns pod status.
-          if (pod && !real) {
-            const next = structuredClone(pod)
-            next.status = {
-              ...(next.status as object),
-              phase: 'Running',
-              podIP,
-              podIPs: [{ ip: podIP }],
-              hostIP: nodeIp(target),
-              startTime: now(),
-            }
-            await store.update(defs.pod, next, { subresource: 'status' })
-          }
           const source = launcherPodOf(this.#ctx, vmi)
-          if (source && !real) {
-            const next = structuredClone(source)
-            next.status = { ...(next.status as object), phase: 'Succeeded' }
-            await store.update(defs.pod, next, { subresource: 'status' })
-          }
           const latestVmi = store.peek(defs.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '')
           if (latestVmi) {
             await this.#finishVmi(latestVmi, uid, {
@@ -359,7 +312,7 @@ export class MigrationController {
               'virt-handler',
             )
           }
-          if (source && real) {
+          if (source) {
             // The source virt-launcher exits once its guest left; our kubelets run no
             // virt-launcher, so its pod is deleted instead (after the VMI moved to the target).
             try {

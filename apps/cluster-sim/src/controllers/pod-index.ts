@@ -1,6 +1,6 @@
 import type { ControllerStore } from './controller-store.ts'
-import type { ResourceDef } from '../apiserver/registry.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import type { KObject } from '../kube/types.ts'
 import { keyOf, parseQuantity } from '../kubevirt/k8s-util.ts'
 
 interface PodEntry {

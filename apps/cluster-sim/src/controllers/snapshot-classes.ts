@@ -1,4 +1,4 @@
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import type { StorageContext } from './storage-context.ts'
 
 const defaultSnapshotClassAnnotation = 'snapshot.storage.kubernetes.io/is-default-class'

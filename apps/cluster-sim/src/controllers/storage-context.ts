@@ -1,5 +1,5 @@
-import type { Registry, ResourceDef } from '../apiserver/registry.ts'
-import type { KObject, OwnerReference } from '../apiserver/types.ts'
+import type { Registry, ResourceDef } from '../kube/registry.ts'
+import type { KObject, OwnerReference } from '../kube/types.ts'
 import { findDef, type KubevirtContext } from './context.ts'
 
 /** The resources the storage controllers read and write (undefined: not served here). */

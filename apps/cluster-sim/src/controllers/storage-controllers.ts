@@ -1,9 +1,8 @@
 // The storage side of the simulated cluster: CDI's DataVolumes (API.md §6), KubeVirt's snapshot,
-// restore and clone controllers (API.md §5) and, on the real path, what the cluster's storage
-// vendor runs: the StorageClasses' provisioners and the CSI snapshotter. The controller manager
+// restore and clone controllers (API.md §5) and what the cluster's storage vendor runs: the StorageClasses' provisioners and the CSI snapshotter. The controller manager
 // binds claims to volumes and collects owned objects, as on any cluster.
-import type { ResourceDef } from '../apiserver/registry.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import type { KObject } from '../kube/types.ts'
 import { keyOf, phaseOf, splitKey } from '../kubevirt/k8s-util.ts'
 import type { KubevirtContext } from './context.ts'
 import { DataVolumeController } from './datavolume-controller.ts'
@@ -25,6 +24,8 @@ export class StorageControllers {
   readonly #ctx: KubevirtContext
   readonly #defs: StorageDefs
   readonly #timers = new Set<NodeJS.Timeout>()
+  /** Clean-ups after deleted snapshots still writing (no work queue awaits them). */
+  readonly #cleanups = new Set<Promise<void>>()
   readonly #dataVolumes: DataVolumeController
   readonly #snapshots: VmSnapshotController
   readonly #restores: VmRestoreController
@@ -33,7 +34,7 @@ export class StorageControllers {
   readonly #snapshotter: VolumeSnapshotter
   /**
    * The resources whose changes this reconciles (each change queues its key): KubeVirt's and
-   * CDI's kinds, and on the real path the claims, volumes and CSI snapshots as well.
+   * CDI's kinds, the claims, volumes and CSI snapshots.
    */
   readonly defs: ResourceDef[]
 
@@ -55,20 +56,24 @@ export class StorageControllers {
     this.#clones = new VmCloneController(sc)
     this.#provisioner = new VolumeProvisioner(sc)
     this.#snapshotter = new VolumeSnapshotter(sc)
-    const real = ctx.cluster === 'real'
     this.defs = [
       d.dv,
       d.snapshot,
       d.content,
       d.restore,
       d.clone,
-      ...(real ? [d.pvc, d.pv, d.volumeSnapshot, d.volumeSnapshotContent] : []),
+      d.pvc,
+      d.pv,
+      d.volumeSnapshot,
+      d.volumeSnapshotContent,
     ].filter((def): def is ResourceDef => def !== undefined)
   }
 
-  stop(): void {
+  /** Stops the timers and waits for the clean-ups under way (their writes finish first). */
+  async stop(): Promise<void> {
     for (const t of this.#timers) clearTimeout(t)
     this.#timers.clear()
+    await Promise.all(this.#cleanups)
   }
 
   /** Runs `run` after `ms`; a failure is logged (the work queue cannot see timer callbacks). */
@@ -126,11 +131,13 @@ export class StorageControllers {
 
   /** Deleting a snapshot deletes its content (deletionPolicy Delete) and releases the VM. */
   snapshotDeleted(snap: KObject): void {
-    this.#snapshots
+    const cleanup = this.#snapshots
       .snapshotDeleted(snap)
       .catch((error: unknown) =>
         console.error('cluster-sim: could not clean up after a deleted snapshot:', error),
       )
+      .finally(() => this.#cleanups.delete(cleanup))
+    this.#cleanups.add(cleanup)
   }
 
   /** A claim changed: its DataVolume, and snapshots, restores and clones waiting on claims. */

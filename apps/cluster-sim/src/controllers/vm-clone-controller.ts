@@ -3,7 +3,7 @@
 // temporary VirtualMachineRestore of it to the target with patches that give the copy its own
 // identity; both are deleted once the new VM's claims are bound.
 import { randomUUID } from 'node:crypto'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { type Condition, randomSuffix, setCondition, splitKey } from '../kubevirt/k8s-util.ts'
 import { snapshotClassFor } from './snapshot-classes.ts'
 import {
@@ -296,7 +296,6 @@ export class VmCloneController {
     for (const volume of vmVolumes(vm)) {
       const claim = claimOf(volume)
       if (!claim) continue
-      if (this.#sc.ctx.cluster !== 'real') continue // no snapshotter: the spec is all that is copied
       const pvc = pvcDef && this.#sc.ctx.store.peek(pvcDef, vm.metadata.namespace, claim)
       if (!pvc) problems.push(`Volume snapshot support for volume ${volume.name} is unknown`)
       else if (!snapshotClassFor(this.#sc, pvcSpec(pvc).storageClassName))
@@ -308,7 +307,7 @@ export class VmCloneController {
   /** clone.go verifySnapshotContent: every claim-backed volume has a backup. */
   #volumesNotBackedUp(snapshot: KObject): string | undefined {
     const contentDef = this.#sc.defs.content
-    if (!contentDef || this.#sc.ctx.cluster !== 'real') return undefined
+    if (!contentDef) return undefined
     const content = this.#sc.ctx.store.peek(
       contentDef,
       snapshot.metadata.namespace,

@@ -2,7 +2,7 @@
 // deprecated `running`, `status.stateChangeRequests`, start-failure back-off, and the status
 // users see (`printableStatus` by the ordered predicates of API.md §3.1, created/ready,
 // conditions copied from the VMI).
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import {
   type Condition,
   conditionOf,

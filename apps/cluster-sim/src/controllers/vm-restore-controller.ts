@@ -2,7 +2,7 @@
 // restore.go): wait for the target VM to stop (per targetReadinessPolicy), make a claim from each
 // volume's VolumeSnapshot, then write the snapshot's spec onto the target (or create it) with the
 // volumes pointing at the new claims.
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { type Condition, isFinal, now, setCondition, splitKey } from '../kubevirt/k8s-util.ts'
 import { applyJsonPatch, parsePatches } from './json-patch.ts'
 import {

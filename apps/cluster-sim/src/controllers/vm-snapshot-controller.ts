@@ -2,7 +2,7 @@
 // snapshot.go, source.go): lock the VM, record its spec and volumes in a
 // VirtualMachineSnapshotContent, take a CSI VolumeSnapshot of each volume whose StorageClass has
 // a VolumeSnapshotClass, and report ready when they are.
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { type Condition, now, phaseOf, setCondition, splitKey } from '../kubevirt/k8s-util.ts'
 import { snapshotClassFor } from './snapshot-classes.ts'
 import {
@@ -350,12 +350,11 @@ export class VmSnapshotController {
 
   /**
    * The volumes that get a VolumeSnapshot (snapshot.go createContent / getSnapshotPVC): bound
-   * claims whose StorageClass has a VolumeSnapshotClass. Only on the real path: the in-process
-   * API server has no snapshotter, so its snapshots keep the VM spec only.
+   * claims whose StorageClass has a VolumeSnapshotClass.
    */
   #volumeBackups(snap: KObject, vm: KObject): VolumeBackup[] {
     const pvcDef = this.#sc.defs.pvc
-    if (this.#sc.ctx.cluster !== 'real' || !pvcDef) return []
+    if (!pvcDef) return []
     const backups: VolumeBackup[] = []
     for (const volume of vmVolumes(vm)) {
       const claim = claimOf(volume)

@@ -1,11 +1,10 @@
 // The VirtualMachineInstance life cycle as virt-controller and virt-handler drive it:
 // Pending → Scheduling (virt-launcher pod created) → Scheduled (pod bound to a node) →
 // Running (guest up) → Succeeded (guest powered off / stopped) or Failed (crash, pod gone).
-// `builtin` cluster: this controller also plays kube-scheduler and the kubelet for the pod.
-// `real` cluster: kube-scheduler binds the pod and a kubelet runs it; the VMI is handed over
-// once the pod runs, pods are deleted gracefully, and the kubelet finishes their deletion.
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+// kube-scheduler binds the pod and a kubelet (src/node) runs it; the VMI is handed over once the
+// pod runs, pods are deleted gracefully, and the kubelet finishes their deletion.
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import {
   type Condition,
   isFinal,
@@ -20,7 +19,6 @@ import {
   milliCpu,
 } from '../kubevirt/k8s-util.ts'
 import { specOf, type KubevirtContext, type VmiSpec } from './context.ts'
-import { schedulePod } from './scheduler.ts'
 
 export const VMI_FINALIZER = 'foregroundDeleteVirtualMachine'
 export const LAUNCHER_IMAGE = 'quay.io/kubevirt/virt-launcher:v1.9.0'
@@ -160,110 +158,12 @@ export function newLauncherPod(vmi: KObject, extra: { migrationUid?: string } = 
   }
 }
 
-/** Binds a pending pod to a node, or records why it cannot be (kube-scheduler's part). */
-export async function bindPod(
-  ctx: KubevirtContext,
-  pod: KObject,
-  exclude?: string,
-): Promise<{ node?: string; message?: string }> {
-  const bound = (pod.spec as { nodeName?: string }).nodeName
-  if (bound) return { node: bound }
-  const result = schedulePod(ctx, pod, exclude)
-  const next = structuredClone(pod)
-  const status = (next.status ??= {}) as { conditions?: Condition[] }
-  if ('node' in result) {
-    ;(next.spec as { nodeName?: string }).nodeName = result.node
-    status.conditions = setCondition(status.conditions ?? [], {
-      type: 'PodScheduled',
-      status: 'True',
-    })
-    const bound = await ctx.store.update(ctx.defs.pod, next)
-    await ctx.store.update(ctx.defs.pod, { ...bound, status }, { subresource: 'status' })
-    ctx.events.record(
-      next,
-      'Normal',
-      'Scheduled',
-      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${result.node}`,
-      'default-scheduler',
-    )
-    return { node: result.node }
-  }
-  const old = (status.conditions ?? []).find((c) => c.type === 'PodScheduled')
-  if (old?.message !== result.message) {
-    status.conditions = setCondition(status.conditions ?? [], {
-      type: 'PodScheduled',
-      status: 'False',
-      reason: 'Unschedulable',
-      message: result.message,
-    })
-    await ctx.store.update(ctx.defs.pod, next, { subresource: 'status' })
-    ctx.events.record(next, 'Warning', 'FailedScheduling', result.message, 'default-scheduler')
-  }
-  return { message: result.message }
-}
-
-async function setPodPhase(
-  ctx: KubevirtContext,
-  pod: KObject | undefined,
-  phase: string,
-  podIP?: string,
-): Promise<void> {
-  if (!pod || phaseOf(pod) === phase) return
-  const next = structuredClone(pod)
-  const status = (next.status ??= {}) as Record<string, unknown>
-  status.phase = phase
-  const running = phase === 'Running'
-  const time = now()
-  if (running) {
-    status.startTime = time
-    if (podIP) {
-      status.podIP = podIP
-      status.podIPs = [{ ip: podIP }]
-    }
-    status.hostIP = nodeIp((next.spec as { nodeName?: string }).nodeName ?? '')
-  }
-  let conditions = (status.conditions as Condition[] | undefined) ?? []
-  for (const type of ['Initialized', 'ContainersReady', 'Ready'])
-    conditions = setCondition(conditions, {
-      type,
-      status: running || type === 'Initialized' ? 'True' : 'False',
-      ...(running || type === 'Initialized' ? {} : { reason: 'PodCompleted' }),
-    })
-  status.conditions = conditions
-  status.containerStatuses = [
-    {
-      name: 'compute',
-      image: LAUNCHER_IMAGE,
-      imageID: `${LAUNCHER_IMAGE}@sha256:${'0'.repeat(64)}`,
-      ready: running,
-      restartCount: 0,
-      started: running,
-      state: running
-        ? { running: { startedAt: time } }
-        : {
-            terminated: {
-              exitCode: phase === 'Succeeded' ? 0 : 1,
-              reason: phase === 'Succeeded' ? 'Completed' : 'Error',
-              finishedAt: time,
-            },
-          },
-    },
-  ]
-  await ctx.store.update(ctx.defs.pod, next, { subresource: 'status' })
-}
-
 /** Node InternalIPs 192.168.122.11… and pod CIDRs 10.244.<n>.0/24, from the node's ordinal. */
 export function nodeIndex(node: string): number {
   const m = /(\d+)$/.exec(node)
   return m ? Number(m[1]) : 1
 }
 export const nodeIp = (node: string): string => `192.168.122.${10 + nodeIndex(node)}`
-
-let podCounter = 0
-export const nextPodIp = (node: string): string => {
-  podCounter++
-  return `10.244.${nodeIndex(node)}.${(podCounter % 250) + 3}`
-}
 
 export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<void> {
   const [namespace, name] = splitKey(key)
@@ -277,12 +177,11 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
   const guest = runtime.state(uid)
   const pod = launcherPodOf(ctx, vmi)
   const write = () => store.update(defs.vmi, vmi)
-  const real = ctx.cluster === 'real'
 
   if (vmi.metadata.deletionTimestamp) {
     // virt-controller deletes the pods at once; their grace period is virt-launcher's time to
     // shut the guest down, and the kubelet removes them when it has stopped their containers.
-    if (real) await deletePods(ctx, vmi)
+    await deletePods(ctx, vmi)
     if (!isFinal(vmi)) {
       const alive = guest && (guest.status === 'running' || guest.status === 'starting')
       if (alive) {
@@ -315,21 +214,11 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
         message: 'virt-launcher pod is terminating',
       })
     }
-    if (real) {
-      // The finalizer stays until every pod is gone (virt-controller's updateStatus for final
-      // VMIs): pod events bring us back.
-      if (ctx.pods.podsOf(uid).length > 0) {
-        if (JSON.stringify(vmi) !== JSON.stringify(stored)) await write()
-        return
-      }
-    } else {
-      for (const p of ctx.pods.podsOf(uid)) {
-        try {
-          await store.delete(defs.pod, p.metadata.namespace, p.metadata.name ?? '')
-        } catch {
-          // already gone
-        }
-      }
+    // The finalizer stays until every pod is gone (virt-controller's updateStatus for final
+    // VMIs): pod events bring us back.
+    if (ctx.pods.podsOf(uid).length > 0) {
+      if (JSON.stringify(vmi) !== JSON.stringify(stored)) await write()
+      return
     }
     runtime.forget(uid)
     vmi.metadata.finalizers = (vmi.metadata.finalizers ?? []).filter((f) => f !== VMI_FINALIZER)
@@ -390,28 +279,7 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
         await write()
         return
       }
-      if (real) {
-        await handOver(ctx, vmi, pod, stored)
-        return
-      }
-      const { node, message } = await bindPod(ctx, pod)
-      if (node) ctx.unschedulable.delete(key)
-      else ctx.unschedulable.add(key)
-      if (node) {
-        status.nodeName = node
-        vmi.metadata.labels = { ...(vmi.metadata.labels ?? {}), 'kubevirt.io/nodeName': node }
-        status.activePods = { [pod.metadata.uid ?? '']: node }
-        status.conditions = removeCondition(status.conditions ?? [], 'PodScheduled')
-        setPhase(vmi, 'Scheduled')
-      } else {
-        status.conditions = setCondition(status.conditions ?? [], {
-          type: 'PodScheduled',
-          status: 'False',
-          reason: 'Unschedulable',
-          message: message ?? '',
-        })
-      }
-      await write()
+      await handOver(ctx, vmi, pod, stored)
       return
     }
     case 'Scheduled': {
@@ -437,13 +305,11 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
           guest.message ?? 'The VirtualMachineInstance crashed.',
           HANDLER,
         )
-        if (!real) await setPodPhase(ctx, pod, 'Failed')
         await write()
         return
       }
-      // On a real cluster the kubelet runs the pod and gave it its address.
-      const podIP = real ? podIpOf(pod) : nextPodIp(status.nodeName ?? '')
-      if (!real) await setPodPhase(ctx, pod, 'Running', podIP)
+      // The kubelet runs the pod and gave it its address.
+      const podIP = podIpOf(pod)
       events.record(vmi, 'Normal', 'Created', 'VirtualMachineInstance defined.', HANDLER)
       events.record(vmi, 'Normal', 'Started', 'VirtualMachineInstance started.', HANDLER)
       setPhase(vmi, 'Running')
@@ -500,11 +366,10 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
           'Paused',
         )
         status.guestOSInfo = {}
-        if (!real) await setPodPhase(ctx, pod, clean ? 'Succeeded' : 'Failed')
         await write()
         return
       }
-      if (real && pod.metadata.deletionTimestamp && !guest.stopping) {
+      if (pod.metadata.deletionTimestamp && !guest.stopping) {
         // The pod is being deleted (eviction, drain, a user): virt-launcher got SIGTERM and
         // shuts the guest down within the pod's grace period.
         runtime.stop(uid, spec.terminationGracePeriodSeconds ?? 180)
@@ -522,7 +387,7 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
       if (guest && guest.status !== 'exited' && guest.status !== 'failed') runtime.kill(uid)
       // The guest's virt-launcher has exited; our kubelet does not run one, so the pod is
       // deleted in its stead (its owner VM or user sees the VMI final, as with KubeVirt).
-      if (real) await deletePods(ctx, vmi)
+      await deletePods(ctx, vmi)
   }
 }
 
@@ -561,7 +426,7 @@ export function isPodGoingDown(pod: KObject): boolean {
 }
 
 /**
- * The Scheduling phase on a real cluster (virt-controller's updateStatus): kube-scheduler binds
+ * The Scheduling phase (virt-controller's updateStatus): kube-scheduler binds
  * the pod, or says why not in its PodScheduled condition, which the VMI gets a copy of; once the
  * kubelet runs the pod, the VMI is Scheduled on the pod's node.
  */

@@ -3,7 +3,7 @@
 // a claim of a class with an external provisioner (`volume.kubernetes.io/storage-provisioner`),
 // binds the claim to the volume made for it, and releases the volume when the claim goes.
 import { randomUUID } from 'node:crypto'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { hostpathCsiDriver, localPathProvisioner } from '../kubevirt/demo-storage.ts'
 import { parseQuantity, splitKey } from '../kubevirt/k8s-util.ts'
 import { pvcPhase, pvcSpec, type StorageContext } from './storage-context.ts'

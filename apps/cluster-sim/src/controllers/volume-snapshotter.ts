@@ -1,9 +1,9 @@
-// The CSI snapshotter of the demo's hostpath driver (kubernetes-csi/external-snapshotter), on the
-// real path only: the common snapshot-controller part (a VolumeSnapshot of a claim gets a
+// The CSI snapshotter of the demo's hostpath driver (kubernetes-csi/external-snapshotter): the
+// common snapshot-controller part (a VolumeSnapshot of a claim gets a
 // VolumeSnapshotContent; the VolumeSnapshot's status follows the content's) and the csi-snapshotter
 // sidecar part (the driver "cuts" the snapshot: the content gets a handle and is ready to use).
 import { randomUUID } from 'node:crypto'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { hostpathCsiDriver } from '../kubevirt/demo-storage.ts'
 import { now, parseQuantity, splitKey } from '../kubevirt/k8s-util.ts'
 import { pvcPhase, pvcSpec, sameJson, type StorageContext } from './storage-context.ts'

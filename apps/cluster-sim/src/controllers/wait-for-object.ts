@@ -1,6 +1,6 @@
 import type { ControllerStore } from './controller-store.ts'
-import type { ResourceDef } from '../apiserver/registry.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import type { KObject } from '../kube/types.ts'
 
 /**
  * Resolves with a copy of the object (or undefined once deleted) as soon as `check` holds,

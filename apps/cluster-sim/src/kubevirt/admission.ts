@@ -1,11 +1,10 @@
 // KubeVirt's admission webhooks the users run into (API.md §0 gotcha 8, §4.1), with the rules
 // and messages of kubevirt v1.9.0's admitters. Each rule answers what the admitter's
 // AdmissionResponse says (a `Denial`: message, code, causes); how that reaches the user is the
-// caller's: virt-api's webhook server sends it to kube-apiserver (src/virt-api), the in-process
-// API server turns it into the error kube-apiserver would make of it (`denialError`).
-import type { AdmissionHook } from '../apiserver/api-server.ts'
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+// caller's: virt-api's webhook server sends it to kube-apiserver (src/virt-api); `denialError`
+// is the error kube-apiserver makes of it (virt-api's dry-run migrations answer with it).
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import type { KubevirtContext } from '../controllers/context.ts'
 import { MIGRATION_FINALIZER } from '../controllers/migration-controller.ts'
 import { conditionOf, isFinal, phaseOf } from './k8s-util.ts'
@@ -242,28 +241,4 @@ export function mutateMigrationCreate(migration: KObject): KObject {
   }
   next.metadata.finalizers = [...(next.metadata.finalizers ?? []), MIGRATION_FINALIZER]
   return next
-}
-
-/** The rules as the in-process API server's admission hooks (the `builtin` cluster). */
-export function kubevirtAdmission(ctx: KubevirtContext): AdmissionHook[] {
-  const vmHook: AdmissionHook = ({ operation, def, object, user, subresource }) => {
-    if (def.group !== 'kubevirt.io' || def.plural !== 'virtualmachines') return
-    if (subresource === 'status') return
-    const denial = validateVirtualMachine({ operation, object, username: user.username })
-    if (denial) throw denialError(denial)
-  }
-  const migrationHook: AdmissionHook = ({ operation, def, object, user }) => {
-    if (def.group !== 'kubevirt.io' || def.plural !== 'virtualmachineinstancemigrations') return
-    if (operation !== 'CREATE' || !object) return
-    // The mutating webhooks run before the validating ones.
-    const mutated = mutateMigrationCreate(object)
-    const denial = validateMigrationCreate(ctx, {
-      operation,
-      object: mutated,
-      username: user.username,
-    })
-    if (denial) throw denialError(denial)
-    object.metadata = mutated.metadata
-  }
-  return [vmHook, migrationHook]
 }

@@ -5,17 +5,14 @@
 // exclusivity, then an upgrade offering only `plain.kubevirt.io` and a raw byte bridge to the
 // guest's VNC or serial socket in binary frames (inbound text frames are dropped).
 // Who authenticates and authorizes is the caller's: virt-api's aggregated server (src/virt-api)
-// reads the front proxy's headers and asks kube-apiserver; the in-process API server checks a
-// bearer token and its own RBAC (`tokenConsoleAuth`).
+// reads the front proxy's headers and asks kube-apiserver with a SubjectAccessReview.
 import { STATUS_CODES, ServerResponse, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
-import type { Authorizer } from '../apiserver/api-server.ts'
-import type { ResourceDef } from '../apiserver/registry.ts'
-import { StatusError, notFound, unauthorized } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
-import type { TokenAuthenticator, UserInfo } from '../auth/authenticator.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import { StatusError, notFound } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import type { ControllerStore } from '../controllers/controller-store.ts'
 import type { QemuGuest } from '../guest/qemu-guest.ts'
 import type { GuestRegistry } from './guest-registry.ts'
@@ -55,7 +52,7 @@ export interface ConsoleAccess {
 type Maybe<T> = T | Promise<T>
 
 export interface ConsoleSubresourceOptions {
-  /** Where VMIs are read (the in-process store, or the informer cache of the real cluster). */
+  /** Where VMIs are read: the informer cache. */
   store: Pick<ControllerStore, 'peek'>
   vmiDef: ResourceDef
   /** Who is asking, or how to refuse someone unauthenticated. */
@@ -64,24 +61,6 @@ export interface ConsoleSubresourceOptions {
   authorize?(access: ConsoleAccess): Maybe<ConsoleRefusal | undefined>
   /** Where running guests are found; a function while the VMI controller's registry is wired. */
   guests: GuestRegistry | (() => GuestRegistry | undefined)
-}
-
-/**
- * The in-process API server's front door: kube-apiserver's bearer-token authentication (401
- * Status JSON) and its RBAC standing in for virt-api's SubjectAccessReview (401 plain text).
- */
-export function tokenConsoleAuth(
-  authenticator: TokenAuthenticator,
-  authorizer?: () => Authorizer | undefined,
-): Pick<ConsoleSubresourceOptions, 'authenticate' | 'authorize'> {
-  return {
-    authenticate: (req) => authenticator.authenticate(req.headers.authorization) ?? unauthorized(),
-    authorize: ({ user, version: _version, ...attributes }) => {
-      const check = authorizer?.()
-      if (!check || check({ user: user as UserInfo, ...attributes })) return undefined
-      return { code: 401, text: '' }
-    },
-  }
 }
 
 /** One open console connection, as virt-handler tracks it. */
@@ -139,7 +118,7 @@ export class ConsoleSubresources {
   }
 
   /**
-   * An 'upgrade' listener for the API server's HTTPS server: console subresources are served
+   * An 'upgrade' listener for virt-api's HTTPS server: console subresources are served
    * here; any other upgrade request is answered as the plain HTTP request it also is (by
    * `fallback`, the server's request handler), as kube-apiserver does for paths that do not stream.
    */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { ResourceDef } from '../apiserver/registry.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import type { KObject } from '../kube/types.ts'
 import type { ControllerStore } from '../controllers/controller-store.ts'
 import { now } from './k8s-util.ts'
 

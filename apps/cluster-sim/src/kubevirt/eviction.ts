@@ -1,16 +1,12 @@
 // KubeVirt's virt-launcher-eviction-interceptor.kubevirt.io (API.md §4.4, kubevirt v1.9.0
 // `pod-eviction-admitter.go`): evicting the launcher pod of a VMI with a LiveMigrate (or External)
 // eviction strategy marks the VMI for evacuation and is refused with 429, so `kubectl drain`
-// retries until the migration emptied the pod. `admitLauncherEviction` is the admitter, used by
-// virt-api's webhook (src/virt-api) and by the in-process API server's `pods/eviction` handler,
-// which deletes the pod when the eviction is allowed (no PodDisruptionBudgets there).
-import type { CustomHandler } from '../apiserver/api-server.ts'
-import { readBody, sendJson } from '../apiserver/api-server.ts'
-import { notFound } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+// retries until the migration emptied the pod. `admitLauncherEviction` is the admitter virt-api's
+// webhook (src/virt-api) runs.
+import type { KObject } from '../kube/types.ts'
 import type { KubevirtContext } from '../controllers/context.ts'
 import { specOf } from '../controllers/context.ts'
-import { denialError, type Denial } from './admission.ts'
+import type { Denial } from './admission.ts'
 import { conditionOf, phaseOf } from './k8s-util.ts'
 
 export const EVICTION_WEBHOOK = 'virt-launcher-eviction-interceptor.kubevirt.io'
@@ -71,32 +67,4 @@ export async function admitLauncherEviction(
     }
   }
   return denied(evictionFmt)
-}
-
-/** `POST …/pods/{name}/eviction` on the in-process API server, the webhook in front. */
-export function evictionHandler(ctx: KubevirtContext): CustomHandler {
-  return async ({ path, req, res, url }) => {
-    if (path.group !== '' || path.plural !== 'pods' || path.subresource !== 'eviction') return false
-    if (req.method !== 'POST') return false
-    const { store, defs } = ctx
-    const namespace = path.namespace ?? ''
-    const name = path.name ?? ''
-    const pod = store.peek(defs.pod, namespace, name)
-    if (!pod) throw notFound('', 'pods', name)
-    await readBody(req)
-    const dryRun = url.searchParams.get('dryRun') === 'All'
-    const denial = await admitLauncherEviction(ctx, pod, { dryRun })
-    if (denial) throw denialError(denial)
-    // Allowed: the pod is deleted (its VMI then stops, or the VM restarts it elsewhere).
-    if (!store.peek(defs.pod, namespace, name)) throw notFound('', 'pods', name)
-    if (!dryRun) await store.delete(defs.pod, namespace, name)
-    sendJson(res, 201, {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Success',
-      code: 201,
-    })
-    return true
-  }
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 
 /** RFC 3339 with second precision, as Kubernetes serialises metav1.Time. */
 export const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
@@ -92,15 +91,6 @@ export function randomSuffix(): string {
   for (let i = 0; i < 5; i++) suffix += alphabet[Math.floor(Math.random() * alphabet.length)]
   return suffix
 }
-
-/** apimachinery's `Operation cannot be fulfilled on <resource> "<name>": <why>` (409). */
-export const conflictWith = (resource: string, name: string, why: string, kind: string) =>
-  new StatusError(
-    409,
-    'Conflict',
-    `Operation cannot be fulfilled on ${resource} "${name}": ${why}`,
-    { name, group: 'kubevirt.io', kind },
-  )
 
 export const isFinal = (vmi: KObject | undefined): boolean => {
   const phase = (vmi?.status as { phase?: string } | undefined)?.phase

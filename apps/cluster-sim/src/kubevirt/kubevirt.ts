@@ -1,9 +1,8 @@
-// Wires the simulator's KubeVirt: controllers (VM, VMI, migrations), the guest runtime, the
-// subresource API, the eviction interceptor and the validating webhooks.
+// Wires the simulator's KubeVirt controllers (VM, VMI, migrations, storage) and the guest
+// runtime over the informer cache; virt-api (src/virt-api) serves the subresources and webhooks.
 import { join } from 'node:path'
-import type { AdmissionHook, CustomHandler } from '../apiserver/api-server.ts'
-import type { Registry } from '../apiserver/registry.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { Registry } from '../kube/registry.ts'
+import type { KObject } from '../kube/types.ts'
 import { findDef, requireDef, type KubevirtContext } from '../controllers/context.ts'
 import type { ControllerStore } from '../controllers/controller-store.ts'
 import { MigrationController } from '../controllers/migration-controller.ts'
@@ -11,20 +10,15 @@ import { PodIndex } from '../controllers/pod-index.ts'
 import { StorageControllers } from '../controllers/storage-controllers.ts'
 import { VmController } from '../controllers/vm-controller.ts'
 import { reconcileVmi } from '../controllers/vmi-controller.ts'
-import { kubevirtAdmission } from './admission.ts'
-import { evictionHandler } from './eviction.ts'
 import { EventRecorder } from './events.ts'
 import { GuestRegistry } from './guest-registry.ts'
 import { GuestRuntime, type GuestMode } from './guest-runtime.ts'
-import { keyOf, phaseOf } from './k8s-util.ts'
-import { subresourceHandler, type SubresourceAuthorizer } from './subresources.ts'
+import { keyOf } from './k8s-util.ts'
 import { WorkQueue } from './work-queue.ts'
 
 export interface KubevirtOptions {
   registry: Registry
   store: ControllerStore
-  /** See `KubevirtContext.cluster`; default `builtin`. */
-  cluster?: 'real' | 'builtin'
   guests: GuestMode
   imageDir: string
   stateDir: string
@@ -32,17 +26,12 @@ export interface KubevirtOptions {
   maxConcurrentBoots?: number
   guestMemoryMiB?: number
   qemuBinary?: string
-  /** RBAC for the subresource API (SubjectAccessReview against the simulator's authorizer). */
-  authorize?: SubresourceAuthorizer
 }
 
 export interface Kubevirt {
   guests: GuestRegistry
   runtime: GuestRuntime
   context: KubevirtContext
-  /** Handlers to register with the API server (subresources, evictions); evictions first. */
-  handlers: CustomHandler[]
-  admission: AdmissionHook[]
   /**
    * Resolves once the controllers have nothing left to do and no guest is still starting (the
    * seeded fleet reached its steady state), or after `timeoutMs`.
@@ -81,26 +70,19 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
       checkSettled()
     },
   })
-  const unschedulable = new Set<string>()
-  const retryUnschedulable = () => {
-    for (const key of unschedulable) vmiQueue.add(key)
-  }
   const pods = new PodIndex(store, defs.pod, (pod) => {
     const vmiName = pod.metadata.annotations?.['kubevirt.io/domain']
     if (vmiName) vmiQueue.add(keyOf(pod.metadata.namespace, vmiName))
     const migration = pod.metadata.labels?.['kubevirt.io/migrationJobUID']
     if (migration) for (const key of migrationController.keysFor(migration)) vmimQueue.add(key)
-    if (['Succeeded', 'Failed'].includes(phaseOf(pod)) || !pod.spec) retryUnschedulable()
   })
   const context: KubevirtContext = {
     registry,
     store,
-    cluster: options.cluster ?? 'builtin',
     defs,
     runtime,
     events: new EventRecorder(store, defs.event),
     pods,
-    unschedulable,
     enqueueVm: (key) => vmQueue.add(key),
     enqueueVmi: (key) => vmiQueue.add(key),
     enqueueMigration: (key) => vmimQueue.add(key),
@@ -123,11 +105,9 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
       const key = keyOfObject(e.object)
       vmiQueue.add(key)
       vmQueue.add(key)
-      if (e.type === 'DELETED') unschedulable.delete(key)
       for (const m of migrationController.keysForVmi(key)) vmimQueue.add(m)
     }),
     store.watch(defs.vmim, store.revision, (e) => vmimQueue.add(keyOfObject(e.object))),
-    store.watch(defs.node, store.revision, () => retryUnschedulable()),
     ...(defs.dv
       ? [
           store.watch(defs.dv, store.revision, (e) => {
@@ -204,14 +184,12 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
         waiters.add(finish)
         checkSettled()
       }),
-    handlers: [evictionHandler(context), subresourceHandler(context, options.authorize)],
-    admission: kubevirtAdmission(context),
     async close() {
       for (const stop of unwatch) stop()
       pods.stop()
       // Writes under way finish before the caller tears the API server down.
       await Promise.all(queues.map((q) => q.stop()))
-      storage.stop()
+      await storage.stop()
       vmController.stop()
       migrationController.stop()
       await context.events.flush()

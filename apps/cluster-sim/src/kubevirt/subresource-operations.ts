@@ -1,16 +1,17 @@
 // What virt-api's subresource handlers do to the cluster (API.md §2.1–2.2, kubevirt v1.9.0
 // `pkg/virt-api/rest/*.go`): start/stop/restart/migrate change a VM's run strategy or its
 // `status.stateChangeRequests`; pause/unpause/reset/softreboot/freeze and the guest-agent reads
-// act on the VMI's guest as virt-handler would. Every write is awaited: the store is the in-process
-// one or the informer cache of the real kube-apiserver (a stale read answers 409 there).
+// act on the VMI's guest as virt-handler would. Reads come from the informer cache; writes go to
+// kube-apiserver as virt-api makes them (JSON patches guarded by what was read).
 import { randomUUID } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Registry } from '../apiserver/registry.ts'
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { Registry, ResourceDef } from '../kube/registry.ts'
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import type { KubevirtContext } from '../controllers/context.ts'
+import type { PatchOperation } from '../controllers/json-patch.ts'
 import {
   findInstancetype,
   runStrategyOf,
@@ -99,27 +100,67 @@ export class SubresourceOperations {
     return vmi ? structuredClone(vmi) : undefined
   }
 
-  /** Writes `status.stateChangeRequests` (a test-guarded JSON patch in virt-api). */
+  /**
+   * Writes `status.stateChangeRequests` as virt-api's `getChangeRequestJson` does: a JSON patch
+   * guarded by a `test` of the requests it read, so a concurrent request loses with 409.
+   */
   async #requests(vm: KObject, requests: StateChangeRequest[], dryRun: boolean): Promise<void> {
-    const status = { ...((vm.status ?? {}) as VmStatus) }
-    if (requests.length === 1 && requests[0]?.action === 'Stop')
-      status.stateChangeRequests = requests
+    const status = (vm.status ?? {}) as VmStatus
+    const current = status.stateChangeRequests ?? []
+    const ops: PatchOperation[] = []
+    if (Object.keys(status).length === 0)
+      ops.push({ op: 'add', path: '/status', value: { stateChangeRequests: requests } })
     else {
-      if ((status.stateChangeRequests ?? []).length > 0)
-        throw internal(this.#name, 'unable to complete request: stop/start already underway')
-      status.stateChangeRequests = requests
+      ops.push({
+        op: 'test',
+        path: '/status/stateChangeRequests',
+        value: status.stateChangeRequests ?? null,
+      })
+      if (current.length === 0)
+        ops.push({ op: 'add', path: '/status/stateChangeRequests', value: requests })
+      else if (requests.length === 1 && requests[0]?.action === 'Stop')
+        ops.push({ op: 'replace', path: '/status/stateChangeRequests', value: requests })
+      else throw internal(this.#name, 'unable to complete request: stop/start already underway')
     }
-    delete status.startFailure
+    if (status.startFailure) ops.push({ op: 'remove', path: '/status/startFailure' })
     if (dryRun) return
-    await this.#ctx.store.update(this.#ctx.defs.vm, { ...vm, status }, { subresource: 'status' })
+    await this.#patch(this.#ctx.defs.vm, ops, 'status')
   }
 
+  /** virt-api's `getRunningPatch`: the run strategy (or `running`) replaced if still as read. */
   async #setStrategy(vm: KObject, running: boolean, dryRun: boolean): Promise<void> {
-    const spec = { ...(vm.spec as Record<string, unknown>) }
-    if (spec.running !== undefined) spec.running = running
-    else spec.runStrategy = running ? 'Always' : 'Halted'
+    const spec = vm.spec as { running?: boolean; runStrategy?: string }
+    const [path, value] =
+      spec.runStrategy === undefined && spec.running !== undefined
+        ? ['/spec/running', running]
+        : ['/spec/runStrategy', running ? 'Always' : 'Halted']
+    const read = path === '/spec/running' ? spec.running : spec.runStrategy
     if (dryRun) return
-    await this.#ctx.store.update(this.#ctx.defs.vm, { ...vm, spec })
+    await this.#patch(this.#ctx.defs.vm, [
+      { op: 'test', path, value: read ?? null },
+      { op: 'replace', path, value },
+    ])
+  }
+
+  /**
+   * A JSON patch of this VM or VMI. As virt-api: a failed `test` (someone changed what was
+   * read) is a 409 Conflict, any other failure a 500 InternalError.
+   */
+  async #patch(def: ResourceDef, ops: PatchOperation[], subresource?: 'status'): Promise<void> {
+    try {
+      await this.#ctx.store.patch(def, this.#namespace, this.#name, ops, {
+        type: 'json',
+        ...(subresource ? { subresource } : {}),
+      })
+    } catch (error) {
+      if (!(error instanceof StatusError)) throw error
+      const kind = def === this.#ctx.defs.vm ? 'vm' : 'vmi'
+      if (/test operation does not apply|testing value .* failed/i.test(error.message))
+        throw kind === 'vm'
+          ? conflictVm(this.#name, error.message)
+          : conflictVmi(this.#name, error.message)
+      throw internal(this.#name, error.message, kind)
+    }
   }
 
   async start(body: Record<string, unknown>, dryRun: boolean): Promise<void> {
@@ -191,8 +232,12 @@ export class SubresourceOperations {
   /** `stop --grace-period` / force restart: the VMI's grace period is patched first. */
   async #forceGrace(vmi: KObject, grace: number, dryRun: boolean): Promise<void> {
     if (dryRun) return
-    const spec = { ...(vmi.spec as Record<string, unknown>), terminationGracePeriodSeconds: grace }
-    await this.#ctx.store.update(this.#ctx.defs.vmi, { ...vmi, spec })
+    const read = (vmi.spec as { terminationGracePeriodSeconds?: number })
+      .terminationGracePeriodSeconds
+    await this.#patch(this.#ctx.defs.vmi, [
+      { op: 'test', path: '/spec/terminationGracePeriodSeconds', value: read ?? null },
+      { op: 'replace', path: '/spec/terminationGracePeriodSeconds', value: grace },
+    ])
   }
 
   async restart(body: Record<string, unknown>, dryRun: boolean): Promise<void> {
@@ -239,9 +284,7 @@ export class SubresourceOperations {
         vmiDetails(this.#name),
       )
     if (phaseOf(vmi) !== 'Running') throw conflictVm(this.#name, 'VM is not running')
-    // The webhooks run in-process first so the in-process API server (which runs no admission
-    // on its own store writes) refuses the same migrations kube-apiserver would.
-    const migration = mutateMigrationCreate({
+    const migration: KObject = {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachineInstanceMigration',
       metadata: { generateName: 'kubevirt-migrate-vm-', namespace: this.#namespace },
@@ -249,15 +292,19 @@ export class SubresourceOperations {
         vmiName: this.#name,
         ...(body.addedNodeSelector ? { addedNodeSelector: body.addedNodeSelector } : {}),
       },
-    })
-    const denial = validateMigrationCreate(this.#ctx, {
-      operation: 'CREATE',
-      object: migration,
-      username: VIRT_API_USER,
-    })
-    if (denial) throw internal(this.#name, denialError(denial).message)
-    if (dryRun) return
+    }
+    if (dryRun) {
+      // A dry-run create goes through admission but stores nothing: the webhooks' rules alone.
+      const denial = validateMigrationCreate(this.#ctx, {
+        operation: 'CREATE',
+        object: mutateMigrationCreate(migration),
+        username: VIRT_API_USER,
+      })
+      if (denial) throw internal(this.#name, denialError(denial).message)
+      return
+    }
     try {
+      // kube-apiserver runs virt-api's migration webhooks on it; a refusal is relayed as a 500.
       await this.#ctx.store.create(this.#ctx.defs.vmim, migration)
     } catch (error) {
       if (error instanceof StatusError && error.code < 500)

@@ -1,17 +1,11 @@
 // virt-api's subresource API (`subresources.kubevirt.io/v1` and the `v1alpha3` alias), API.md
 // §2: start/stop/restart/migrate on VMs, pause/unpause/reset/softreboot/guest-agent reads on
-// VMIs, with the real success codes (202 vs 200) and error messages. One implementation, two
-// front doors: virt-api's aggregated API server (src/virt-api, the `real` cluster) and the
-// in-process API server's custom handler below (`builtin`), each authenticating and
-// authorizing (SubjectAccessReview on `resource/subresource`) its own way.
+// VMIs, with the real success codes (202 vs 200) and error messages, as virt-api's aggregated
+// API server (src/virt-api) serves them once it has authorized the request.
 // The `vnc` and `console` WebSockets live in console-subresources.ts; `vnc/screenshot` is here.
 import type { ServerResponse } from 'node:http'
-import type { Authorizer, CustomHandler } from '../apiserver/api-server.ts'
-import { readBody, sendJson } from '../apiserver/api-server.ts'
-import { StatusError } from '../apiserver/status-error.ts'
+import { StatusError } from '../kube/status-error.ts'
 import { SubresourceOperations, type SubresourceContext } from './subresource-operations.ts'
-
-export type SubresourceAuthorizer = () => Authorizer | undefined
 
 export const SUBRESOURCE_GROUP = 'subresources.kubevirt.io'
 export const SUBRESOURCE_VERSIONS = ['v1', 'v1alpha3'] as const
@@ -146,9 +140,16 @@ export function writeSubresourceReply(res: ServerResponse, reply: SubresourceRep
     case 'empty':
       res.writeHead(reply.status, { 'content-length': '0' }).end()
       return
-    case 'json':
-      sendJson(res, reply.status, reply.body)
+    case 'json': {
+      const text = JSON.stringify(reply.body)
+      res
+        .writeHead(reply.status, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+        })
+        .end(text)
       return
+    }
     case 'text':
       res.writeHead(reply.status, { 'content-type': 'text/plain' }).end(reply.body)
       return
@@ -172,41 +173,4 @@ function parseOptions(text: string): Record<string, unknown> {
     // fall through
   }
   throw new StatusError(400, 'BadRequest', 'Can not unmarshal Request body to struct')
-}
-
-/** The subresource API on the in-process API server (the `builtin` cluster). */
-export function subresourceHandler(
-  ctx: SubresourceContext,
-  authorize?: SubresourceAuthorizer,
-): CustomHandler {
-  return async ({ path, req, res, url, user }) => {
-    if (path.group !== SUBRESOURCE_GROUP) return false
-    const target = parseSubresourcePath(url.pathname)
-    if (!target) {
-      if (url.pathname.split('/').includes('expand-vm-spec')) return false
-      throw notFound()
-    }
-    if (isStreamSubresource(target)) return false
-    const method = req.method ?? 'GET'
-    const check = authorize?.()
-    if (
-      check &&
-      !check({
-        user,
-        verb: rbacVerb(method),
-        group: SUBRESOURCE_GROUP,
-        resource: target.resource,
-        subresource: target.subresource,
-        namespace: target.namespace,
-        name: target.name,
-      })
-    ) {
-      // virt-api's filter: 401 with the SubjectAccessReview's reason as plain text.
-      res.writeHead(401, { 'content-type': 'text/plain' }).end('')
-      return true
-    }
-    const body = method === 'PUT' ? await readBody(req) : ''
-    writeSubresourceReply(res, await callSubresource(ctx, method, target, body))
-    return true
-  }
 }

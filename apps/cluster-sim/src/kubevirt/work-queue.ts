@@ -1,4 +1,4 @@
-import { StatusError } from '../apiserver/status-error.ts'
+import { StatusError } from '../kube/status-error.ts'
 
 /** client-go's per-item exponential back-off starts at 5 ms; we cap it at a minute, not 1000 s. */
 const BACKOFF_BASE_MS = 5

@@ -1,38 +1,20 @@
-import { request } from 'node:https'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ObjectStore } from '../apiserver/object-store.ts'
-import { startSim, type Sim } from '../builtin-sim.ts'
+// The simulator's `/metrics` scrape target (API.md §8) over the demo fleet on the real control
+// plane, and what it renders for VMIs in states the fleet does not hold still (a migration).
+import { describe, expect, it } from 'vitest'
+import { requireDef } from '../controllers/context.ts'
+import { waitForObject } from '../controllers/wait-for-object.ts'
+import type { KObject } from '../kube/types.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
 import { KubevirtMetrics } from './kubevirt-metrics.ts'
 
 let sim: Sim
-let stateDir: string
+useSim({ guests: 'none' }, (test) => ({ sim } = test))
 
-beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-metrics-test-'))
-  sim = await startSim({ stateDir, port: 0 })
-})
-afterAll(async () => {
-  await sim.close()
-  rmSync(stateDir, { recursive: true, force: true })
-})
-
-function scrape(): Promise<{ status: number; text: string; type: string }> {
-  return new Promise((resolve, reject) => {
-    // No Authorization header: scrape targets are unauthenticated.
-    const req = request(`${sim.url}/metrics`, { ca: sim.ca }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (text += chunk))
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, text, type: String(res.headers['content-type']) }),
-      )
-    })
-    req.on('error', reject)
-    req.end()
-  })
+/** One scrape, as Prometheus does it: no Authorization header (scrape targets are open). */
+async function scrape(): Promise<{ status: number; text: string; type: string }> {
+  const res = await fetch(sim.metricsUrl)
+  return { status: res.status, text: await res.text(), type: res.headers.get('content-type') ?? '' }
 }
 
 const sample = (text: string, metric: string, match: string) =>
@@ -41,38 +23,20 @@ const sample = (text: string, metric: string, match: string) =>
     .filter((line) => line.startsWith(metric + '{') && line.includes(match))
     .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)))
 
-/** A VMI as virt-controller leaves it, in a store of its own (no controller touches it). */
-function vmi(store: ObjectStore, name: string, status: Record<string, unknown>) {
-  const def = sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!
-  return store.create(def, {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachineInstance',
-    metadata: { namespace: 'prod', name, labels: { 'kubevirt.io/domain': name } },
-    spec: {
-      domain: {
-        cpu: { cores: 2 },
-        memory: { guest: '256Mi' },
-        devices: { disks: [{ name: 'rootdisk' }], interfaces: [{ name: 'default' }] },
-      },
-    },
-    status,
-  })
-}
-
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+const phaseOf = (o: KObject | undefined) => (o?.status as { phase?: string } | undefined)?.phase
+const waitForVmi = (namespace: string, name: string, phase: string) =>
+  waitForObject(
+    sim.store,
+    requireDef(sim.registry, 'kubevirt.io', 'virtualmachineinstances'),
+    namespace,
+    name,
+    (o) => phaseOf(o) === phase,
+    30_000,
+  )
 
 describe('simulator /metrics', () => {
   it('serves KubeVirt and node metrics of the demo fleet without authentication', async () => {
-    const vmiDef = sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!
-    const phase = () =>
-      (sim.store.peek(vmiDef, 'prod', 'web-01')?.status as { phase?: string } | undefined)?.phase
-    await until(() => phase() === 'Running')
+    await waitForVmi('prod', 'web-01', 'Running')
     const { status, text, type } = await scrape()
     expect(status).toBe(200)
     expect(type).toContain('text/plain; version=0.0.4')
@@ -104,24 +68,35 @@ describe('simulator /metrics', () => {
     )
   })
 
-  it('reports a pending VMI without domain stats', async () => {
-    const store = new ObjectStore()
-    vmi(store, 'metrics-pending', { phase: 'Pending' })
-    const text = await new KubevirtMetrics({ registry: sim.registry, store }).render()
+  it('reports a VMI kube-scheduler cannot place without domain stats', async () => {
+    // The demo's bigmem-test fits no node: its VMI waits in Scheduling.
+    await waitForVmi('dev', 'bigmem-test', 'Scheduling')
+    const { text } = await scrape()
     expect(text).toContain(
-      'kubevirt_vmi_info{namespace="prod",name="metrics-pending",phase="pending"',
+      'kubevirt_vmi_info{namespace="dev",name="bigmem-test",phase="scheduling"',
     )
-    expect(sample(text, 'kubevirt_vmi_cpu_usage_seconds_total', 'metrics-pending')).toEqual([])
+    expect(sample(text, 'kubevirt_vmi_cpu_usage_seconds_total', 'bigmem-test')).toEqual([])
   })
 
   it('advances counters between scrapes and reports migrations in progress', async () => {
     let now = 1_800_000_000
-    const store = new ObjectStore()
-    const metrics = new KubevirtMetrics({ registry: sim.registry, store, now: () => now })
-    const def = sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!
-    const moving = vmi(store, 'metrics-moving', { phase: 'Running', nodeName: 'node-2' })
-    store.update(def, {
-      ...moving,
+    // One VMI in the middle of a migration, as virt-controller leaves it: the renderer's input.
+    const moving: KObject = {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachineInstance',
+      metadata: {
+        namespace: 'prod',
+        name: 'metrics-moving',
+        uid: 'uid-moving',
+        labels: { 'kubevirt.io/domain': 'metrics-moving' },
+      },
+      spec: {
+        domain: {
+          cpu: { cores: 2 },
+          memory: { guest: '256Mi' },
+          devices: { disks: [{ name: 'rootdisk' }], interfaces: [{ name: 'default' }] },
+        },
+      },
       status: {
         phase: 'Running',
         nodeName: 'node-2',
@@ -132,6 +107,12 @@ describe('simulator /metrics', () => {
           migrationUid: 'uid-1',
         },
       },
+    }
+    const vmiDef = requireDef(sim.registry, 'kubevirt.io', 'virtualmachineinstances')
+    const metrics = new KubevirtMetrics({
+      registry: sim.registry,
+      store: { list: (def) => ({ items: def === vmiDef ? [moving] : [], revision: 0 }) },
+      now: () => now,
     })
     const first = await metrics.render()
     now += 10

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ControllerStore } from '../controllers/controller-store.ts'
-import type { Registry, ResourceDef } from '../apiserver/registry.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { Registry, ResourceDef } from '../kube/registry.ts'
+import type { KObject } from '../kube/types.ts'
 import { Exposition, vmiLabelName, type Labels } from './exposition.ts'
 import { Counters, loadAt, seedOf } from './synthetic-load.ts'
 
@@ -36,7 +36,8 @@ export interface GuestLookup {
 
 export interface KubevirtMetricsOptions {
   registry: Registry
-  store: ControllerStore
+  /** Only listed: the informer cache, or the VMIs a test renders. */
+  store: Pick<ControllerStore, 'list'>
   /** The running guests of VMIs, when the simulator runs real ones. */
   guests?: () => GuestLookup | undefined
   /** Seconds since the epoch; tests may pin it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { containerOutput, renderAppended, renderLog, type LogQuery } from './container-logs.ts'
 
 const launcher: KObject = {

@@ -1,4 +1,4 @@
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { rfc3339Nano } from './kube-time.ts'
 import { statusOfPod } from './pod-status.ts'
 

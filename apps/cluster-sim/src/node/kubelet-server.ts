@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import {
   consoleText,
   containerOutput,

@@ -1,5 +1,5 @@
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import type { KubeClient } from '../cluster/kube-client.ts'
 import { microTime } from './kube-time.ts'
 import { pause } from './reflector.ts'

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import type { KubeClient } from '../cluster/kube-client.ts'
 import type { ConsoleLogSource } from './container-logs.ts'
 import { ensureKubeletCert } from './kubelet-cert.ts'

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { parseQuantity } from '../kubevirt/k8s-util.ts'
 import { rfc3339 } from './kube-time.ts'
 import type { NodeSpec } from './node-spec.ts'

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { rfc3339 } from './kube-time.ts'
 
 interface Container {

@@ -1,4 +1,4 @@
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { clusterRole, clusterRoleBinding, readVerbs } from './rbac-objects.ts'
 
 /** The demo users' rights, PRODUCT.md §6, bound to the users by name (so `--as <user>` gets them too). */

@@ -1,6 +1,5 @@
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 import { demoKubevirtExtras } from '../kubevirt/demo-extras.ts'
-import { demoNodes } from '../node/demo-nodes.ts'
 import type { SeedObject } from './seed-object.ts'
 
 const namespaces = ['default', 'kube-system', 'kubevirt', 'prod', 'dev']
@@ -74,7 +73,7 @@ export function fleetSeed(seed: 'demo' | 'none' | number): SeedObject[] {
   return scaleSeed(seed)
 }
 
-/** Namespaces, nodes and N VMs spread over the namespaces; one in four runs (runStrategy Always). */
+/** Namespaces and N VMs spread over them; one in four runs (runStrategy Always). */
 export function scaleSeed(count: number): SeedObject[] {
   const vms: SeedObject[] = []
   const spread = ['prod', 'dev', 'default']
@@ -92,7 +91,7 @@ export function scaleSeed(count: number): SeedObject[] {
   return [...baseSeed(), ...vms]
 }
 
-/** Namespaces, nodes and the demo VMs: what a small KubeVirt cluster holds on day one. */
+/** Namespaces and the demo VMs: what a small KubeVirt cluster holds on day one. */
 export function demoSeed(): SeedObject[] {
   return [
     ...baseSeed(),
@@ -106,71 +105,14 @@ export function demoSeed(): SeedObject[] {
   ]
 }
 
-/** Namespaces (each with its `default` ServiceAccount) and nodes. */
+/**
+ * The demo namespaces. Nodes are the node agents' to register (src/node) and each namespace's
+ * `default` ServiceAccount the controller manager's to make.
+ */
 function baseSeed(): SeedObject[] {
-  return [
-    ...namespaces.map((namespace) => ({
-      group: '',
-      plural: 'serviceaccounts',
-      object: {
-        apiVersion: 'v1',
-        kind: 'ServiceAccount',
-        metadata: { name: 'default', namespace },
-      },
-    })),
-    ...namespaces.map((name) => ({
-      group: '',
-      plural: 'namespaces',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
-        spec: { finalizers: ['kubernetes'] },
-        status: { phase: 'Active' },
-      },
-    })),
-    // The built-in path's nodes; on the real control plane node agents register them (src/node).
-    ...demoNodes().map(({ name, labels, capacity }, index) => ({
-      group: '',
-      plural: 'nodes',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: {
-          name,
-          labels: {
-            'kubernetes.io/hostname': name,
-            'kubernetes.io/os': 'linux',
-            'kubevirt.io/schedulable': 'true',
-            ...labels,
-          },
-        },
-        spec: {},
-        status: {
-          capacity: { ...capacity },
-          allocatable: { ...capacity },
-          addresses: [
-            { type: 'InternalIP', address: `192.168.122.${11 + index}` },
-            { type: 'Hostname', address: name },
-          ],
-          conditions: [
-            {
-              type: 'Ready',
-              status: 'True',
-              reason: 'KubeletReady',
-              message: 'kubelet is posting ready status',
-            },
-          ],
-          nodeInfo: {
-            kubeletVersion: 'v1.32.0',
-            kernelVersion: '6.1.0-28-amd64',
-            containerRuntimeVersion: 'containerd://1.7.24',
-            osImage: 'Debian GNU/Linux 12 (bookworm)',
-            architecture: 'amd64',
-            operatingSystem: 'linux',
-          },
-        },
-      },
-    })),
-  ]
+  return namespaces.map((name) => ({
+    group: '',
+    plural: 'namespaces',
+    object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+  }))
 }

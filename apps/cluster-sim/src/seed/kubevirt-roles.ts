@@ -1,6 +1,11 @@
-import type { PolicyRule } from '../auth/rbac/policy-rule.ts'
-import type { KObject } from '../apiserver/types.ts'
-import { allVerbs, clusterRole, clusterRoleBinding, readVerbs } from './rbac-objects.ts'
+import type { KObject } from '../kube/types.ts'
+import {
+  allVerbs,
+  clusterRole,
+  clusterRoleBinding,
+  readVerbs,
+  type PolicyRule,
+} from './rbac-objects.ts'
 
 // KubeVirt v1.9.0's default ClusterRoles as shared/kubevirt/API.md §2.4 lists them
 // (`kv:pkg/virt-operator/resource/generate/rbac/cluster.go`). Migration is only in the

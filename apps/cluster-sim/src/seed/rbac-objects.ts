@@ -1,12 +1,20 @@
-import type { PolicyRule } from '../auth/rbac/policy-rule.ts'
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
+
+/** One rule of a (Cluster)Role, as rbac.authorization.k8s.io/v1 writes it. */
+export interface PolicyRule {
+  verbs: string[]
+  apiGroups?: string[]
+  resources?: string[]
+  resourceNames?: string[]
+  nonResourceURLs?: string[]
+}
 
 const apiVersion = 'rbac.authorization.k8s.io/v1'
 
 export function clusterRole(
   name: string,
   rules: PolicyRule[],
-  extra: { labels?: Record<string, string>; aggregateFrom?: string } = {},
+  extra: { labels?: Record<string, string> } = {},
 ): KObject {
   return {
     apiVersion,
@@ -16,15 +24,6 @@ export function clusterRole(
       ...(extra.labels ? { labels: extra.labels } : {}),
       annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
     },
-    ...(extra.aggregateFrom
-      ? {
-          aggregationRule: {
-            clusterRoleSelectors: [
-              { matchLabels: { [`rbac.authorization.k8s.io/${extra.aggregateFrom}`]: 'true' } },
-            ],
-          },
-        }
-      : {}),
     rules,
   }
 }
@@ -45,7 +44,6 @@ export function clusterRoleBinding(name: string, role: string, subjects: Subject
 }
 
 export const readVerbs = ['get', 'list', 'watch']
-export const writeVerbs = ['create', 'delete', 'deletecollection', 'patch', 'update']
 export const allVerbs = [
   'get',
   'delete',

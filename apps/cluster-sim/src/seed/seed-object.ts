@@ -1,4 +1,4 @@
-import type { KObject } from '../apiserver/types.ts'
+import type { KObject } from '../kube/types.ts'
 
 /** One object a seed puts into the cluster, with the resource it belongs to. */
 export interface SeedObject {

@@ -2,9 +2,9 @@
 // `pkg/virt-operator/resource/generate/components/webhooks.go`): kube-apiserver POSTs an
 // admission.k8s.io/v1 AdmissionReview, the admitter answers allowed, a JSON patch (mutators), or
 // a refusal whose status kube-apiserver turns into the user's error. The rules are
-// kubevirt/admission.ts and kubevirt/eviction.ts, shared with the in-process API server.
-import { StatusError } from '../apiserver/status-error.ts'
-import type { KObject } from '../apiserver/types.ts'
+// kubevirt/admission.ts and kubevirt/eviction.ts.
+import { StatusError } from '../kube/status-error.ts'
+import type { KObject } from '../kube/types.ts'
 import type { KubevirtContext } from '../controllers/context.ts'
 import {
   mutateMigrationCreate,

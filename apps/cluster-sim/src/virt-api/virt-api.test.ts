@@ -10,9 +10,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { Registry } from '../apiserver/registry.ts'
-import type { KObject } from '../apiserver/types.ts'
-import { StatusError } from '../apiserver/status-error.ts'
+import { Registry } from '../kube/registry.ts'
+import type { KObject } from '../kube/types.ts'
+import { StatusError } from '../kube/status-error.ts'
 import { createSeed } from '../cluster/bootstrap.ts'
 import { ClusterStore } from '../cluster/cluster-store.ts'
 import {
@@ -99,8 +99,7 @@ beforeAll(async () => {
         memoryMiB: 96,
         onChange: () => {},
       }),
-      // events.ts still types its store as the in-process one; it only calls peek/create/update.
-      events: new EventRecorder(store as never, defs.event),
+      events: new EventRecorder(store, defs.event),
     },
     stateDir,
     guests: guests.registry,

@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { TLSSocket } from 'node:tls'
-import { StatusError } from '../apiserver/status-error.ts'
+import { StatusError } from '../kube/status-error.ts'
 import type { KubeClient } from '../cluster/kube-client.ts'
 import {
   ConsoleSubresources,
@@ -52,7 +52,7 @@ export type VirtApiContext = SubresourceContext &
 export interface VirtApiOptions {
   /** kube-apiserver as the simulator (system:masters): SubjectAccessReviews, registration. */
   client: KubeClient
-  /** The simulator's KubeVirt over the real cluster's informer cache (a ClusterStore). */
+  /** The simulator's KubeVirt over the informer cache (a ClusterStore). */
   kubevirt: VirtApiContext
   /** Certificates live in `<stateDir>/virt-api`, so caBundles stay valid across restarts. */
   stateDir: string
