@@ -19,6 +19,7 @@ import { demoBindings } from '../seed/demo-bindings.ts'
 import { fleetSeed } from '../seed/demo-fleet.ts'
 import { kubevirtRoles } from '../seed/kubevirt-roles.ts'
 import { apply, createSeed } from './bootstrap.ts'
+import { installCrds } from './install-crds.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { attachControlPlane } from './attach-control-plane.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
@@ -132,6 +133,8 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       ...operatorResources,
     ])
       registry.add(def)
+    // A control plane this process started has installed the CRDs already (`--crd-dir`).
+    if (options.attach) await installCrds(client)
     await Promise.all(
       // KubeVirt's cluster roles (as virt-operator installs them) and the demo users' bindings.
       [...kubevirtRoles(), ...demoBindings()].map((object) =>
