@@ -54,7 +54,7 @@ describe('POST /api/v1/clusters/{c}/vms', () => {
   it('creates the VM as the user; it shows up in the list', async () => {
     const { status } = await admin.post<VmCreateResult>(`${C}/vms`, form({ startNow: true }))
     expect(status).toBe(201)
-    expect(exists('dev', 'new-vm')).toBe(true)
+    await waitUntil(() => exists('dev', 'new-vm'))
     const vm = stack.sim.store.get(vmDef(), 'dev', 'new-vm')
     expect((vm.spec as { runStrategy: string }).runStrategy).toBe('Always')
     await waitUntil(() => Boolean(stack.app.clusters.get('vmdeck-sim')?.vms.get('dev', 'new-vm')))

@@ -36,7 +36,7 @@ describe('GET /api/v1/clusters/{c}/nodes', () => {
     expect(node).toMatchObject({
       ready: true,
       schedulable: true,
-      capacity: { cpu: 8, memory: parseInt(reported.capacity.memory ?? "") * 1024, pods: 110 },
+      capacity: { cpu: 8, memory: parseInt(reported.capacity.memory ?? '') * 1024, pods: 110 },
       kubeletVersion: reported.nodeInfo.kubeletVersion,
     })
     expect(node.kubeletVersion).toMatch(/^v1\.\d+\.\d+$/)
@@ -81,7 +81,7 @@ describe('POST /api/v1/clusters/{c}/nodes/{node}/{cordon,uncordon,drain}', () =>
     const { status, body } = await admin.post(`${C}/nodes/${target.name}/drain`)
     expect(status).toBe(202)
     expect(String(body.message)).toMatch(/Draining node/)
-    expect(nodeSpec(target.name).unschedulable).toBe(true)
+    await waitUntil(() => nodeSpec(target.name).unschedulable === true)
     await waitUntil(() => view(target.name)?.drain?.phase === 'Drained', 30_000)
     expect(view(target.name)).toMatchObject({ vmCount: 0, schedulable: false })
     expect([...cluster().vms.summaries()].some((vm) => vm.node === target.name)).toBe(false)

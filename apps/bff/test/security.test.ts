@@ -131,7 +131,10 @@ describe('per-user visibility of the shared cache, and revocation', () => {
     // …and from then on carries nothing of namespaces the user lost.
     const def = vmDef()
     const web = stack.sim.store.get(def, 'prod', 'web-02')
-    await stack.sim.store.update(def, { ...web, metadata: { ...web.metadata, labels: { leak: 'yes' } } })
+    await stack.sim.store.update(def, {
+      ...web,
+      metadata: { ...web.metadata, labels: { leak: 'yes' } },
+    })
     const runner = stack.sim.store.get(def, 'dev', 'build-runner')
     await stack.sim.store.update(def, {
       ...runner,

@@ -25,7 +25,9 @@ describe('snapshots', () => {
     })
     expect(status).toBe(202)
     expect(body).toMatchObject({ name: 'before-upgrade' })
-    expect(stack.sim.store.peek(snapshotDef(), 'dev', 'before-upgrade')).toBeDefined()
+    await waitUntil(
+      () => stack.sim.store.peek(snapshotDef(), 'dev', 'before-upgrade') !== undefined,
+    )
     let items: VmSnapshotList['items'] = []
     const deadline = Date.now() + 15_000
     while (!items.some((s) => s.name === 'before-upgrade' && s.readyToUse)) {
@@ -60,7 +62,7 @@ describe('snapshots', () => {
       'v1beta1',
       'virtualmachinerestores',
     )!
-    expect(stack.sim.store.peek(restores, 'dev', String(body.name))).toBeDefined()
+    await waitUntil(() => stack.sim.store.peek(restores, 'dev', String(body.name)) !== undefined)
   })
 
   it('refuses viewer with 403 and answers 404 for a snapshot of another VM or none', async () => {

@@ -31,10 +31,10 @@ describe('a stream client that stops reading', () => {
     })
     expect(head).toMatch(/200 OK/)
     socket.pause()
-    // Large changes (about 8 KB each) until the kernel buffers are full and the BFF's grows.
+    // Large changes (about 6 KB each; a label value may have at most 63 characters) until the kernel buffers are full and the BFF's grows.
     const def = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
     const labels = (i: number) =>
-      Object.fromEntries(Array.from({ length: 100 }, (_, k) => [`k${k}`, `${i}-${'v'.repeat(60)}`]))
+      Object.fromEntries(Array.from({ length: 100 }, (_, k) => [`k${k}`, `${i}-${'v'.repeat(56)}`]))
     for (let i = 0; i < 5000 && !cutOff(); i++) {
       const vm = stack.sim.store.get(def, 'dev', 'sandbox')
       await stack.sim.store.update(def, { ...vm, metadata: { ...vm.metadata, labels: labels(i) } })

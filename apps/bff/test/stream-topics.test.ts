@@ -56,7 +56,10 @@ describe('stream topics', () => {
     await label('node-2', 'two')
     const vmDef = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
     const vm = stack.sim.store.get(vmDef, 'dev', 'sandbox')
-    await stack.sim.store.update(vmDef, { ...vm, metadata: { ...vm.metadata, labels: { mark: 'x' } } })
+    await stack.sim.store.update(vmDef, {
+      ...vm,
+      metadata: { ...vm.metadata, labels: { mark: 'x' } },
+    })
     const kinds: string[] = []
     for await (const message of viewer.stream) {
       kinds.push(message.event)

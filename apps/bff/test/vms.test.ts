@@ -102,7 +102,10 @@ describe('GET /api/v1/clusters/{cluster}/vms', () => {
   it('reflects a change made through the Kubernetes API', async () => {
     const def = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!
     const vm = stack.sim.store.get(def, 'dev', 'build-runner')
-    await stack.sim.store.update(def, { ...vm, spec: { ...(vm.spec as object), runStrategy: 'Always' } })
+    await stack.sim.store.update(def, {
+      ...vm,
+      spec: { ...(vm.spec as object), runStrategy: 'Always' },
+    })
     await waitUntil(
       () =>
         stack.app.clusters.get('vmdeck-sim')?.vms.get('dev', 'build-runner')?.status === 'Running',

@@ -82,7 +82,9 @@ var tokenUsers = []tokenUser{
 func ensureTokens(path string) (map[string]string, error) {
 	tokens := map[string]string{}
 	if file, err := os.Open(path); err == nil {
-		rows, err := csv.NewReader(file).ReadAll()
+		reader := csv.NewReader(file)
+		reader.FieldsPerRecord = -1 // rows with groups have a fourth field, the others do not
+		rows, err := reader.ReadAll()
 		_ = file.Close()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)

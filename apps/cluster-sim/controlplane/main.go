@@ -3,7 +3,7 @@
 // built from Kubernetes' own Go modules. It only wires them together; the node side (kubelet,
 // KubeVirt's components, QEMU guests) is apps/cluster-sim, a client of this API server.
 //
-//	controlplane run --state-dir DIR [--port 6443]   the control plane
+//	controlplane run --state-dir DIR [--port 6443] [--crd-dir DIR]   the control plane
 //	controlplane kubectl ...                          kubectl, from the same release
 package main
 
@@ -44,6 +44,7 @@ func main() {
 	flags.DurationVar(&opts.nodeMonitorGracePeriod, "node-monitor-grace-period", 40*time.Second,
 		"how long a node may miss its heartbeats before the node lifecycle controller marks it NotReady")
 	flags.IntVar(&opts.verbosity, "v", 0, "log verbosity of the components (klog -v)")
+	flags.StringVar(&opts.crdDir, "crd-dir", "", "CustomResourceDefinitions (*.yaml) to install before the controllers start")
 	_ = flags.Parse(os.Args[2:])
 
 	armParentDeathSignal()

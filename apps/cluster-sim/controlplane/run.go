@@ -21,6 +21,7 @@ type options struct {
 	port                   int
 	nodeMonitorGracePeriod time.Duration
 	verbosity              int
+	crdDir                 string
 }
 
 // clusterInfo is what the node side (apps/cluster-sim) reads to reach this control plane:
@@ -79,6 +80,11 @@ func run(ctx context.Context, opts options) error {
 	kubeconfigs, err := writeComponentKubeconfigs(dir, url, pki.ca.CertFile, tokens)
 	if err != nil {
 		return err
+	}
+	if opts.crdDir != "" {
+		if err := installCRDs(ctx, kubeconfigs["cluster-sim"], opts.crdDir); err != nil {
+			return fmt.Errorf("CRDs from %s: %w", opts.crdDir, err)
+		}
 	}
 	componentErrors := make(chan error, 2)
 	go func() {

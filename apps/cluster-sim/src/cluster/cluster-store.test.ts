@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resource } from '../kube/registry.ts'
 import type { StoreEvent } from '../kube/types.ts'
 import { StatusError } from '../kube/status-error.ts'
-import { installCrds } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
@@ -24,7 +23,6 @@ beforeAll(async () => {
     ca: controlPlane.ca,
     token: controlPlane.info.tokens['cluster-sim'] ?? '',
   })
-  await installCrds(client)
   store = new ClusterStore(client)
   await store.sync([vmDef])
 })

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { defaultVerbs, Registry } from '../kube/registry.ts'
+import { Registry } from '../kube/registry.ts'
 import type { ResourceDef } from '../kube/registry.ts'
 import { writeKubeconfig } from '../kubeconfig.ts'
 import { startKubevirt } from '../kubevirt/kubevirt.ts'
@@ -18,7 +18,7 @@ import { rbacResources } from '../resources/rbac-resources.ts'
 import { demoBindings } from '../seed/demo-bindings.ts'
 import { fleetSeed } from '../seed/demo-fleet.ts'
 import { kubevirtRoles } from '../seed/kubevirt-roles.ts'
-import { apply, createSeed, installCrds } from './bootstrap.ts'
+import { apply, createSeed } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
@@ -121,7 +121,6 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       ...operatorResources,
     ])
       registry.add(def)
-    await installCrds(client)
     await Promise.all(
       // KubeVirt's cluster roles (as virt-operator installs them) and the demo users' bindings.
       [...kubevirtRoles(), ...demoBindings()].map((object) =>
@@ -134,9 +133,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     }
     await createSeed(client, defs, fleetSeed(options.seed ?? 'demo'))
 
-    // The running guests, set once KubeVirt runs: the node agents start first and ask later.
-    let guestRegistry: GuestRegistry | undefined = undefined
     // The nodes' kubelets: Node objects, Lease heartbeats, pods bound to them, the kubelet API.
+    // Filled once KubeVirt runs; the kubelets only read it when a log is asked for.
+    const guests: { registry?: GuestRegistry } = {}
     const nodes = await startNodeAgents({
       client,
       nodes: demoNodes(),
@@ -146,7 +145,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
         ? { leaseRenewIntervalMs: (parseFloat(options.nodeMonitorGracePeriod) * 1000) / 4 }
         : {}),
       consoleLog: (namespace, vmi) => {
-        const guest = guestRegistry?.get(namespace, vmi)
+        const guest = guests.registry?.get(namespace, vmi)
         return guest && existsSync(guest.serialLogPath)
           ? readFileSync(guest.serialLogPath, 'utf8')
           : undefined
@@ -177,7 +176,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
     })
     closers.push(() => kubevirt.close())
-    guestRegistry = kubevirt.guests
+    guests.registry = kubevirt.guests
     // KubeVirt's virt-api: the subresource API (aggregated) and the admission webhooks.
     const virtApi = await startVirtApi({
       client,
@@ -310,8 +309,14 @@ async function serviceAccountToken(
 /** The registry's resources that kube-apiserver serves (discovery), in the version it serves. */
 async function servedDefs(client: KubeClient, registry: Registry): Promise<ResourceDef[]> {
   const served = new Set<string>()
-  const core = await client.json<{ resources: { name: string }[] }>('GET', '/api/v1')
-  for (const r of core.resources) served.add(`/v1/${r.name}`)
+  // Only what can be listed and watched can feed an informer.
+  const watchable = (r: { verbs?: string[] }) =>
+    (r.verbs ?? []).includes('list') && (r.verbs ?? []).includes('watch')
+  const core = await client.json<{ resources: { name: string; verbs?: string[] }[] }>(
+    'GET',
+    '/api/v1',
+  )
+  for (const r of core.resources) if (watchable(r)) served.add(`/v1/${r.name}`)
   const groups = await client.json<{
     groups: { name: string; versions: { groupVersion: string }[] }[]
   }>('GET', '/apis')
@@ -319,11 +324,11 @@ async function servedDefs(client: KubeClient, registry: Registry): Promise<Resou
     groups.groups.flatMap((group) =>
       group.versions.map(async ({ groupVersion }) => {
         try {
-          const list = await client.json<{ resources: { name: string }[] }>(
+          const list = await client.json<{ resources: { name: string; verbs?: string[] }[] }>(
             'GET',
             `/apis/${groupVersion}`,
           )
-          for (const r of list.resources)
+          for (const r of list.resources.filter(watchable))
             served.add(`${group.name}/${groupVersion.split('/')[1]}/${r.name}`)
         } catch {
           // an aggregated group that is not available yet
@@ -331,11 +336,5 @@ async function servedDefs(client: KubeClient, registry: Registry): Promise<Resou
       }),
     ),
   )
-  // Only what can be listed and watched: the access reviews are create-only.
-  return registry.defs.filter(
-    (def) =>
-      !def.plural.includes('/') &&
-      (def.verbs ?? defaultVerbs).includes('watch') &&
-      served.has(`${def.group}/${def.version}/${def.plural}`),
-  )
+  return registry.defs.filter((def) => served.has(`${def.group}/${def.version}/${def.plural}`))
 }

@@ -13,7 +13,7 @@ import WebSocket from 'ws'
 import { Registry } from '../kube/registry.ts'
 import type { KObject } from '../kube/types.ts'
 import { StatusError } from '../kube/status-error.ts'
-import { createSeed, installCrds } from '../cluster/bootstrap.ts'
+import { createSeed } from '../cluster/bootstrap.ts'
 import { ClusterStore } from '../cluster/cluster-store.ts'
 import {
   controlPlaneBinary,
@@ -60,7 +60,6 @@ beforeAll(async () => {
   for (const user of ['admin', 'helpdesk', 'viewer']) clients[user] = connect(user)
   registry = new Registry()
   for (const resource of [...coreResources, ...kubevirtResources]) registry.add(resource)
-  await installCrds(client)
   // KubeVirt's roles and the demo users' bindings (Kubernetes' own roles are the real ones).
   await createSeed(
     client,
