@@ -34,7 +34,7 @@ export async function startStack({
       '--metrics-port',
       '0',
     ],
-    { cwd: root, quiet },
+    { cwd: root, quiet, logFile: join(stateDir, 'sim.log') },
   )
   // Printed after "Kubernetes API at …", once the cluster is ready.
   const [, metricsUrl] = await waitForLine(sim, /cluster-sim: metrics at (\S+)/)
@@ -53,6 +53,7 @@ export async function startStack({
   const bff = start('bff', node, [join(root, 'apps/bff/src/server.ts')], {
     cwd: root,
     quiet,
+    logFile: join(stateDir, 'bff.log'),
     env: {
       ...process.env,
       KUBECONFIG: kubeconfig,

@@ -1,6 +1,6 @@
 // docker-compose.yml, checked with Debian's docker-compose 1.29, which parses and validates a
 // compose file without a Docker engine (`npm test` installs it).
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
@@ -88,17 +88,14 @@ describe('docker-compose.yml', () => {
   })
 
   it('publishes vmdeck (demo mode: admin in one click) on the loopback only, never on all interfaces', () => {
-    const published = ports(config.services['cluster-sim']!)
+    // The control plane owns the network namespace the others join, so the ports are its.
+    const published = ports(config.services.controlplane!)
     expect(published).toContainEqual({ hostIp: '127.0.0.1', published: 8080, target: 8080 })
     for (const service of Object.values(config.services))
       for (const port of ports(service)) expect(port.hostIp).toBe('127.0.0.1')
     expect(published).toContainEqual({ hostIp: '127.0.0.1', published: 9090, target: 9090 })
-    // vmdeck and Prometheus share the simulator's network namespace (its API server listens on
-    // 127.0.0.1 with a certificate for that address), so their ports are published there.
-    for (const name of ['vmdeck', 'prometheus']) {
-      expect(config.services[name]!.network_mode).toBe('service:cluster-sim')
-      expect(ports(config.services[name]!)).toEqual([])
-    }
+    // The Kubernetes API stays inside: nothing but vmdeck and Prometheus is published.
+    expect(published.map((p) => p.target).sort()).toEqual([8080, 9090])
     const env = config.services.vmdeck!.environment!
     expect(env.VMDECK_HOST).toBe('0.0.0.0')
     expect(env.VMDECK_PORT).toBe('8080')
@@ -108,11 +105,33 @@ describe('docker-compose.yml', () => {
     expect(env.VMDECK_INSECURE_DEMO).toBe('1')
   })
 
-  it('gives every service a healthcheck, and starts vmdeck after a healthy simulator', () => {
+  it('puts every other service in the control plane’s network namespace, as containers of one pod', () => {
+    // kube-apiserver calls back into the simulator on 127.0.0.1 (virt-api's aggregated API and
+    // webhooks, the kubelets), and vmdeck reaches kube-apiserver at https://127.0.0.1:6443, an
+    // address its serving certificate names (apps/cluster-sim/controlplane/cluster-files.go).
+    expect(config.services.controlplane!.network_mode).toBeUndefined()
+    for (const name of ['cluster-sim', 'vmdeck', 'prometheus']) {
+      expect(config.services[name]!.network_mode, name).toBe('service:controlplane')
+      expect(ports(config.services[name]!), name).toEqual([])
+    }
+  })
+
+  it('gives every service a healthcheck, and starts each after the one it needs is healthy', () => {
     for (const [name, service] of Object.entries(config.services))
       expect(service.healthcheck?.test[0], name).toMatch(/^CMD/)
+    expect(config.services['cluster-sim']!.depends_on!.controlplane!.condition).toBe(
+      'service_healthy',
+    )
     expect(config.services.vmdeck!.depends_on!['cluster-sim']!.condition).toBe('service_healthy')
+    expect(config.services.prometheus!.depends_on!['cluster-sim']!.condition).toBe(
+      'service_healthy',
+    )
     expect(config.services.vmdeck!.healthcheck!.test.join(' ')).toContain('/readyz')
+    // The simulator is healthy once its metrics target answers, which it opens after writing the
+    // kubeconfig vmdeck reads (start-cluster.ts).
+    expect(config.services['cluster-sim']!.healthcheck!.test.join(' ')).toContain(
+      'http://127.0.0.1:8443/metrics',
+    )
   })
 
   it('shares the kubeconfig the simulator writes with vmdeck, read-only', () => {
@@ -154,10 +173,16 @@ describe('docker-compose.yml', () => {
       '--raw',
       '/readyz',
     ])
-    // Its own network namespace until the simulator becomes its client: no port clash with the
-    // simulator's API on 6443, and nothing published.
-    expect(controlplane.network_mode).toBeUndefined()
-    expect(ports(controlplane)).toEqual([])
+  })
+
+  it('attaches the simulator to that control plane: its state directory, no API of its own', () => {
+    const command = config.services['cluster-sim']!.command!
+    const flag = (args: string[], name: string) => args[args.indexOf(name) + 1]
+    expect(flag(command, '--attach')).toBe(
+      flag(config.services.controlplane!.command!, '--state-dir'),
+    )
+    expect(command).not.toContain('--port')
+    expect(flag(command, '--metrics-port')).toBe('8443')
   })
 
   it('takes the session key from the environment when one is given', () => {
@@ -174,7 +199,7 @@ describe('docker-compose.yml', () => {
     expect(bff.demo).toBe(true)
   })
 
-  it('mounts a Prometheus configuration that scrapes the simulator over verified TLS', () => {
+  it('mounts a Prometheus configuration that scrapes the simulator’s metrics port', () => {
     const mount = volumes(config.services.prometheus!).find(
       (v) => v.target === '/etc/prometheus/prometheus.yml',
     )!
@@ -182,30 +207,30 @@ describe('docker-compose.yml', () => {
     expect(mount.source).toBe(join(root, 'deploy/compose/prometheus.yml'))
     const prometheus = parse(readFileSync(mount.source, 'utf8')) as {
       scrape_configs: {
+        job_name: string
         scheme: string
-        tls_config: { ca_file: string; insecure_skip_verify?: boolean }
+        tls_config?: unknown
         static_configs: { targets: string[] }[]
       }[]
     }
-    const [sim] = prometheus.scrape_configs
-    expect(sim!.scheme).toBe('https')
-    expect(sim!.tls_config.insecure_skip_verify).toBeUndefined()
-    expect(sim!.tls_config.ca_file).toBe('/var/lib/vmdeck/sim/pki/ca.crt')
-    expect(sim!.static_configs[0]!.targets).toEqual(['127.0.0.1:6443'])
-    // Prometheus's own checker, on a copy whose CA path exists here.
-    const copy = join(scratch, 'prometheus.yml')
-    const ca = join(scratch, 'ca.crt')
-    copyFileSync(join(root, '.dockerignore'), ca) // promtool only checks that the file exists
-    writeFileSync(copy, readFileSync(mount.source, 'utf8').replace(sim!.tls_config.ca_file, ca))
-    const check = run('promtool', ['check', 'config', copy])
+    const sim = prometheus.scrape_configs.find((c) => c.job_name === 'cluster-sim')!
+    // Plain HTTP on the port the simulator's command gives (no TLS on the metrics target).
+    expect(sim.scheme).toBe('http')
+    expect(sim.tls_config).toBeUndefined()
+    const command = config.services['cluster-sim']!.command!
+    const metricsPort = command[command.indexOf('--metrics-port') + 1]
+    expect(sim.static_configs[0]!.targets).toEqual([`127.0.0.1:${metricsPort}`])
+    // Prometheus's own checker.
+    const check = run('promtool', ['check', 'config', mount.source])
     expect(check.stdout + check.stderr).toContain('SUCCESS')
     expect(check.status).toBe(0)
   })
 
-  it('makes a real Prometheus scrape the simulator over verified TLS (mapped to free ports)', async () => {
+  it('makes a real Prometheus scrape the simulator’s metrics target (mapped to a free port)', async () => {
     const sim = await startSim({
       stateDir: join(scratch, 'sim'),
       port: 0,
+      metricsPort: 0,
       seed: 'demo',
       guests: 'none',
     })
@@ -214,14 +239,15 @@ describe('docker-compose.yml', () => {
       global: Record<string, string>
       scrape_configs: {
         job_name: string
-        tls_config?: { ca_file: string }
+        metrics_path: string
         static_configs: { targets: string[] }[]
       }[]
     }
     config.global.scrape_interval = '1s'
     const job = config.scrape_configs.find((c) => c.job_name === 'cluster-sim')!
-    job.tls_config!.ca_file = join(scratch, 'sim/pki/ca.crt')
-    job.static_configs[0]!.targets = [new URL(sim.url).host]
+    const target = new URL(sim.metricsUrl)
+    expect(target.pathname).toBe(job.metrics_path)
+    job.static_configs[0]!.targets = [target.host]
     config.scrape_configs = [job]
     writeFileSync(join(scratch, 'prometheus-test.yml'), stringify(config))
     const prometheus = startProcess(

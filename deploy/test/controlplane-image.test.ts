@@ -1,7 +1,8 @@
 // The control plane's image (apps/cluster-sim/controlplane/Dockerfile), checked without a Docker
 // engine: a golang build stage running build.sh (the script the npm scripts run) and a slim
-// Debian runtime, the same command in the image, docker-compose.yml and the demo overlay, and the
-// build stage replayed here, whose binary must be static and carry the Kubernetes version.
+// Debian runtime, the same command in the image, docker-compose.yml and the demo overlay (the
+// simulator attached to it), and the build stage replayed here, whose binary must be static and
+// carry the Kubernetes version.
 import {
   closeSync,
   existsSync,
@@ -83,7 +84,7 @@ describe(dockerfile, () => {
     expect(imageCommand().slice(0, 2)).toEqual(['controlplane', 'run'])
   })
 
-  it('is what docker-compose.yml runs; the demo overlay runs it beside the simulator', () => {
+  it('is what docker-compose.yml and the demo overlay run, with the simulator attached to it', () => {
     const image = imageCommand()
     const compose = parse(
       run('docker-compose', ['--file', join(root, 'docker-compose.yml'), 'config']).stdout,
@@ -94,15 +95,14 @@ describe(dockerfile, () => {
     const sidecars = (
       demo as unknown as { spec: { template: { spec: { initContainers: Container[] } } } }
     ).spec.template.spec.initContainers
-    // Started first: the simulator will be its client.
+    // Started first: the simulator is its client.
     expect(sidecars.map((c) => c.name)).toEqual(['controlplane', 'cluster-sim'])
     const [controlplane, sim] = sidecars as [Container, Container]
-    const port = (args: string[]) => args[args.indexOf('--port') + 1]
-    const withoutPort = (args: string[]) => args.filter((_, i) => i !== args.indexOf('--port') + 1)
-    // The same command but for the port: the two share the pod's loopback, and the simulator
-    // still serves its own API on 6443 until it is the control plane's client.
-    expect(withoutPort(controlplane.args)).toEqual(withoutPort(image))
-    expect(port(controlplane.args)).not.toBe(port(sim.args))
+    // The same command: it owns 6443 of the pod's loopback, the simulator serves no API.
+    expect(controlplane.args).toEqual(image)
+    const stateDir = image[image.indexOf('--state-dir') + 1]
+    expect(sim.args[sim.args.indexOf('--attach') + 1]).toBe(stateDir)
+    expect(compose.services['cluster-sim']!.command).toEqual(sim.args)
     expect(controlplane.startupProbe?.exec?.command).toEqual(
       compose.services.controlplane!.healthcheck.test.slice(1),
     )

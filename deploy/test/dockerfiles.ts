@@ -53,17 +53,19 @@ export function ignored(path: string): boolean {
 }
 
 /**
- * Replays the `build` stage of a Dockerfile here: WORKDIR, ENV, COPY from the build context
- * (honouring .dockerignore) and RUN, with the image's absolute paths under `sandbox`. The global
- * pnpm install is the one step not replayed: `npm test` has pnpm already, and it goes on PATH,
- * after `pathPrefix` (where other tools of a build stage are, such as go).
+ * Replays a build stage of a Dockerfile here (`build` unless `stageName` says otherwise): WORKDIR,
+ * ENV, COPY from the build context (honouring .dockerignore) and RUN, with the image's absolute
+ * paths under `sandbox`. The global pnpm install is the one step not replayed: `npm test` has
+ * pnpm already, and it goes on PATH, after `pathPrefix` (where other tools of a build stage are,
+ * such as go).
  */
 export async function replayBuildStage(
   dockerfile: string,
   sandbox: string,
   pathPrefix: string[] = [],
+  stageName = 'build',
 ): Promise<void> {
-  const stage = stages(dockerfile).stages.find((st) => st.name === 'build')!
+  const stage = stages(dockerfile).stages.find((st) => st.name === stageName)!
   const inside = (path: string) => join(sandbox, path)
   const shims = join(sandbox, '.bin')
   mkdirSync(shims, { recursive: true })
@@ -108,7 +110,7 @@ export async function replayBuildStage(
       if (/npm install --global/.test(command)) continue
       const result = await runAsync(
         'sh',
-        ['-c', command.replace(/ \/out\b/g, ` ${inside('out')}`)],
+        ['-c', command.replace(/(^|\s)\/out\b/g, `$1${inside('out')}`)],
         {
           cwd: workdir,
           env,

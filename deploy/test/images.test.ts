@@ -1,26 +1,41 @@
 // The container images, checked without a Docker engine: the Dockerfiles are read for the rules
 // they promise (Node 24 slim, non-root, multi-stage, only repository files copied), and their
-// `build` stages (dependency install, Vite build, scripts/package-app.mjs) are replayed here in a
-// temporary directory, whose result must run: the packaged simulator answers kubectl, the
-// packaged BFF serves the SPA, names the demo users and becomes ready.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+// build stages (dependency install, Vite build, scripts/package-app.mjs, the simulator's CRDs
+// generated from Go modules) are replayed here in a temporary directory, whose result must run:
+// the packaged simulator, attached to the control plane run with its image's command, answers
+// kubectl; the packaged BFF serves the SPA, names the demo users and becomes ready.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { controlPlaneBinary } from '../../apps/cluster-sim/src/cluster/control-plane.ts'
+import { compareGoVersions, ensureGo, goDirective } from '../../scripts/lib/go-builds.mjs'
 import { dockerignore, replayBuildStage, stages } from './dockerfiles.ts'
 import { render, root, run, runAsync, startProcess, waitForStatus } from './helpers.ts'
 
 const dockerfiles = ['apps/bff/Dockerfile', 'apps/cluster-sim/Dockerfile']
 
-/** The simulator image's CMD. */
-function simulatorCommand(): string[] {
-  const cmd = stages('apps/cluster-sim/Dockerfile')
+/** An image's CMD. */
+function imageCommand(dockerfile: string): string[] {
+  const cmd = stages(dockerfile)
     .stages.at(-1)!
     .lines.filter((l) => l.startsWith('CMD '))
     .at(-1)!
   return JSON.parse(cmd.slice('CMD '.length)) as string[]
+}
+const simulatorCommand = () => imageCommand('apps/cluster-sim/Dockerfile')
+
+/** The variables an image's last stage sets with ENV. */
+function imageEnv(dockerfile: string): Record<string, string> {
+  return Object.fromEntries(
+    stages(dockerfile)
+      .stages.at(-1)!
+      .lines.filter((l) => l.startsWith('ENV '))
+      .flatMap((l) => l.slice('ENV '.length).trim().split(/\s+/))
+      .map((pair) => pair.split('=') as [string, string]),
+  )
 }
 
 describe('the simulator command', () => {
@@ -28,6 +43,11 @@ describe('the simulator command', () => {
     const image = simulatorCommand()
     expect(image).toEqual(
       expect.arrayContaining(['--host', '127.0.0.1', '--guest-image-dir', '/opt/vmdeck/guest']),
+    )
+    // A client of the control plane's image, attached through its state directory.
+    const controlPlane = imageCommand('apps/cluster-sim/controlplane/Dockerfile')
+    expect(image[image.indexOf('--attach') + 1]).toBe(
+      controlPlane[controlPlane.indexOf('--state-dir') + 1],
     )
     const compose = parse(
       run('docker-compose', ['--file', join(root, 'docker-compose.yml'), 'config']).stdout,
@@ -51,10 +71,11 @@ describe.each(dockerfiles)('%s', (dockerfile) => {
   const names = new Set(all.map((s) => s.name).filter(Boolean))
   const final = all.at(-1)!
 
-  it('builds in stages on node:24-bookworm-slim', () => {
+  it('builds in stages on node:24-bookworm-slim (Go programs in a golang stage, checked below)', () => {
     expect(all.length).toBeGreaterThanOrEqual(2)
-    for (const stage of all)
+    for (const stage of all.filter((st) => !st.from.startsWith('golang:')))
       expect(names.has(stage.from) || stage.from === 'node:24-bookworm-slim', stage.from).toBe(true)
+    expect(final.from.startsWith('golang:')).toBe(false)
   })
 
   it('runs as a numeric non-root user, with a healthcheck and the Node 24 type-stripping entry', () => {
@@ -101,9 +122,52 @@ describe.each(dockerfiles)('%s', (dockerfile) => {
   })
 })
 
+describe('apps/cluster-sim/Dockerfile: the generated CRDs', () => {
+  const dockerfile = 'apps/cluster-sim/Dockerfile'
+  const { stages: all } = stages(dockerfile)
+  const crds = all.find((stage) => stage.name === 'crds')!
+
+  it('generates them in a golang stage new enough for the kubevirt module, from Go modules alone', () => {
+    const golang = /^golang:(\d+\.\d+(?:\.\d+)?)-bookworm$/.exec(crds.from)
+    expect(golang, crds.from).not.toBeNull()
+    const goMod = join(root, 'apps/cluster-sim/kubevirt/go.mod')
+    expect(compareGoVersions(golang![1]!, goDirective(goMod))).toBeGreaterThanOrEqual(0)
+    expect(crds.lines).toContain('WORKDIR /src/apps/cluster-sim/kubevirt')
+    // The module list (and the directories go.mod replaces modules with) before the download,
+    // the sources after it: the download layer is reused until go.mod or go.sum change.
+    const download = crds.lines.indexOf('RUN go mod download')
+    const copies = crds.lines.filter((l) => l.startsWith('COPY '))
+    expect(copies[0]).toBe(
+      'COPY apps/cluster-sim/kubevirt/go.mod apps/cluster-sim/kubevirt/go.sum ./',
+    )
+    const replaced = new Set(
+      [...readFileSync(goMod, 'utf8').matchAll(/=> \.\/([^/\s]+)/g)].map((m) => m[1]!),
+    )
+    expect(replaced.size).toBeGreaterThan(0)
+    expect(download).toBeGreaterThan(0)
+    for (const top of replaced)
+      expect(crds.lines.slice(0, download), top).toContain(
+        `COPY apps/cluster-sim/kubevirt/${top} ${top}`,
+      )
+    expect(crds.lines.at(-1)).toBe(
+      'RUN go build -o /out/crdgen ./cmd/crdgen && /out/crdgen -out /out/crds',
+    )
+  })
+
+  it('ships them where the simulator looks for them (VMDECK_CRD_DIR)', () => {
+    const dir = imageEnv(dockerfile).VMDECK_CRD_DIR
+    expect(dir).toBe('/opt/vmdeck/crds')
+    expect(all.at(-1)!.lines).toContain(`COPY --from=crds /out/crds ${dir}`)
+  })
+})
+
 describe('the images’ build stages, replayed without Docker', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'vmdeck-package-'))
-  const packaged = { bff: join(scratch, 'bff/out'), sim: join(scratch, 'sim/out') }
+  const packaged = {
+    bff: join(scratch, 'bff/out'),
+    sim: join(scratch, 'sim/out'),
+    crds: join(scratch, 'crds/out/crds'),
+  }
   const devOnly = [
     'vite',
     'vitest',
@@ -118,7 +182,14 @@ describe('the images’ build stages, replayed without Docker', () => {
     // One after the other: vitest's worker stays responsive while pnpm and Vite run.
     await replayBuildStage('apps/bff/Dockerfile', join(scratch, 'bff'))
     await replayBuildStage('apps/cluster-sim/Dockerfile', join(scratch, 'sim'))
-  }, 300_000)
+    // The go command the npm scripts found (PATH may lack Go's install directory).
+    await replayBuildStage(
+      'apps/cluster-sim/Dockerfile',
+      join(scratch, 'crds'),
+      [dirname(ensureGo().go)],
+      'crds',
+    )
+  }, 900_000)
   afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
   it('ships sources, the built SPA and production dependencies, no tests and no dev tools', () => {
@@ -128,7 +199,7 @@ describe('the images’ build stages, replayed without Docker', () => {
     expect(existsSync(join(packaged.bff, 'packages/shared/src/index.ts'))).toBe(true)
     expect(existsSync(join(packaged.sim, 'apps/cluster-sim/src/main.ts'))).toBe(true)
     expect(existsSync(join(packaged.sim, 'apps/bff'))).toBe(false)
-    for (const dir of Object.values(packaged)) {
+    for (const dir of [packaged.bff, packaged.sim]) {
       const installed = readdirSync(join(dir, 'node_modules/.pnpm')).map((name) =>
         name.replace(/@[^@]+$/, ''),
       )
@@ -137,6 +208,17 @@ describe('the images’ build stages, replayed without Docker', () => {
     }
     const bffDeps = readdirSync(join(packaged.bff, 'node_modules/.pnpm'))
     expect(bffDeps.some((name) => name.startsWith('fastify@'))).toBe(true)
+  })
+
+  it('generates the same CRDs as the npm scripts do (VMDECK_CRD_DIR)', () => {
+    const expected = process.env.VMDECK_CRD_DIR!
+    const names = readdirSync(packaged.crds).sort()
+    expect(names).toEqual(readdirSync(expected).sort())
+    expect(names).toContain('virtualmachines.kubevirt.io.yaml')
+    for (const name of names)
+      expect(readFileSync(join(packaged.crds, name), 'utf8'), name).toBe(
+        readFileSync(join(expected, name), 'utf8'),
+      )
   })
 
   it('refuses to package into a directory that is not empty', () => {
@@ -149,58 +231,72 @@ describe('the images’ build stages, replayed without Docker', () => {
     expect(result.stderr).toMatch(/not empty/)
   })
 
-  it('runs: the packaged simulator answers kubectl, the packaged BFF serves vmdeck from it and names the demo users', async () => {
+  it('runs: the packaged simulator, attached to the control plane, answers kubectl; the packaged BFF serves vmdeck from it and names the demo users', async () => {
     const state = join(scratch, 'state')
     const kubeconfig = join(state, 'kubeconfig')
-    // Run from the packaged directory as the image does (WORKDIR), not from the repository.
-    const env: NodeJS.ProcessEnv = { ...process.env }
+    // Run from the packaged directory as the image does (WORKDIR), not from the repository, with
+    // the image's CRD directory: the one the crds stage generated.
+    const env: NodeJS.ProcessEnv = { ...process.env, VMDECK_CRD_DIR: packaged.crds }
     delete env.VMDECK_ROOT
-    // The simulator's command of the image (and of docker-compose.yml and the demo overlay), with
-    // its paths mapped here, on a free port, and without real guests (CPU is scarce in tests).
+    delete env.VMDECK_CONTROLPLANE_BIN // attached: the simulator starts no control plane
+    // The images' commands (and docker-compose.yml's and the demo overlay's), with their paths
+    // mapped here, on free ports, and without real guests (CPU is scarce in tests).
+    const mapped = (args: string[]) =>
+      args.map((arg) =>
+        arg
+          .replace('/var/lib/vmdeck', state)
+          .replace('/opt/vmdeck/guest', join(scratch, 'guest'))
+          .replace(/^(6443|8443)$/, '0'),
+      )
+    const [cpCommand, ...cpArgs] = imageCommand('apps/cluster-sim/controlplane/Dockerfile')
+    expect(cpCommand).toBe('controlplane')
+    const controlPlane = startProcess(controlPlaneBinary(), mapped(cpArgs), {})
     const [command, ...args] = simulatorCommand()
     expect(command).toBe('node')
-    const mapped = args.map((arg) =>
-      arg
-        .replace('/var/lib/vmdeck', state)
-        .replace('/opt/vmdeck/guest', join(scratch, 'guest'))
-        .replace(/^6443$/, '0'),
-    )
-    const sim = startProcess(process.execPath, [...mapped, '--guests', 'none'], {
-      cwd: packaged.sim,
-      env,
-    })
     try {
-      await sim.waitFor(/Kubernetes API at (\S+)/)
-      const vms = await runAsync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'vms', '-A'])
-      expect(vms.stderr).toBe('')
-      expect(vms.stdout).toMatch(/^NAMESPACE\s+NAME/)
-
-      const bff = startProcess(process.execPath, ['apps/bff/src/server.ts'], {
-        cwd: packaged.bff,
-        env: {
-          ...env,
-          KUBECONFIG: kubeconfig,
-          VMDECK_PORT: '0',
-          VMDECK_LOG_LEVEL: 'warn',
-          VMDECK_DEMO: '1',
-          VMDECK_SESSION_KEYS: randomBytes(32).toString('base64url'),
-        },
+      await controlPlane.waitFor(/controlplane: ready/, 120_000)
+      const sim = startProcess(process.execPath, [...mapped(args), '--guests', 'none'], {
+        cwd: packaged.sim,
+        env,
       })
       try {
-        const [, url] = await bff.waitFor(/listening on (http:\/\/\S+)/)
-        // What `docker compose up` shows: the URL and the demo users, in vmdeck's log.
-        await bff.waitFor(/log in as one of admin, helpdesk, viewer/)
-        expect((await fetch(`${url}/healthz`)).status).toBe(200)
-        const ready = await waitForStatus(`${url}/readyz`, 200)
-        expect(await ready.json()).toMatchObject({ status: 'ready' })
-        const page = await fetch(`${url}/`)
-        expect(page.status).toBe(200)
-        expect(await page.text()).toMatch(/<div id="root">/)
+        const [, apiUrl] = await sim.waitFor(/Kubernetes API at (\S+)/, 120_000)
+        // The control plane's API server, not one of the simulator's.
+        expect(controlPlane.output()).toContain(`controlplane: ready ${apiUrl}`)
+        await sim.waitFor(/metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/)
+        const vms = await runAsync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'vms', '-A'])
+        expect(vms.stderr).toBe('')
+        expect(vms.stdout).toMatch(/^NAMESPACE\s+NAME/)
+
+        const bff = startProcess(process.execPath, ['apps/bff/src/server.ts'], {
+          cwd: packaged.bff,
+          env: {
+            ...env,
+            KUBECONFIG: kubeconfig,
+            VMDECK_PORT: '0',
+            VMDECK_LOG_LEVEL: 'warn',
+            VMDECK_DEMO: '1',
+            VMDECK_SESSION_KEYS: randomBytes(32).toString('base64url'),
+          },
+        })
+        try {
+          const [, url] = await bff.waitFor(/listening on (http:\/\/\S+)/)
+          // What `docker compose up` shows: the URL and the demo users, in vmdeck's log.
+          await bff.waitFor(/log in as one of admin, helpdesk, viewer/)
+          expect((await fetch(`${url}/healthz`)).status).toBe(200)
+          const ready = await waitForStatus(`${url}/readyz`, 200)
+          expect(await ready.json()).toMatchObject({ status: 'ready' })
+          const page = await fetch(`${url}/`)
+          expect(page.status).toBe(200)
+          expect(await page.text()).toMatch(/<div id="root">/)
+        } finally {
+          await bff.kill()
+        }
       } finally {
-        await bff.kill()
+        await sim.kill()
       }
     } finally {
-      await sim.kill()
+      await controlPlane.kill()
     }
   })
 })

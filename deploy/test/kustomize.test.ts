@@ -312,10 +312,23 @@ describe('deploy/ overlays', () => {
       )
     })
 
-    it('starts the simulator as a native sidecar before vmdeck, sharing its kubeconfig', () => {
-      const sim = pod.initContainers!.find((c) => c.name === 'cluster-sim')!
-      expect(sim.restartPolicy).toBe('Always')
-      expect(sim.startupProbe?.exec?.command.join(' ')).toContain('https://127.0.0.1:6443/readyz')
+    it('starts the control plane, then the simulator attached to it, as native sidecars before vmdeck', () => {
+      const sidecars = pod.initContainers!
+      expect(sidecars.map((c) => c.name)).toEqual(['controlplane', 'cluster-sim'])
+      const [controlplane, sim] = sidecars as [Container, Container]
+      const flag = (args: string[], name: string) => args[args.indexOf(name) + 1]
+      for (const sidecar of sidecars) expect(sidecar.restartPolicy, sidecar.name).toBe('Always')
+      // The control plane owns the API port of the pod's loopback; the simulator serves none.
+      expect(flag(controlplane.args!, '--port')).toBe('6443')
+      expect(flag(controlplane.args!, '--host')).toBe('127.0.0.1')
+      expect(controlplane.startupProbe?.exec?.command.join(' ')).toContain('get --raw /readyz')
+      expect(flag(sim.args!, '--attach')).toBe(flag(controlplane.args!, '--state-dir'))
+      expect(sim.args).not.toContain('--port')
+      // Ready (and vmdeck started) once its metrics target answers: it opens it after writing
+      // the kubeconfig.
+      expect(sim.startupProbe?.exec?.command.join(' ')).toContain(
+        `http://127.0.0.1:${flag(sim.args!, '--metrics-port')}/metrics`,
+      )
       expect(sim.args).toEqual(
         expect.arrayContaining([
           '--kubeconfig',

@@ -1,6 +1,7 @@
 // Child processes that never outlive us: each runs in its own process group and the whole group
 // is killed on stop, on our exit and on Ctrl+C.
 import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
 
 const children = new Set()
 
@@ -21,10 +22,14 @@ export function start(name, command, args, options = {}) {
     detached: true,
     ...options,
   })
+  child.on('exit', () => log?.end())
   children.add(child)
   child.on('exit', () => children.delete(child))
+  // Quiet children still leave their output in `logFile` (the e2e stack's, for a failed run).
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined
   const prefix = (stream, out) =>
     stream?.on('data', (chunk) => {
+      log?.write(chunk)
       if (options.quiet) return
       for (const line of chunk.toString().split('\n')) if (line) out.write(`[${name}] ${line}\n`)
     })

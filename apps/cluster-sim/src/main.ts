@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startSim } from './sim.ts'
 
-// `npm run sim -- --kubeconfig <path> [--port N]`: the simulated cluster on its own.
+// `npm run sim -- --kubeconfig <path> [--port N | --attach <dir>]`: the simulated cluster on its own.
 const { values } = parseArgs({
   options: {
     kubeconfig: { type: 'string' },
@@ -11,6 +11,9 @@ const { values } = parseArgs({
     'metrics-port': { type: 'string', default: '8443' },
     host: { type: 'string', default: '127.0.0.1' },
     'state-dir': { type: 'string' },
+    // A control plane's state directory: attach to that running `controlplane run` (its own
+    // container) instead of starting one; `--port` is then its flag, not ours.
+    attach: { type: 'string' },
     seed: { type: 'string' },
     // The issue's name for the same choice (`--fleet demo|none|N`).
     fleet: { type: 'string' },
@@ -22,8 +25,11 @@ const { values } = parseArgs({
 })
 const root = process.env.VMDECK_ROOT ?? process.cwd()
 const stateDir = resolve(values['state-dir'] ?? resolve(root, '.vmdeck/sim'))
+const attach = values.attach ? resolve(values.attach) : undefined
+if (attach) console.log(`cluster-sim: waiting for the control plane of ${attach}`)
 const sim = await startSim({
   stateDir,
+  ...(attach ? { attach } : {}),
   kubeconfigPath: resolve(values.kubeconfig ?? resolve(root, '.vmdeck/kubeconfig')),
   host: values.host,
   port: Number(values.port),

@@ -20,6 +20,7 @@ import { fleetSeed } from '../seed/demo-fleet.ts'
 import { kubevirtRoles } from '../seed/kubevirt-roles.ts'
 import { apply, createSeed } from './bootstrap.ts'
 import { ClusterStore } from './cluster-store.ts'
+import { attachControlPlane } from './attach-control-plane.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
 import { demoNodes } from '../node/demo-nodes.ts'
@@ -43,6 +44,14 @@ export interface ClusterSimOptions {
   qemuBinary?: string
   /** The node lifecycle controller's grace period, e.g. `6s` in tests (default 40s). */
   nodeMonitorGracePeriod?: string
+  /**
+   * The state directory of a control plane already running (`controlplane run --state-dir DIR`,
+   * its own container in docker-compose.yml and the demo overlay): wait until its cluster.json
+   * names a ready API server and use that one, instead of starting one. `host`, `port` and
+   * `nodeMonitorGracePeriod` are then that process's flags (the grace period still sets the
+   * lease renewals here).
+   */
+  attach?: string
 }
 
 export const demoUsers = ['admin', 'helpdesk', 'viewer'] as const
@@ -97,7 +106,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       ? { nodeMonitorGracePeriod: options.nodeMonitorGracePeriod }
       : {}),
   }
-  let controlPlane: ControlPlane = await startControlPlane(controlPlaneOptions)
+  let controlPlane: ControlPlane = options.attach
+    ? await attachControlPlane({ stateDir: options.attach })
+    : await startControlPlane(controlPlaneOptions)
   const closers: (() => Promise<void> | void)[] = [() => controlPlane.stop()]
   const close = async () => {
     for (const closer of closers.reverse()) await closer()
@@ -133,9 +144,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     }
     await createSeed(client, defs, fleetSeed(options.seed ?? 'demo'))
 
-    // The nodes' kubelets: Node objects, Lease heartbeats, pods bound to them, the kubelet API.
-    // Filled once KubeVirt runs; the kubelets only read it when a log is asked for.
+    // The running guests, set once KubeVirt runs: the node agents start first and ask later.
     const guests: { registry?: GuestRegistry } = {}
+    // The nodes' kubelets: Node objects, Lease heartbeats, pods bound to them, the kubelet API.
     const nodes = await startNodeAgents({
       client,
       nodes: demoNodes(),
@@ -186,6 +197,20 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     })
     closers.push(() => virtApi.close())
 
+    // Written before the metrics target listens: once it answers, the kubeconfig is there (the
+    // containers' health checks ask the metrics target, and vmdeck waits for them).
+    const tokens = Object.fromEntries(demoUsers.map((user) => [user, token(user)])) as Record<
+      DemoUser,
+      string
+    >
+    const kubeconfigPath = options.kubeconfigPath ?? join(options.stateDir, 'kubeconfig')
+    writeKubeconfig(kubeconfigPath, {
+      server: info.url,
+      ca,
+      users: demoUsers.map((name) => ({ name, token: tokens[name] })),
+      current: 'admin',
+    })
+
     const metrics = new KubevirtMetrics({ registry, store, guests: () => kubevirt.guests })
     const metricsServer: Server = createServer((req, res) => {
       if (!metrics.handle(req, res)) {
@@ -207,18 +232,6 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
           metricsServer.close(() => resolve())
         }),
     )
-
-    const tokens = Object.fromEntries(demoUsers.map((user) => [user, token(user)])) as Record<
-      DemoUser,
-      string
-    >
-    const kubeconfigPath = options.kubeconfigPath ?? join(options.stateDir, 'kubeconfig')
-    writeKubeconfig(kubeconfigPath, {
-      server: info.url,
-      ca,
-      users: demoUsers.map((name) => ({ name, token: tokens[name] })),
-      current: 'admin',
-    })
 
     await kubevirt.settled()
     return {
@@ -254,6 +267,10 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
         }
       },
       async restartControlPlane() {
+        if (options.attach)
+          throw new Error(
+            `attached to the control plane of ${options.attach}: restart that process instead`,
+          )
         await controlPlane.stop()
         controlPlane = await startControlPlane({
           ...controlPlaneOptions,
@@ -306,17 +323,19 @@ async function serviceAccountToken(
   return review.status.token
 }
 
-/** The registry's resources that kube-apiserver serves (discovery), in the version it serves. */
+/**
+ * The registry's resources that kube-apiserver serves (discovery) with list and watch, in the
+ * version it serves: create-only kinds (the access reviews, TokenReview) have no list to sync.
+ */
 async function servedDefs(client: KubeClient, registry: Registry): Promise<ResourceDef[]> {
   const served = new Set<string>()
-  // Only what can be listed and watched can feed an informer.
-  const watchable = (r: { verbs?: string[] }) =>
+  const listable = (r: { verbs?: string[] }) =>
     (r.verbs ?? []).includes('list') && (r.verbs ?? []).includes('watch')
   const core = await client.json<{ resources: { name: string; verbs?: string[] }[] }>(
     'GET',
     '/api/v1',
   )
-  for (const r of core.resources) if (watchable(r)) served.add(`/v1/${r.name}`)
+  for (const r of core.resources.filter(listable)) served.add(`/v1/${r.name}`)
   const groups = await client.json<{
     groups: { name: string; versions: { groupVersion: string }[] }[]
   }>('GET', '/apis')
@@ -328,7 +347,7 @@ async function servedDefs(client: KubeClient, registry: Registry): Promise<Resou
             'GET',
             `/apis/${groupVersion}`,
           )
-          for (const r of list.resources.filter(watchable))
+          for (const r of list.resources.filter(listable))
             served.add(`${group.name}/${groupVersion.split('/')[1]}/${r.name}`)
         } catch {
           // an aggregated group that is not available yet
