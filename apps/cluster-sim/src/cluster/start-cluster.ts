@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { defaultVerbs, Registry } from '../kube/registry.ts'
+import { Registry } from '../kube/registry.ts'
 import type { ResourceDef } from '../kube/registry.ts'
 import { writeKubeconfig } from '../kubeconfig.ts'
 import { startKubevirt } from '../kubevirt/kubevirt.ts'
@@ -149,6 +149,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
 
     // The running guests, set once KubeVirt runs: the node agents start first and ask later.
     const guests: { registry?: GuestRegistry } = {}
+    // The nodes' kubelets: Node objects, Lease heartbeats, pods bound to them, the kubelet API.
     const nodes = await startNodeAgents({
       client,
       nodes: demoNodes(),
@@ -357,11 +358,5 @@ async function servedDefs(client: KubeClient, registry: Registry): Promise<Resou
       }),
     ),
   )
-  // Only what can be listed and watched: the access reviews are create-only.
-  return registry.defs.filter(
-    (def) =>
-      !def.plural.includes('/') &&
-      (def.verbs ?? defaultVerbs).includes('watch') &&
-      served.has(`${def.group}/${def.version}/${def.plural}`),
-  )
+  return registry.defs.filter((def) => served.has(`${def.group}/${def.version}/${def.plural}`))
 }

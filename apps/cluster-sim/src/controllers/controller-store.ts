@@ -16,6 +16,8 @@ export interface ControllerStore {
   list(def: ResourceDef, namespace?: string): { items: KObject[]; revision: number }
   peekList(def: ResourceDef, namespace?: string): { items: KObject[]; revision: number }
   watch(def: ResourceDef, fromRevision: number, listener: (event: StoreEvent) => void): () => void
+  /** A fresh read from kube-apiserver, past the cache. */
+  read(def: ResourceDef, namespace: string | undefined, name: string): Promise<KObject>
   create(def: ResourceDef, object: KObject): Promise<KObject>
   update(def: ResourceDef, object: KObject, options?: { subresource?: 'status' }): Promise<KObject>
   patch(

@@ -1,7 +1,7 @@
 /**
  * One resource the simulator reads or writes: where kube-apiserver serves it, in the version the
  * simulator uses. What the resource is (schema, printer columns, short names) is kube-apiserver's
- * and the CRDs' business (cluster/bootstrap.ts installs the generated CRDs).
+ * and the CRDs' business (the control plane installs the generated CRDs, `--crd-dir`).
  */
 export interface ResourceDef {
   group: string // '' for the core group
@@ -9,20 +9,7 @@ export interface ResourceDef {
   plural: string
   kind: string
   namespaced: boolean
-  /** Only when not the usual eight (`defaultVerbs`): the access reviews can only be created. */
-  verbs?: string[]
 }
-
-export const defaultVerbs = [
-  'create',
-  'delete',
-  'deletecollection',
-  'get',
-  'list',
-  'patch',
-  'update',
-  'watch',
-]
 
 /**
  * A resource by its `apiVersion` as objects carry it (`v1`, `kubevirt.io/v1`), its kind, plural
@@ -33,7 +20,6 @@ export function resource(
   kind: string,
   plural: string,
   scope: 'Namespaced' | 'Cluster',
-  verbs?: string[],
 ): ResourceDef {
   const slash = apiVersion.lastIndexOf('/')
   return {
@@ -42,7 +28,6 @@ export function resource(
     plural,
     kind,
     namespaced: scope === 'Namespaced',
-    ...(verbs ? { verbs } : {}),
   }
 }
 

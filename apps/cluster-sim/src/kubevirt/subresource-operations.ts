@@ -78,14 +78,36 @@ export class SubresourceOperations {
 
   vm(): KObject {
     const vm = this.#ctx.store.peek(this.#ctx.defs.vm, this.#namespace, this.#name)
-    if (!vm)
-      throw new StatusError(
-        404,
-        'NotFound',
-        `virtualmachine.kubevirt.io "${this.#name}" not found`,
-        vmDetails(this.#name),
-      )
+    if (!vm) throw this.#vmNotFound()
     return structuredClone(vm)
+  }
+
+  #vmNotFound(): StatusError {
+    return new StatusError(
+      404,
+      'NotFound',
+      `virtualmachine.kubevirt.io "${this.#name}" not found`,
+      vmDetails(this.#name),
+    )
+  }
+
+  /**
+   * The VM and its VMI as the run-strategy handlers read them: fresh from kube-apiserver, as
+   * virt-api's `fetchVirtualMachine` and its VMI GET do, so the JSON patch they guard with a
+   * `test` is made against what is stored, not a cache a moment behind.
+   */
+  async #fetchVmAndVmi(): Promise<{ vm: KObject; vmi: KObject | undefined }> {
+    const read = async (def: ResourceDef) => {
+      try {
+        return await this.#ctx.store.read(def, this.#namespace, this.#name)
+      } catch (error) {
+        if (error instanceof StatusError && error.code === 404) return undefined
+        throw error
+      }
+    }
+    const [vm, vmi] = await Promise.all([read(this.#ctx.defs.vm), read(this.#ctx.defs.vmi)])
+    if (!vm) throw this.#vmNotFound()
+    return { vm, vmi }
   }
 
   vmi(kind: 'vm' | 'vmi' = 'vmi'): KObject | undefined {
@@ -164,8 +186,7 @@ export class SubresourceOperations {
   }
 
   async start(body: Record<string, unknown>, dryRun: boolean): Promise<void> {
-    const vm = this.vm()
-    const vmi = this.vmi('vm')
+    const { vm, vmi } = await this.#fetchVmAndVmi()
     const strategy = runStrategyOf(vm)
     const live = vmi && !isFinal(vmi)
     const paused = body.paused === true
@@ -201,8 +222,7 @@ export class SubresourceOperations {
   }
 
   async stop(body: Record<string, unknown>, dryRun: boolean): Promise<void> {
-    const vm = this.vm()
-    const vmi = this.vmi('vm')
+    const { vm, vmi } = await this.#fetchVmAndVmi()
     const strategy = runStrategyOf(vm)
     const live = vmi && !isFinal(vmi)
     const grace = typeof body.gracePeriod === 'number' ? body.gracePeriod : undefined
@@ -252,8 +272,7 @@ export class SubresourceOperations {
           'For force restart, only gracePeriod=0 is supported for now',
         )
     }
-    const vm = this.vm()
-    const vmi = this.vmi('vm')
+    const { vm, vmi } = await this.#fetchVmAndVmi()
     const strategy = runStrategyOf(vm)
     if (strategy === 'Halted' || strategy === 'Once')
       throw conflictVm(
@@ -274,8 +293,7 @@ export class SubresourceOperations {
    * virt-api does, a 500 InternalError carrying the webhook's message.
    */
   async migrate(body: Record<string, unknown>, dryRun: boolean): Promise<void> {
-    this.vm()
-    const vmi = this.vmi('vm')
+    const { vmi } = await this.#fetchVmAndVmi()
     if (!vmi)
       throw new StatusError(
         404,
