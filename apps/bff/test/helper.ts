@@ -1,4 +1,4 @@
-import { startSim, type Sim } from '@vmdeck/cluster-sim'
+import { startSim, type Sim, type SimOptions } from '@vmdeck/cluster-sim'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -38,9 +38,12 @@ export function findSecrets(logs: string[], sim: Sim): string[] {
 }
 
 /** The real BFF against a real (simulated) cluster, both in this process. */
-export async function buildStack(overrides: Partial<AppOptions> = {}): Promise<TestStack> {
+export async function buildStack(
+  overrides: Partial<AppOptions> = {},
+  simOptions: Partial<SimOptions> = {},
+): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bff-test-'))
-  const sim = await startSim({ stateDir, port: 0 })
+  const sim = await startSim({ stateDir, port: 0, ...simOptions })
   const network = await startTcpProxy(sim.url)
   const kubeconfigPath = throughProxy(sim.kubeconfigPath, network.url, stateDir)
   const logs: string[] = []
