@@ -58,6 +58,17 @@ const url = await new Promise<string>((resolve, reject) => {
   child.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
 })
 const startupMs = performance.now() - started
+// Resident memory of the control plane (its pid is in cluster.json) and of the simulator.
+const controlPlanePid = (
+  JSON.parse(readFileSync(join(stateDir, 'controlplane', 'cluster.json'), 'utf8')) as {
+    pid: number
+  }
+).pid
+const rssMiB = (pid: number | undefined) => {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+  return Math.round(Number(kb) / 1024)
+}
+const memoryAfterStart = { controlPlane: rssMiB(controlPlanePid), simulator: rssMiB(child.pid) }
 const config = JSON.parse(readFileSync(kubeconfig, 'utf8')) as {
   clusters: { cluster: { 'certificate-authority-data': string } }[]
   users: { name: string; user: { token: string } }[]
@@ -180,10 +191,14 @@ const result = {
   date: new Date().toISOString(),
   machine: 'see docs/PERFORMANCE.md (2 shared cores, loopback)',
   method:
-    'simulator in its own process (--seed N --guests none); clients here over HTTPS keep-alive; list = full JSON body received; fan-out = merge patch sent → event parsed by all watchers',
+    'the real control plane (kube-apiserver v1.37, etcd) started by the simulator in its own process (--seed N --guests none); clients here over HTTPS keep-alive to kube-apiserver; list = full JSON body received; fan-out = merge patch sent → event parsed by all watchers; RSS from /proc',
   vms: VMS,
   watchers: WATCHERS,
   startupMs: Math.round(startupMs),
+  rssMiB: {
+    afterStart: memoryAfterStart,
+    afterFanOut: { controlPlane: rssMiB(controlPlanePid), simulator: rssMiB(child.pid) },
+  },
   listBytes: bytes,
   listFullMs: stats(full),
   listPagedLimit500Ms: stats(paged),
