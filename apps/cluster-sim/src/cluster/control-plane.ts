@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import { KubeClient } from './kube-client.ts'
 
 /** What `controlplane run` writes to `<state-dir>/cluster.json` once kube-apiserver is ready. */
 export interface ClusterInfo {
@@ -62,6 +63,13 @@ export function controlPlaneBinary(): string {
  * Starts the real control plane (etcd, kube-apiserver, controller manager, scheduler; see
  * apps/cluster-sim/controlplane) as a child process and resolves once kube-apiserver is ready.
  */
+/** A client of the control plane's kube-apiserver with the token it wrote for `user`. */
+export function clientAs(controlPlane: ControlPlane, user: string): KubeClient {
+  const token = controlPlane.info.tokens[user]
+  if (!token) throw new Error(`the control plane wrote no token for ${user}`)
+  return new KubeClient({ url: controlPlane.info.url, ca: controlPlane.ca, token })
+}
+
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const args = ['run', '--state-dir', options.stateDir, '--port', String(options.port ?? 0)]
   args.push('--crd-dir', options.crdDir ?? crdDirectory())

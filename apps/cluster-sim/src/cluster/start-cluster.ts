@@ -17,6 +17,7 @@ import { platformResources } from '../resources/platform-resources.ts'
 import { rbacResources } from '../resources/rbac-resources.ts'
 import { demoBindings } from '../seed/demo-bindings.ts'
 import { fleetSeed } from '../seed/demo-fleet.ts'
+import { cdiRoles } from '../seed/cdi-roles.ts'
 import { kubevirtRoles } from '../seed/kubevirt-roles.ts'
 import { apply, createSeed } from './bootstrap.ts'
 import { installCrds } from './install-crds.ts'
@@ -27,6 +28,7 @@ import { KubeClient } from './kube-client.ts'
 import { demoNodes } from '../node/demo-nodes.ts'
 import { startNodeAgents, type NodeAgents } from '../node/node-agents.ts'
 import { startVirtApi, type VirtApi } from '../virt-api/virt-api.ts'
+import { startCdiApi, type CdiApi } from '../cdi-api/cdi-api.ts'
 import type { ConsoleSubresources } from '../kubevirt/console-subresources.ts'
 import type { GuestRegistry } from '../kubevirt/guest-registry.ts'
 
@@ -70,6 +72,8 @@ export interface ClusterSim {
   metrics: KubevirtMetrics
   metricsUrl: string
   virtApi: VirtApi
+  /** CDI's aggregated API (`upload.cdi.kubevirt.io`: UploadTokenRequests). */
+  cdiApi: CdiApi
   /** The node agents (kubelets): `nodes.stop(name)` makes a node go silent, as a dead kubelet. */
   nodes: NodeAgents
   /** The `vnc` and `console` WebSocket subresources (open sessions, requests received). */
@@ -136,8 +140,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     // A control plane this process started has installed the CRDs already (`--crd-dir`).
     if (options.attach) await installCrds(client)
     await Promise.all(
-      // KubeVirt's cluster roles (as virt-operator installs them) and the demo users' bindings.
-      [...kubevirtRoles(), ...demoBindings()].map((object) =>
+      // KubeVirt's and CDI's cluster roles (as their operators install them) and the demo
+      // users' bindings.
+      [...kubevirtRoles(), ...cdiRoles(), ...demoBindings()].map((object) =>
         apply(client, rbacDef(object.kind), object),
       ),
     )
@@ -199,6 +204,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       guests: kubevirt.guests,
     })
     closers.push(() => virtApi.close())
+    // CDI's cdi-apiserver: the upload token API (aggregated).
+    const cdiApi = await startCdiApi({ client, stateDir: options.stateDir })
+    closers.push(() => cdiApi.close())
 
     // Written before the metrics target listens: once it answers, the kubeconfig is there (the
     // containers' health checks ask the metrics target, and vmdeck waits for them).
@@ -248,6 +256,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       metrics,
       metricsUrl,
       virtApi,
+      cdiApi,
       nodes,
       consoles: virtApi.consoles,
       guests: kubevirt.guests,

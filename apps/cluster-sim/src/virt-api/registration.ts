@@ -1,46 +1,39 @@
 // Registers virt-api with kube-apiserver the way virt-operator does (kubevirt v1.9.0
 // `pkg/virt-operator/resource/generate/components/{apiservices,webhooks}.go`): the Service
-// kubevirt/virt-api, one APIService per subresource version, and the webhook configurations.
-//
-// How the aggregator reaches a server on 127.0.0.1: kube-apiserver runs without
-// --enable-aggregator-routing, so it resolves an APIService's Service with
-// k8s.io/apiserver `proxy.ResolveCluster`, which for `type: ExternalName` answers
-// `https://<externalName>:<APIService port>` without looking at endpoints (a ClusterIP would be
-// an unroutable 10.96.x.x here), and the availability controller checks endpoints only for
-// ClusterIP services. The TLS server name stays `virt-api.kubevirt.svc`
-// (kube-aggregator `BuildTransportConfig`), hence that SAN in virt-api's certificate.
-// The webhooks name their URL instead of the Service, as the ExternalName detour is only
-// needed where the API has no URL field.
+// kubevirt/virt-api and one APIService per subresource version (aggregated-api/api-service.ts
+// says how the aggregator reaches 127.0.0.1), and the webhook configurations. The webhooks name
+// their URL instead of the Service, as the ExternalName detour is only needed where the API has
+// no URL field.
 import { apply } from '../cluster/bootstrap.ts'
 import type { KubeClient } from '../cluster/kube-client.ts'
 import { SUBRESOURCE_GROUP, SUBRESOURCE_VERSIONS } from '../kubevirt/subresources.ts'
 import { EVICTION_WEBHOOK } from '../kubevirt/eviction.ts'
+import {
+  apiServiceName,
+  registerApiService,
+  serviceServerName,
+  waitAvailable,
+} from '../aggregated-api/api-service.ts'
 import { WEBHOOK_PATHS } from './admission-webhooks.ts'
 
-export const VIRT_API_NAMESPACE = 'kubevirt'
-export const VIRT_API_SERVICE = 'virt-api'
+const VIRT_API = { namespace: 'kubevirt', name: 'virt-api' }
 /** The name the aggregator expects in virt-api's certificate. */
-export const VIRT_API_SERVER_NAME = `${VIRT_API_SERVICE}.${VIRT_API_NAMESPACE}.svc`
+export const VIRT_API_SERVER_NAME = serviceServerName(VIRT_API)
 
-const def = (group: string, version: string, plural: string, namespaced: boolean) => ({
-  group,
-  version,
+const webhookDef = (plural: string) => ({
+  group: 'admissionregistration.k8s.io',
+  version: 'v1',
   plural,
-  namespaced,
+  namespaced: false,
 })
 const defs = {
-  namespace: def('', 'v1', 'namespaces', false),
-  service: def('', 'v1', 'services', true),
-  apiService: def('apiregistration.k8s.io', 'v1', 'apiservices', false),
-  validating: def('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', false),
-  mutating: def('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', false),
+  validating: webhookDef('validatingwebhookconfigurations'),
+  mutating: webhookDef('mutatingwebhookconfigurations'),
 }
 
 /** `v1.ApiSupportedWebhookVersions`. */
 const kubevirtVersions = ['v1alpha3', 'v1']
 const managedBy = { 'app.kubernetes.io/managed-by': 'virt-operator' }
-
-export const apiServiceName = (version: string) => `${version}.${SUBRESOURCE_GROUP}`
 
 export interface Registration {
   /** Where virt-api listens on 127.0.0.1. */
@@ -56,45 +49,14 @@ export async function registerVirtApi(
 ): Promise<void> {
   const { port } = registration
   const caBundle = Buffer.from(registration.ca).toString('base64')
-  await apply(client, defs.namespace, {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: VIRT_API_NAMESPACE },
+  await registerApiService(client, {
+    service: { ...VIRT_API, labels: { 'kubevirt.io': 'virt-api', ...managedBy } },
+    group: SUBRESOURCE_GROUP,
+    versions: SUBRESOURCE_VERSIONS,
+    apiServiceLabels: { 'kubevirt.io': 'virt-api-aggregator', ...managedBy },
+    port,
+    ca: registration.ca,
   })
-  await apply(client, defs.service, {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: VIRT_API_SERVICE,
-      namespace: VIRT_API_NAMESPACE,
-      labels: { 'kubevirt.io': 'virt-api', ...managedBy },
-    },
-    spec: {
-      type: 'ExternalName',
-      externalName: '127.0.0.1',
-      ports: [{ name: 'https', port, protocol: 'TCP' }],
-    },
-  })
-  await Promise.all(
-    SUBRESOURCE_VERSIONS.map((version) =>
-      apply(client, defs.apiService, {
-        apiVersion: 'apiregistration.k8s.io/v1',
-        kind: 'APIService',
-        metadata: {
-          name: apiServiceName(version),
-          labels: { 'kubevirt.io': 'virt-api-aggregator', ...managedBy },
-        },
-        spec: {
-          service: { namespace: VIRT_API_NAMESPACE, name: VIRT_API_SERVICE, port },
-          group: SUBRESOURCE_GROUP,
-          version,
-          caBundle,
-          groupPriorityMinimum: 1000,
-          versionPriority: 15,
-        },
-      }),
-    ),
-  )
   const url = (path: string) => ({ url: `https://127.0.0.1:${port}${path}`, caBundle })
   const common = {
     admissionReviewVersions: ['v1'],
@@ -162,58 +124,10 @@ export async function registerVirtApi(
   })
 }
 
-interface ApiServiceObject {
-  metadata: { name?: string }
-  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] }
-}
-
-const availability = (apiService: ApiServiceObject | undefined) =>
-  apiService?.status?.conditions?.find((c) => c.type === 'Available')
-
-/**
- * Resolves once kube-apiserver's availability controller reports every subresource APIService
- * Available (it reached virt-api's discovery); rejects with its last reason after `timeoutMs`.
- */
-export async function waitAvailable(client: KubeClient, timeoutMs = 30_000): Promise<void> {
-  const names = new Set(SUBRESOURCE_VERSIONS.map(apiServiceName))
-  const path = '/apis/apiregistration.k8s.io/v1/apiservices'
-  const list = await client.json<{
-    items: ApiServiceObject[]
-    metadata: { resourceVersion: string }
-  }>('GET', path)
-  const latest = new Map<string, ApiServiceObject>()
-  for (const item of list.items)
-    if (names.has(item.metadata.name ?? '')) latest.set(item.metadata.name ?? '', item)
-  const done = () => [...names].every((name) => availability(latest.get(name))?.status === 'True')
-  if (done()) return
-  const abort = new AbortController()
-  const timer = setTimeout(() => abort.abort(), timeoutMs)
-  let resourceVersion = list.metadata.resourceVersion
-  try {
-    while (!done() && !abort.signal.aborted)
-      await client.watch(
-        `${path}?watch=1&resourceVersion=${resourceVersion}`,
-        (event) => {
-          const object = event.object as unknown as ApiServiceObject & {
-            metadata: { resourceVersion?: string }
-          }
-          resourceVersion = object.metadata.resourceVersion ?? resourceVersion
-          if (!names.has(object.metadata.name ?? '')) return
-          latest.set(object.metadata.name ?? '', object)
-          if (done()) abort.abort()
-        },
-        abort.signal,
-      )
-  } finally {
-    clearTimeout(timer)
-  }
-  if (!done()) {
-    const why = [...names]
-      .map((name) => {
-        const condition = availability(latest.get(name))
-        return `${name}: ${condition ? `${condition.reason ?? ''} ${condition.message ?? ''}` : 'no status'}`
-      })
-      .join('; ')
-    throw new Error(`the virt-api APIServices did not become Available: ${why}`)
-  }
-}
+/** Resolves once kube-apiserver uses virt-api for every subresource version. */
+export const waitVirtApiAvailable = (client: KubeClient, timeoutMs?: number) =>
+  waitAvailable(
+    client,
+    SUBRESOURCE_VERSIONS.map((version) => apiServiceName(SUBRESOURCE_GROUP, version)),
+    timeoutMs,
+  )

@@ -16,11 +16,12 @@ import { StatusError } from '../kube/status-error.ts'
 import { createSeed } from '../cluster/bootstrap.ts'
 import { ClusterStore } from '../cluster/cluster-store.ts'
 import {
+  clientAs,
   controlPlaneBinary,
   startControlPlane,
   type ControlPlane,
 } from '../cluster/control-plane.ts'
-import { KubeClient } from '../cluster/kube-client.ts'
+import type { KubeClient } from '../cluster/kube-client.ts'
 import { requireDef } from '../controllers/context.ts'
 import { runningVmi, TestGuests } from '../kubevirt/console-test-guests.ts'
 import { EventRecorder } from '../kubevirt/events.ts'
@@ -50,14 +51,8 @@ const def = (group: string, plural: string) => requireDef(registry, group, plura
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-virt-api-test-'))
   controlPlane = await startControlPlane({ stateDir })
-  const connect = (user: string) =>
-    new KubeClient({
-      url: controlPlane.info.url,
-      ca: controlPlane.ca,
-      token: controlPlane.info.tokens[user] ?? '',
-    })
-  client = connect('cluster-sim')
-  for (const user of ['admin', 'helpdesk', 'viewer']) clients[user] = connect(user)
+  client = clientAs(controlPlane, 'cluster-sim')
+  for (const user of ['admin', 'helpdesk', 'viewer']) clients[user] = clientAs(controlPlane, user)
   registry = new Registry()
   for (const resource of [...coreResources, ...kubevirtResources]) registry.add(resource)
   // KubeVirt's roles and the demo users' bindings (Kubernetes' own roles are the real ones).

@@ -1,6 +1,7 @@
-// virt-api for the real control plane: an HTTPS server of its own (own CA, serving certificate
-// for virt-api.kubevirt.svc and 127.0.0.1, kept under the state directory) that kube-apiserver's
-// aggregator proxies `subresources.kubevirt.io` to and calls as admission webhooks.
+// virt-api for the real control plane: an HTTPS server of its own (aggregated-api/: own CA,
+// serving certificate for virt-api.kubevirt.svc and 127.0.0.1, kept under the state directory)
+// that kube-apiserver's aggregator proxies `subresources.kubevirt.io` to and calls as admission
+// webhooks.
 //  - Discovery, `version` and the webhooks need no client identity (virt-api's noAuthEndpoints;
 //    kube-apiserver calls webhooks without a client certificate).
 //  - Everything else must come from the front proxy: a client certificate of the request-header
@@ -8,11 +9,8 @@
 //    `resource/subresource` (a denial is virt-api's 401 with the reason as plain text).
 //  - The subresources themselves, the consoles and the admitters are the simulator's KubeVirt
 //    (kubevirt/subresources.ts, console-subresources.ts, admission.ts, eviction.ts).
-import { createServer, type Server } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import type { TLSSocket } from 'node:tls'
 import { StatusError } from '../kube/status-error.ts'
 import type { KubeClient } from '../cluster/kube-client.ts'
 import {
@@ -30,18 +28,24 @@ import {
   SUBRESOURCE_GROUP,
   writeSubresourceReply,
 } from '../kubevirt/subresources.ts'
-import { ensureServingCerts } from '../tls/make-certs.ts'
-import { reviewAccess, type ResourceAttributes } from './access-review.ts'
-import { admissionReview, isWebhookPath, type WebhookContext } from './admission-webhooks.ts'
-import { discoveryDocument } from './discovery.ts'
+import { reviewAccess, type ResourceAttributes } from '../aggregated-api/access-review.ts'
+import { startAggregatedServer } from '../aggregated-api/aggregated-server.ts'
 import {
-  acceptClientCertificate,
   frontProxyUser,
   loadRequestHeaderConfig,
   type FrontProxyUser,
   type RequestHeaderConfig,
-} from './front-proxy.ts'
-import { registerVirtApi, VIRT_API_SERVER_NAME, waitAvailable } from './registration.ts'
+} from '../aggregated-api/front-proxy.ts'
+import {
+  notFound,
+  parseJson,
+  readBody,
+  sendJson,
+  sendText,
+} from '../aggregated-api/http-replies.ts'
+import { admissionReview, isWebhookPath, type WebhookContext } from './admission-webhooks.ts'
+import { discoveryDocument } from './discovery.ts'
+import { registerVirtApi, VIRT_API_SERVER_NAME, waitVirtApiAvailable } from './registration.ts'
 
 /** What virt-api needs of the simulator's KubeVirt; a `KubevirtContext` is one. */
 export type VirtApiContext = SubresourceContext &
@@ -77,12 +81,6 @@ export interface VirtApi {
 /** Starts virt-api, registers it with kube-apiserver and waits until the aggregator uses it. */
 export async function startVirtApi(options: VirtApiOptions): Promise<VirtApi> {
   const { client, kubevirt } = options
-  const certs = ensureServingCerts(join(options.stateDir, 'virt-api'), {
-    caName: 'virt-api-ca',
-    commonName: 'virt-api',
-    dnsNames: [VIRT_API_SERVER_NAME, 'localhost'],
-    ips: ['127.0.0.1'],
-  })
   const requestHeader = await loadRequestHeaderConfig(client)
   const authorize = (user: FrontProxyUser, attributes: ResourceAttributes) =>
     reviewAccess(client, user, attributes)
@@ -101,47 +99,29 @@ export async function startVirtApi(options: VirtApiOptions): Promise<VirtApi> {
     },
     guests: options.guests,
   })
-
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    serve(req, res, { kubevirt, requestHeader, authorize }).catch((error: unknown) =>
-      sendStatus(res, toStatusError(error)),
-    )
-  }
-  const server: Server = createServer(
-    {
-      cert: certs.cert,
-      key: certs.key,
-      ca: requestHeader.clientCA,
-      requestCert: true,
-      // Checked per connection below: a client without a certificate may call the webhooks.
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-    },
-    handle,
-  )
-  server.on('secureConnection', (socket: TLSSocket) => {
-    if (!acceptClientCertificate(socket, requestHeader)) socket.destroy()
-  })
-  server.on('upgrade', consoles.upgradeListener(handle))
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', () =>
-      resolve((server.address() as AddressInfo).port),
-    )
-  })
-  const close = async () => {
-    consoles.close()
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
   try {
-    await registerVirtApi(client, { port, ca: certs.ca })
-    await waitAvailable(client, options.availableTimeoutMs)
+    const server = await startAggregatedServer({
+      certDir: join(options.stateDir, 'virt-api'),
+      name: 'virt-api',
+      serverName: VIRT_API_SERVER_NAME,
+      requestHeader,
+      serve: (req, res) => serve(req, res, { kubevirt, requestHeader, authorize }),
+      upgrade: (fallback) => consoles.upgradeListener(fallback),
+      register: async (port, ca) => {
+        await registerVirtApi(client, { port, ca })
+        await waitVirtApiAvailable(client, options.availableTimeoutMs)
+      },
+      ...(options.port !== undefined ? { port: options.port } : {}),
+    })
+    const close = async () => {
+      consoles.close()
+      await server.close()
+    }
+    return { url: server.url, ca: server.ca, consoles, close }
   } catch (error) {
-    await close()
+    consoles.close()
     throw error
   }
-  return { url: `https://127.0.0.1:${port}`, ca: certs.ca, consoles, close }
 }
 
 interface ServeContext {
@@ -190,64 +170,4 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: ServeContex
     )
   const body = method === 'PUT' ? await readBody(req) : ''
   writeSubresourceReply(res, await callSubresource(ctx.kubevirt, method, target, body))
-}
-
-const notFound = () =>
-  new StatusError(404, 'NotFound', 'the server could not find the requested resource')
-
-function toStatusError(error: unknown): StatusError {
-  if (error instanceof StatusError) return error
-  const message = error instanceof Error ? error.message : String(error)
-  return new StatusError(500, 'InternalError', `Internal error occurred: ${message}`)
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    throw new StatusError(400, 'BadRequest', 'the request body is not JSON')
-  }
-}
-
-/** kube-apiserver's request size limit is virt-api's too (it sits behind it). */
-const MAX_BODY = 3 * 1024 * 1024
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY)
-      throw new StatusError(413, 'RequestEntityTooLarge', 'Request entity too large')
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  res
-    .writeHead(code, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
-    })
-    .end(text)
-}
-
-/** go-restful's `WriteErrorString`: the reason as the whole plain-text body. */
-function sendText(res: ServerResponse, code: number, text: string): void {
-  res
-    .writeHead(code, {
-      'content-type': 'text/plain',
-      'content-length': Buffer.byteLength(text),
-    })
-    .end(text)
-}
-
-function sendStatus(res: ServerResponse, error: StatusError): void {
-  if (res.headersSent) {
-    res.destroy()
-    return
-  }
-  sendJson(res, error.code, error.toStatus())
 }

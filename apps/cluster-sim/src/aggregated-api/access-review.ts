@@ -1,6 +1,8 @@
-// virt-api's authorizer (kubevirt v1.9.0 `pkg/virt-api/rest/authorizer.go`): every subresource
-// request is checked with a SubjectAccessReview sent to kube-apiserver for the front proxy's
-// user; a denial carries the authorizer's reason, which virt-api answers as 401 plain text.
+// The aggregated API servers' authorizer (virt-api: kubevirt v1.9.0
+// `pkg/virt-api/rest/authorizer.go`; cdi-apiserver: CDI v1.66.0 `pkg/apiserver/authorizer.go`):
+// every request that is not discovery is checked with a SubjectAccessReview sent to
+// kube-apiserver for the front proxy's user; a denial carries the authorizer's reason, which
+// both answer as 401 plain text.
 import type { KubeClient } from '../cluster/kube-client.ts'
 import type { FrontProxyUser } from './front-proxy.ts'
 
@@ -10,8 +12,9 @@ export interface ResourceAttributes {
   group: string
   version: string
   resource: string
-  subresource: string
-  name: string
+  /** cdi-apiserver's reviews name neither (its only resource is create-only). */
+  subresource?: string
+  name?: string
 }
 
 export interface AccessDecision {

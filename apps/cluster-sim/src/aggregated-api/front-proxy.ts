@@ -1,5 +1,6 @@
 // How an aggregated API server knows who is asking (virt-api: kubevirt v1.9.0
-// `pkg/util/tls/ca-manager.go`, `pkg/virt-api/rest/authorizer.go`): kube-apiserver's aggregator
+// `pkg/util/tls/ca-manager.go`, `pkg/virt-api/rest/authorizer.go`; cdi-apiserver: CDI v1.66.0
+// `pkg/apiserver/auth-config.go`, `authorizer.go`, alike): kube-apiserver's aggregator
 // connects with a client certificate signed by the request-header CA and carries the user in
 // X-Remote-User / X-Remote-Group / X-Remote-Extra-* headers. The CA, the allowed certificate
 // names and the header names are what kube-apiserver publishes in the
@@ -53,7 +54,8 @@ export async function loadRequestHeaderConfig(client: KubeClient): Promise<Reque
 /**
  * Whether a TLS connection may stay open: with no client certificate it may (kube-apiserver
  * calls webhooks without one: `tls.VerifyClientCertIfGiven`); a certificate must chain to the
- * request-header CA and carry an allowed common name, else the handshake fails in virt-api.
+ * request-header CA and carry an allowed common name, else the handshake fails in virt-api
+ * (and in cdi-apiserver, whose `VerifyPeerCertificate` checks the name the same way).
  */
 export function acceptClientCertificate(socket: TLSSocket, config: RequestHeaderConfig): boolean {
   const peer = socket.getPeerCertificate()
