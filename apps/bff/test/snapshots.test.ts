@@ -97,6 +97,8 @@ describe('clone', () => {
       namespace: 'default',
     })
     expect(status).toBe(202)
+    // The BFF created it through kube-apiserver; the simulator's cache hears of it by watch.
+    await waitUntil(() => stack.sim.store.peek(vmDef, 'default', 'runner-copy') !== undefined)
     const copy = stack.sim.store.get(vmDef, 'default', 'runner-copy')
     expect((copy.spec as { runStrategy: string }).runStrategy).toBe('Halted')
     expect(copy.metadata.annotations?.['vmdeck.io/cloned-from']).toBe('dev/build-runner')
