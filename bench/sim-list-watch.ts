@@ -41,6 +41,8 @@ const child = spawn(
     'none',
     '--port',
     '0',
+    '--metrics-port',
+    '0',
     '--state-dir',
     stateDir,
     '--kubeconfig',
@@ -48,6 +50,8 @@ const child = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 )
+// A failed run must not leave the simulator (and its control plane) behind.
+process.on('exit', () => child.kill('SIGTERM'))
 const url = await new Promise<string>((resolve, reject) => {
   let out = ''
   child.stdout.on('data', (chunk: Buffer) => {
@@ -142,11 +146,19 @@ for (let i = 0; i < 5; i++) {
 const target = 'prod/vm-00000'
 const arrivals = new Map<string, number[]>()
 let connected = 0
-const watches = Array.from({ length: WATCHERS }, () =>
-  request(
+const watches: ReturnType<typeof request>[] = []
+// kube-apiserver's priority and fairness answers some of 500 simultaneous watch starts with 429
+// and Retry-After; like client-go, wait and try again.
+const openWatch = (): void => {
+  const req = request(
     `${url}${VM_PATH}?watch=1&resourceVersion=${listRv}&allowWatchBookmarks=true`,
     { agent, headers: { authorization: `Bearer ${token}` } },
     (res) => {
+      if (res.statusCode === 429) {
+        res.resume()
+        setTimeout(openWatch, Number(res.headers['retry-after'] ?? 1) * 1000)
+        return
+      }
       connected++
       let buffer = ''
       res.on('data', (chunk: Buffer) => {
@@ -164,8 +176,11 @@ const watches = Array.from({ length: WATCHERS }, () =>
         }
       })
     },
-  ).end(),
-)
+  )
+  watches.push(req)
+  req.end()
+}
+for (let i = 0; i < WATCHERS; i++) openWatch()
 while (connected < WATCHERS) await new Promise((r) => setTimeout(r, 20))
 const fanOut: number[] = []
 const changeStart = performance.now()
