@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HttpError } from '../src/lib/http-error.ts'
+import { HttpError } from '../src/kube/http-error.ts'
 import { as, buildStack, C, login, vmUrl, type TestStack } from './helper.ts'
 
 // kube-apiserver's own refusals, as vmdeck passes them on (issue 13): the status, a code named

@@ -2,7 +2,7 @@
 // this one fault is a bare TCP server: the client must give up with a 503, not hang.
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { HttpError } from '../src/lib/http-error.ts'
+import { HttpError } from '../src/kube/http-error.ts'
 import { PrometheusClient, prometheusTargetsFromEnv } from '../src/plugins/app/prometheus.ts'
 
 let silent: Server

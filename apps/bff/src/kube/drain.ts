@@ -1,5 +1,5 @@
 import type { Cluster } from './cluster.ts'
-import { HttpError } from '../lib/http-error.ts'
+import { HttpError } from './http-error.ts'
 
 export interface DrainOptions {
   /** How often evictions are retried while KubeVirt migrates VMs away (kubectl drain: 5 s). */

@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node'
 import { request as httpsRequest, type RequestOptions } from 'node:https'
 import { request as httpRequest } from 'node:http'
-import { HttpError, withDetail } from '../lib/http-error.ts'
+import { HttpError, withDetail } from './http-error.ts'
 
 export interface KubeResponse {
   status: number

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { MigrationChange, VmMigration } from '@vmdeck/shared'
-import { toVmMigration } from '../lib/to-view-models.ts'
+import { toVmMigration } from './to-view-models.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 
 /** Live migrations of one cluster from one shared VirtualMachineInstanceMigration informer. */

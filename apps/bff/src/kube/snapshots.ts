@@ -4,7 +4,7 @@ import {
   toVmSnapshot,
   type VirtualMachineRestore,
   type VirtualMachineSnapshot,
-} from '../lib/to-view-models.ts'
+} from './to-view-models.ts'
 
 export const SNAPSHOT_API = '/apis/snapshot.kubevirt.io/v1beta1'
 

@@ -5,7 +5,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node'
 import { vmKey, type VmChange, type VmSummary } from '@vmdeck/shared'
-import { toVmSummary } from '../lib/to-view-models.ts'
+import { toVmSummary } from './to-view-models.ts'
 import { resilientInformer, type ResilientInformer } from './resilient-informer.ts'
 
 /**

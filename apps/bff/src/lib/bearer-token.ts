@@ -1,4 +1,4 @@
-import { httpError } from './http-error.ts'
+import { httpError } from '../kube/http-error.ts'
 
 // RFC 6750 §2.1 b64token: what a bearer token may contain (JWTs, service-account and bootstrap
 // tokens all fit). Anything else (CR, LF, NUL, spaces, non-Latin-1) would make the outgoing

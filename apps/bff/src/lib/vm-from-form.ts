@@ -1,6 +1,6 @@
 import type { VmCreateForm } from '@vmdeck/shared'
-import type { VirtualMachine } from './to-view-models.ts'
-import { httpError } from './http-error.ts'
+import type { VirtualMachine } from '../kube/to-view-models.ts'
+import { httpError } from '../kube/http-error.ts'
 
 // The only module that writes VirtualMachine objects: from the create form, and the copy a
 // cross-namespace clone creates. Shapes follow shared/kubevirt/API.md §9.1, §9.2 and §6.

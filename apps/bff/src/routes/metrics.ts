@@ -18,7 +18,7 @@ import type { FastifyRequest } from 'fastify'
 import { isVisible, type AccessControl } from '../kube/access.ts'
 import type { Cluster } from '../kube/cluster.ts'
 import { getCluster } from '../plugins/app/get-cluster.ts'
-import { HttpError, httpError, withDetail } from '../lib/http-error.ts'
+import { HttpError, httpError, withDetail } from '../kube/http-error.ts'
 import {
   migrationProgressQueries,
   nodeCpuQuery,

@@ -10,7 +10,7 @@ import { Type } from 'typebox'
 import { Drainer } from '../kube/drain.ts'
 import type { Cluster } from '../kube/cluster.ts'
 import { getCluster } from '../plugins/app/get-cluster.ts'
-import { httpError } from '../lib/http-error.ts'
+import { httpError } from '../kube/http-error.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }

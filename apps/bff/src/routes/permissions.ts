@@ -9,7 +9,7 @@ import {
   type PermissionCheck,
 } from '@vmdeck/shared'
 import { getCluster } from '../plugins/app/get-cluster.ts'
-import { httpError, tooManyRequests } from '../lib/http-error.ts'
+import { httpError, tooManyRequests } from '../kube/http-error.ts'
 import { RateLimiter } from '../lib/rate-limiter.ts'
 import { isVisible } from '../kube/access.ts'
 import { identityOf, MIGRATIONS } from '../plugins/app/user-access.ts'

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ApiErrorBody, LoginOptions, LoginRequest, SessionInfo } from '@vmdeck/shared'
 import { Type } from 'typebox'
-import { httpError } from '../lib/http-error.ts'
+import { httpError } from '../kube/http-error.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 import { SESSION_COOKIE } from '../plugins/app/auth.ts'
 

@@ -10,9 +10,9 @@ import {
 } from '@vmdeck/shared'
 import { randomBytes } from 'node:crypto'
 import { kubeError, type KubeClient } from '../kube/kube-client.ts'
-import { httpError } from '../lib/http-error.ts'
+import { httpError } from '../kube/http-error.ts'
 import { SNAPSHOT_API, snapshotsOf } from '../kube/snapshots.ts'
-import { runStrategyOf, type VirtualMachine } from '../lib/to-view-models.ts'
+import { runStrategyOf, type VirtualMachine } from '../kube/to-view-models.ts'
 import { routeVm } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }

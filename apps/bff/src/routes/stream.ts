@@ -11,11 +11,11 @@ import { isVisible, type Visibility } from '../kube/access.ts'
 import type { Cluster } from '../kube/cluster.ts'
 import { getCluster } from '../plugins/app/get-cluster.ts'
 import { matches } from '../kube/session-revocations.ts'
-import { httpError, tooManyRequests } from '../lib/http-error.ts'
+import { httpError, tooManyRequests } from '../kube/http-error.ts'
 import { LogThrottle } from '../lib/log-throttle.ts'
 import { SseEncoder } from '../lib/sse-encoder.ts'
 import { identityOf, MIGRATIONS, VMS } from '../plugins/app/user-access.ts'
-import type { Identity } from '../plugins/app/auth.ts'
+import type { Identity } from '../lib/identity.ts'
 
 const KEEPALIVE_MS = 15_000
 /** How often an open stream re-checks the user's access even without an RBAC event. */

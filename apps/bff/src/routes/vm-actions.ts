@@ -10,8 +10,8 @@ import {
   VmParams,
   type VmPowerAction,
 } from '@vmdeck/shared'
-import { HttpError, httpError } from '../lib/http-error.ts'
-import type { VirtualMachine } from '../lib/to-view-models.ts'
+import { HttpError, httpError } from '../kube/http-error.ts'
+import type { VirtualMachine } from '../kube/to-view-models.ts'
 import { cloneVmManifest } from '../lib/vm-from-form.ts'
 import { routeVm } from '../plugins/app/user-access.ts'
 

@@ -18,7 +18,7 @@ import {
   toVmEvent,
   type KubeEvent,
   type VirtualMachine,
-} from '../lib/to-view-models.ts'
+} from '../kube/to-view-models.ts'
 import { routeVm } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }

@@ -4,21 +4,13 @@ import fp from 'fastify-plugin'
 import { createHash, randomBytes } from 'node:crypto'
 import { SessionRevocations } from '../../kube/session-revocations.ts'
 import { assertBearerToken } from '../../lib/bearer-token.ts'
-import { httpError, tooManyRequests } from '../../lib/http-error.ts'
+import type { Identity } from '../../lib/identity.ts'
+import { httpError, tooManyRequests } from '../../kube/http-error.ts'
 import { isPublicRoute } from '../../lib/public-route.ts'
 import { RateLimiter } from '../../lib/rate-limiter.ts'
 import { SessionSealer, type SessionData } from '../../lib/session-cookie.ts'
 
 export const SESSION_COOKIE = 'vmdeck_session'
-
-export interface Identity {
-  token: string
-  username: string
-  groups: string[]
-  via: 'cookie' | 'bearer'
-  /** The cookie session behind this identity (absent for bearer tokens). */
-  session?: { sid: string; iat: number; exp: number }
-}
 
 /** Why a sealed session is no longer good, or undefined while it is. */
 export type SessionEnd = 'revoked' | 'expired' | 'idle' | undefined

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Cluster } from '../../kube/cluster.ts'
-import { httpError } from '../../lib/http-error.ts'
+import { httpError } from '../../kube/http-error.ts'
 
 /** The cluster a route names; 404 when unknown, 503 while its caches are not synced (down or starting). */
 export function getCluster(

@@ -1,7 +1,7 @@
 import type { PrometheusStatus } from '@vmdeck/shared'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { withDetail, HttpError } from '../../lib/http-error.ts'
+import { withDetail, HttpError } from '../../kube/http-error.ts'
 import { kubevirtProbe, usedRecordingRules } from '../../lib/promql.ts'
 
 export interface PrometheusTarget {

@@ -2,9 +2,9 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Cluster } from '../../kube/cluster.ts'
 import type { Visibility } from '../../kube/access.ts'
-import type { Identity } from './auth.ts'
+import type { Identity } from '../../lib/identity.ts'
 import { getCluster } from './get-cluster.ts'
-import { httpError } from '../../lib/http-error.ts'
+import { httpError } from '../../kube/http-error.ts'
 
 export const VMS = { group: 'kubevirt.io', resource: 'virtualmachines' }
 export const MIGRATIONS = { group: 'kubevirt.io', resource: 'virtualmachineinstancemigrations' }
