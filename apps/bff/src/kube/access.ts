@@ -1,5 +1,6 @@
 import type { PermissionCheck } from '@vmdeck/shared'
 import { createHash } from 'node:crypto'
+import { accessReview } from './api/review-requests.ts'
 import type { KubeClient } from './kube-client.ts'
 
 /** Which namespaces' objects of one kind a user may see in the shared cache. */
@@ -133,24 +134,7 @@ export class AccessControl {
   }
 
   async #review(token: string, check: PermissionCheck): Promise<AccessDecision> {
-    const response = await this.#clientFor(token).raw({
-      method: 'POST',
-      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
-        spec: {
-          resourceAttributes: {
-            verb: check.verb,
-            group: check.group ?? '',
-            resource: check.resource,
-            ...(check.subresource ? { subresource: check.subresource } : {}),
-            ...(check.namespace ? { namespace: check.namespace } : {}),
-            ...(check.name ? { name: check.name } : {}),
-          },
-        },
-      },
-    })
+    const response = await accessReview(this.#clientFor(token), check)
     // Fail closed: no answer from the authorization API means no access (never "allow all").
     if (response.status === 404 || response.status === 403) {
       this.#log.warn({ status: response.status }, 'SelfSubjectAccessReview refused; denying access')

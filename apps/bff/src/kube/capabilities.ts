@@ -1,4 +1,5 @@
 import type { ClusterCapabilities } from '@vmdeck/shared'
+import { discover, kubevirtVersion, listKubeVirts } from './api/discovery-requests.ts'
 import type { KubeClient } from './kube-client.ts'
 
 /** How long detected capabilities are trusted before discovery is asked again. */
@@ -16,15 +17,12 @@ interface KubeVirtList {
 
 /**
  * What one cluster offers, from API discovery with the BFF's own identity: the served API groups
- * (`GET /apis`) tell whether KubeVirt, CDI, VM and volume snapshots and Multus are there; the
- * KubeVirt version comes from virt-api (`GET /apis/subresources.kubevirt.io/v1/version`, open to
- * every authenticated user) or, failing that, from the KubeVirt CR's status.
+ * tell whether KubeVirt, CDI, VM and volume snapshots and Multus are there; the KubeVirt version
+ * comes from virt-api (open to every authenticated user) or, failing that, from the KubeVirt CR's
+ * status.
  */
 export async function detectCapabilities(client: KubeClient): Promise<ClusterCapabilities> {
-  const [version, discovery] = await Promise.all([
-    client.raw({ method: 'GET', path: '/version' }),
-    client.raw({ method: 'GET', path: '/apis' }),
-  ])
+  const [version, discovery] = await discover(client)
   if (discovery.status !== 200)
     throw new Error(`API discovery (GET /apis) answered ${discovery.status}`)
   const served = new Set(
@@ -48,14 +46,10 @@ export async function detectCapabilities(client: KubeClient): Promise<ClusterCap
 }
 
 async function detectKubevirtVersion(client: KubeClient): Promise<string | undefined> {
-  const fromApi = await client
-    .raw({ method: 'GET', path: '/apis/subresources.kubevirt.io/v1/version' })
-    .catch(() => undefined)
+  const fromApi = await kubevirtVersion(client).catch(() => undefined)
   const gitVersion = (fromApi?.body as { gitVersion?: unknown } | undefined)?.gitVersion
   if (fromApi?.status === 200 && typeof gitVersion === 'string' && gitVersion) return gitVersion
-  const crs = await client
-    .raw({ method: 'GET', path: '/apis/kubevirt.io/v1/kubevirts' })
-    .catch(() => undefined)
+  const crs = await listKubeVirts(client).catch(() => undefined)
   if (crs?.status !== 200) return undefined
   for (const item of (crs.body as KubeVirtList | undefined)?.items ?? []) {
     const observed = item.status?.observedKubeVirtVersion ?? item.status?.operatorVersion

@@ -3,6 +3,8 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
 } from '@kubernetes/client-node'
+import { list } from './api/discovery-requests.ts'
+import { paths } from './api/paths.ts'
 import { AccessControl } from './access.ts'
 import { Capabilities } from './capabilities.ts'
 import { KubeClient } from './kube-client.ts'
@@ -50,37 +52,27 @@ export class Cluster {
     this.server = cluster.server
     this.#service = service
     this.#log = log
-    this.vms = new VmStore(service, log)
     const serviceClient = new KubeClient(service)
     this.serviceClient = serviceClient
     this.capabilities = new Capabilities(serviceClient, log)
-    const informer = (path: string, labelSelector?: string) =>
-      resilientInformer<KubernetesObject>(
-        service,
-        path,
-        () =>
-          serviceClient.call<KubernetesListObject<KubernetesObject>>({
-            method: 'GET',
-            path,
-            query: { labelSelector },
-          }),
-        log,
-        labelSelector,
-      )
-    const nodes = informer('/api/v1/nodes')
-    const launchers = informer('/api/v1/pods', 'kubevirt.io=virt-launcher')
-    const migrations = informer('/apis/kubevirt.io/v1/virtualmachineinstancemigrations')
+    const informer = (path: string, labelSelector?: string) => this.watch(path, labelSelector)
+    const vms = informer(paths.vms())
+    const vmis = informer(paths.vmis())
+    this.vms = new VmStore(vms, vmis)
+    const nodes = informer(paths.nodes())
+    const launchers = informer(paths.pods(), 'kubevirt.io=virt-launcher')
+    const migrations = informer(paths.migrations())
     this.nodes = new NodeStore(nodes, launchers, this.vms)
     this.migrations = new MigrationStore(migrations)
     this.access = new AccessControl((token) => this.clientFor(token), log)
     // RBAC objects are watched only to know when cached access decisions went stale.
-    const rbac = ['rolebindings', 'clusterrolebindings', 'roles', 'clusterroles'].map((plural) =>
-      informer(`/apis/rbac.authorization.k8s.io/v1/${plural}`),
+    const rbac = (['rolebindings', 'clusterrolebindings', 'roles', 'clusterroles'] as const).map(
+      (plural) => informer(paths.rbac(plural)),
     )
     for (const watched of rbac)
       for (const event of ['add', 'update', 'delete'] as const)
         watched.on(event, () => this.access.invalidate())
-    this.#namespaces = informer('/api/v1/namespaces')
+    this.#namespaces = informer(paths.namespaces())
     this.#informers = [nodes, launchers, migrations, this.#namespaces, ...rbac]
   }
 
@@ -92,12 +84,7 @@ export class Cluster {
     return resilientInformer<KubernetesObject>(
       this.#service,
       path,
-      () =>
-        this.serviceClient.call<KubernetesListObject<KubernetesObject>>({
-          method: 'GET',
-          path,
-          query: { labelSelector },
-        }),
+      () => list<KubernetesListObject<KubernetesObject>>(this.serviceClient, path, labelSelector),
       this.#log,
       labelSelector,
     )

@@ -1,4 +1,5 @@
 import type { Cluster } from './cluster.ts'
+import { evictPod } from './api/node-requests.ts'
 import { HttpError } from './http-error.ts'
 
 export interface DrainOptions {
@@ -72,15 +73,7 @@ export class Drainer {
       for (const pod of pods) {
         const namespace = pod.metadata?.namespace ?? ''
         const name = pod.metadata?.name ?? ''
-        const response = await client.raw({
-          method: 'POST',
-          path: `/api/v1/namespaces/${namespace}/pods/${name}/eviction`,
-          body: {
-            apiVersion: 'policy/v1',
-            kind: 'Eviction',
-            metadata: { name, namespace },
-          },
-        })
+        const response = await evictPod(client, namespace, name)
         // 429: KubeVirt refused the eviction because it is migrating the VM away; retry later.
         if (response.status < 300 || response.status === 404 || response.status === 429) continue
         const text = (response.body as { message?: string } | undefined)?.message ?? response.text

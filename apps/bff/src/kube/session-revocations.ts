@@ -1,5 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { createHash } from 'node:crypto'
+import { createConfigMap, deleteConfigMap } from './api/config-map-requests.ts'
+import { paths } from './api/paths.ts'
 import type { KubeClient } from './kube-client.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 
@@ -55,10 +57,7 @@ export class SessionRevocations {
     this.#client = options.client
     this.#namespace = options.namespace
     this.#log = options.log
-    this.#informer = options.watch(
-      `/api/v1/namespaces/${options.namespace}/configmaps`,
-      `${MANAGED},${LABEL}`,
-    )
+    this.#informer = options.watch(paths.configMaps(options.namespace), `${MANAGED},${LABEL}`)
     for (const event of ['add', 'update'] as const)
       this.#informer.on(event, (object) => {
         const revocation = parse(object)
@@ -119,22 +118,12 @@ export class SessionRevocations {
     // Effective here at once, whatever the cluster says next.
     this.#local.set(name, { revocation, until })
     this.#emit(revocation)
-    const response = await this.#client.raw({
-      method: 'POST',
-      path: `/api/v1/namespaces/${this.#namespace}/configmaps`,
-      body: {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: {
-          name,
-          labels: {
-            'app.kubernetes.io/managed-by': 'vmdeck',
-            [LABEL]: revocation.kind,
-          },
-        },
-        data: { ...data, until: String(until) },
-      },
-    })
+    const response = await createConfigMap(
+      this.#client,
+      this.#namespace,
+      { name, labels: { 'app.kubernetes.io/managed-by': 'vmdeck', [LABEL]: revocation.kind } },
+      { ...data, until: String(until) },
+    )
     // 409: another replica (or an earlier try) recorded the same session id already.
     if (response.status >= 400 && response.status !== 409) {
       this.#log.warn({ status: response.status }, 'session revocation could not be recorded')
@@ -172,9 +161,9 @@ export class SessionRevocations {
         continue
       }
       if (!name) continue
-      await this.#client
-        .raw({ method: 'DELETE', path: `/api/v1/namespaces/${this.#namespace}/configmaps/${name}` })
-        .catch((err: unknown) => this.#log.warn({ err }, 'expired revocation not deleted'))
+      await deleteConfigMap(this.#client, this.#namespace, name).catch((err: unknown) =>
+        this.#log.warn({ err }, 'expired revocation not deleted'),
+      )
     }
   }
 }

@@ -1,12 +1,12 @@
 import type { VmSnapshot } from '@vmdeck/shared'
-import { kubeError, type KubeClient } from './kube-client.ts'
+import { listSnapshotsAndRestores } from './api/snapshot-requests.ts'
+import type { KubeClient } from './kube-client.ts'
+import { kubeError } from './kube-error.ts'
 import {
   toVmSnapshot,
   type VirtualMachineRestore,
   type VirtualMachineSnapshot,
 } from './to-view-models.ts'
-
-export const SNAPSHOT_API = '/apis/snapshot.kubevirt.io/v1beta1'
 
 /**
  * The snapshots of one VM (with their latest restores), read with the user's token so the API
@@ -19,16 +19,7 @@ export async function snapshotsOf(
   vmName: string,
   options: { strict?: boolean } = {},
 ): Promise<VmSnapshot[]> {
-  const [snapshots, restores] = await Promise.all([
-    client.raw({
-      method: 'GET',
-      path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinesnapshots`,
-    }),
-    client.raw({
-      method: 'GET',
-      path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinerestores`,
-    }),
-  ])
+  const [snapshots, restores] = await listSnapshotsAndRestores(client, namespace)
   if (snapshots.status >= 400) {
     if (options.strict && snapshots.status !== 404) {
       throw kubeError(snapshots.status, snapshots.text, '')

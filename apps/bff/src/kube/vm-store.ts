@@ -1,12 +1,7 @@
-import {
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node'
+import type { KubernetesObject } from '@kubernetes/client-node'
 import { vmKey, type VmChange, type VmSummary } from '@vmdeck/shared'
 import { toVmSummary } from './to-view-models.ts'
-import { resilientInformer, type ResilientInformer } from './resilient-informer.ts'
+import type { ResilientInformer } from './resilient-informer.ts'
 
 /**
  * The shared live model of one cluster's VMs: one VM and one VMI informer (never one per
@@ -19,24 +14,9 @@ export class VmStore {
   readonly #vms: ResilientInformer<KubernetesObject>
   readonly #vmis: ResilientInformer<KubernetesObject>
 
-  constructor(config: KubeConfig, log: { warn(obj: object, msg: string): void }) {
-    const api = config.makeApiClient(CustomObjectsApi)
-    const lister = (plural: string) => () =>
-      api.listClusterCustomObject({ group: 'kubevirt.io', version: 'v1', plural }) as Promise<
-        KubernetesListObject<KubernetesObject>
-      >
-    this.#vms = resilientInformer(
-      config,
-      '/apis/kubevirt.io/v1/virtualmachines',
-      lister('virtualmachines'),
-      log,
-    )
-    this.#vmis = resilientInformer(
-      config,
-      '/apis/kubevirt.io/v1/virtualmachineinstances',
-      lister('virtualmachineinstances'),
-      log,
-    )
+  constructor(vms: ResilientInformer<KubernetesObject>, vmis: ResilientInformer<KubernetesObject>) {
+    this.#vms = vms
+    this.#vmis = vmis
     for (const event of ['add', 'update'] as const) {
       this.#vms.on(event, (vm) =>
         this.#refresh(vm.metadata?.namespace ?? '', vm.metadata?.name ?? ''),

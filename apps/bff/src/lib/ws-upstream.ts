@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import WebSocket from 'ws'
+import { paths } from '../kube/api/paths.ts'
 import { CloseCode, closeCodeForStatus, closeReason } from './ws-close-codes.ts'
 
 export const PLAIN_STREAM_PROTOCOL = 'plain.kubevirt.io'
@@ -42,11 +43,14 @@ export interface UpstreamTarget {
 export async function openUpstream(target: UpstreamTarget): Promise<WebSocket> {
   const cluster = target.config.getCurrentCluster()
   if (!cluster) throw new UpstreamRefusal(CloseCode.upstreamLost, 'No cluster is configured.')
-  const url = new URL(
-    `/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(target.namespace)}` +
-      `/virtualmachineinstances/${encodeURIComponent(target.name)}/${target.subresource}`,
-    cluster.server,
+  const server = new URL(cluster.server)
+  const path = paths.subresource(
+    target.namespace,
+    'virtualmachineinstances',
+    target.name,
+    target.subresource,
   )
+  const url = new URL(server.pathname.replace(/\/$/, '') + path, server)
   url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:'
   for (const [key, value] of Object.entries(target.query ?? {})) url.searchParams.set(key, value)
 

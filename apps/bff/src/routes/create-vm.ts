@@ -9,6 +9,7 @@ import {
 import { getCluster } from '../plugins/app/get-cluster.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 import { vmFromForm } from '../lib/vm-from-form.ts'
+import { createVm as create } from '../kube/api/vm-requests.ts'
 
 const createVm: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
@@ -37,11 +38,8 @@ const createVm: FastifyPluginAsyncTypebox = async (fastify) => {
       const manifest = vmFromForm(form)
       // The API server (and KubeVirt's admission) validate and default it, as the user; in a dry
       // run they answer the exact object they would have stored.
-      const created = await cluster.clientFor(identity.token).call({
-        method: 'POST',
-        path: `/apis/kubevirt.io/v1/namespaces/${form.namespace}/virtualmachines`,
-        query: dryRun ? { dryRun: 'All' } : {},
-        body: manifest,
+      const created = await create(cluster.clientFor(identity.token), form.namespace, manifest, {
+        dryRun,
       })
       if (!dryRun)
         request.log.info(

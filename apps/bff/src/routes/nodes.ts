@@ -7,6 +7,7 @@ import {
   OperationAccepted,
 } from '@vmdeck/shared'
 import { Type } from 'typebox'
+import { setUnschedulable } from '../kube/api/node-requests.ts'
 import { Drainer } from '../kube/drain.ts'
 import type { Cluster } from '../kube/cluster.ts'
 import { getCluster } from '../plugins/app/get-cluster.ts'
@@ -66,12 +67,7 @@ const nodes: FastifyPluginAsyncTypebox = async (fastify) => {
       const client = cluster.clientFor(identity.token)
       const drainer = drainerOf(cluster)
       // The API server decides (403 for users who may not patch nodes; 404 for unknown nodes).
-      await client.call({
-        method: 'PATCH',
-        path: `/api/v1/nodes/${node}`,
-        contentType: 'application/merge-patch+json',
-        body: { spec: { unschedulable: action !== 'uncordon' } },
-      })
+      await setUnschedulable(client, node, action !== 'uncordon')
       request.log.info({ user: identity.username, node, action }, 'node operation')
       if (action === 'uncordon') {
         drainer.cancel(node)

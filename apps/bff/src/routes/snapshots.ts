@@ -9,9 +9,16 @@ import {
   VmSnapshotList,
 } from '@vmdeck/shared'
 import { randomBytes } from 'node:crypto'
-import { kubeError, type KubeClient } from '../kube/kube-client.ts'
+import {
+  createRestore,
+  createSnapshot,
+  deleteSnapshot,
+  getSnapshot,
+} from '../kube/api/snapshot-requests.ts'
+import type { KubeClient } from '../kube/kube-client.ts'
+import { kubeError } from '../kube/kube-error.ts'
 import { httpError } from '../kube/http-error.ts'
-import { SNAPSHOT_API, snapshotsOf } from '../kube/snapshots.ts'
+import { snapshotsOf } from '../kube/snapshots.ts'
 import { runStrategyOf, type VirtualMachine } from '../kube/to-view-models.ts'
 import { routeVm } from '../plugins/app/user-access.ts'
 
@@ -68,19 +75,7 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
       const snapshotName =
         request.body.name ??
         `${name}-${timestampName()}-${suffix()}`.slice(0, 63).replace(/-+$/, '')
-      await cluster.clientFor(identity.token).call({
-        method: 'POST',
-        path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinesnapshots`,
-        body: {
-          apiVersion: 'snapshot.kubevirt.io/v1beta1',
-          kind: 'VirtualMachineSnapshot',
-          metadata: { name: snapshotName },
-          spec: {
-            source: { apiGroup: 'kubevirt.io', kind: 'VirtualMachine', name },
-            deletionPolicy: 'Delete',
-          },
-        },
-      })
+      await createSnapshot(cluster.clientFor(identity.token), namespace, name, snapshotName)
       request.log.info({ user: identity.username, namespace, name, snapshotName }, 'snapshot')
       return reply.code(202).send({
         accepted: true,
@@ -106,10 +101,7 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
       const { cluster, identity } = await routeVm(fastify, request, request.params)
       const client = cluster.clientFor(identity.token)
       await ownSnapshot(client, namespace, name, snapshot)
-      await client.call({
-        method: 'DELETE',
-        path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinesnapshots/${snapshot}`,
-      })
+      await deleteSnapshot(client, namespace, snapshot)
       request.log.info({ user: identity.username, namespace, name, snapshot }, 'snapshot delete')
       return reply.code(202).send({
         accepted: true,
@@ -150,19 +142,7 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
           'K8S_CONFLICT',
         )
       const restoreName = `${snapshot}-restore-${suffix()}`.slice(0, 63)
-      await client.call({
-        method: 'POST',
-        path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinerestores`,
-        body: {
-          apiVersion: 'snapshot.kubevirt.io/v1beta1',
-          kind: 'VirtualMachineRestore',
-          metadata: { name: restoreName },
-          spec: {
-            target: { apiGroup: 'kubevirt.io', kind: 'VirtualMachine', name },
-            virtualMachineSnapshotName: snapshot,
-          },
-        },
-      })
+      await createRestore(client, namespace, name, snapshot, restoreName)
       request.log.info({ user: identity.username, namespace, name, snapshot }, 'restore')
       return reply.code(202).send({
         accepted: true,
@@ -186,10 +166,7 @@ async function ownSnapshot(
 }> {
   const notFound = () =>
     httpError(404, `There is no snapshot "${snapshot}" of VM ${vmName}.`, 'NOT_FOUND')
-  const response = await client.raw({
-    method: 'GET',
-    path: `${SNAPSHOT_API}/namespaces/${namespace}/virtualmachinesnapshots/${snapshot}`,
-  })
+  const response = await getSnapshot(client, namespace, snapshot)
   if (response.status === 404) throw notFound()
   if (response.status >= 400) {
     throw kubeError(response.status, response.text, '')

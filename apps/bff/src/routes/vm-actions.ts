@@ -10,25 +10,23 @@ import {
   VmParams,
   type VmPowerAction,
 } from '@vmdeck/shared'
+import { cloneInNamespace } from '../kube/api/clone-requests.ts'
+import {
+  cancelMigration,
+  createVm,
+  migrateVm,
+  runVmOperation,
+  type VmOperation,
+} from '../kube/api/vm-requests.ts'
 import { HttpError, httpError } from '../kube/http-error.ts'
-import type { VirtualMachine } from '../kube/to-view-models.ts'
 import { cloneVmManifest } from '../lib/vm-from-form.ts'
 import { routeVm } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name'
-const subresources = '/apis/subresources.kubevirt.io/v1/namespaces'
 
 /** Each power operation as KubeVirt's subresource API spells it (API.md §2.1, what virtctl sends). */
-const operations: Record<
-  VmPowerAction,
-  {
-    kind: 'virtualmachines' | 'virtualmachineinstances'
-    subresource: string
-    body: object
-    verb: string
-  }
-> = {
+const operations: Record<VmPowerAction, VmOperation & { verb: string }> = {
   start: { kind: 'virtualmachines', subresource: 'start', body: {}, verb: 'Start' },
   stop: { kind: 'virtualmachines', subresource: 'stop', body: {}, verb: 'Stop' },
   restart: { kind: 'virtualmachines', subresource: 'restart', body: {}, verb: 'Restart' },
@@ -69,9 +67,8 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
         throw httpError(400, 'Only start takes "paused".', 'BAD_REQUEST')
       const body = action === 'start' && request.body.paused ? { paused: true } : operation.body
       try {
-        await cluster.clientFor(identity.token).call({
-          method: 'PUT',
-          path: `${subresources}/${namespace}/${operation.kind}/${name}/${operation.subresource}`,
+        await runVmOperation(cluster.clientFor(identity.token), namespace, name, {
+          ...operation,
           body,
         })
       } catch (err) {
@@ -117,11 +114,7 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
         if (cluster.vms.get(namespace, name)?.node === targetNode)
           throw httpError(409, `VM ${name} already runs on ${targetNode}.`, 'K8S_CONFLICT')
       }
-      await cluster.clientFor(identity.token).call({
-        method: 'PUT',
-        path: `${subresources}/${namespace}/virtualmachines/${name}/migrate`,
-        body: targetNode ? { addedNodeSelector: { 'kubernetes.io/hostname': targetNode } } : {},
-      })
+      await migrateVm(cluster.clientFor(identity.token), namespace, name, targetNode)
       request.log.info({ user: identity.username, namespace, name, targetNode }, 'vm migrate')
       return reply.code(202).send({
         accepted: true,
@@ -158,10 +151,7 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
           `Migration ${migration} already ${known.phase === 'Succeeded' ? 'succeeded' : 'ended'}; there is nothing to cancel.`,
           'K8S_CONFLICT',
         )
-      await cluster.clientFor(identity.token).call({
-        method: 'DELETE',
-        path: `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachineinstancemigrations/${migration}`,
-      })
+      await cancelMigration(cluster.clientFor(identity.token), namespace, migration)
       request.log.info({ user: identity.username, namespace, name, migration }, 'migration cancel')
       return reply.code(202).send({
         accepted: true,
@@ -192,45 +182,27 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
         throw httpError(400, 'A clone needs a name other than its source.', 'BAD_REQUEST')
       const client = cluster.clientFor(identity.token)
       if (targetNamespace === namespace) {
-        // KubeVirt's clone API (API.md §5.3): a temporary snapshot + restore, same namespace only.
-        const created = await client.call<{ metadata?: { name?: string } }>({
-          method: 'POST',
-          path: `/apis/clone.kubevirt.io/v1beta1/namespaces/${namespace}/virtualmachineclones`,
-          body: {
-            apiVersion: 'clone.kubevirt.io/v1beta1',
-            kind: 'VirtualMachineClone',
-            metadata: { generateName: `${name}-clone-` },
-            spec: {
-              source: { apiGroup: 'kubevirt.io', kind: 'VirtualMachine', name },
-              target: { apiGroup: 'kubevirt.io', kind: 'VirtualMachine', name: target.name },
-              patches: [
-                JSON.stringify({
-                  op: 'add',
-                  path: '/spec/runStrategy',
-                  value: target.start ? 'Always' : 'Halted',
-                }),
-              ],
-            },
-          },
+        // KubeVirt's clone API works within one namespace only.
+        const created = await cloneInNamespace(client, namespace, name, {
+          name: target.name,
+          namespace,
+          start: target.start ?? false,
         })
         request.log.info({ user: identity.username, namespace, name, target }, 'vm clone')
         return reply.code(202).send({
           accepted: true,
           message: `Cloning VM ${name} into ${target.name}.`,
           namespace,
-          name: created.metadata?.name ?? target.name,
+          name: created ?? target.name,
         })
       }
       // Across namespaces there is no clone API: a new VM whose disks CDI clones from the source's.
-      await client.call({
-        method: 'POST',
-        path: `/apis/kubevirt.io/v1/namespaces/${targetNamespace}/virtualmachines`,
-        body: cloneVmManifest(vm as VirtualMachine, {
-          name: target.name,
-          namespace: targetNamespace,
-          start: target.start ?? false,
-        }),
+      const copy = cloneVmManifest(vm, {
+        name: target.name,
+        namespace: targetNamespace,
+        start: target.start ?? false,
       })
+      await createVm(client, targetNamespace, copy, { dryRun: false })
       request.log.info({ user: identity.username, namespace, name, target }, 'vm clone')
       return reply.code(202).send({
         accepted: true,

@@ -13,12 +13,8 @@ import {
 import { Type } from 'typebox'
 import { cloudInitOf, maskCloudInit } from '../lib/cloud-init.ts'
 import { snapshotsOf } from '../kube/snapshots.ts'
-import {
-  toVmDetail,
-  toVmEvent,
-  type KubeEvent,
-  type VirtualMachine,
-} from '../kube/to-view-models.ts'
+import { deleteVm, getVm, namespaceEvents, releaseDataVolume } from '../kube/api/vm-requests.ts'
+import { toVmDetail, toVmEvent, type VirtualMachine } from '../kube/to-view-models.ts'
 import { routeVm } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
@@ -76,33 +72,9 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
         .filter((n): n is string => Boolean(n))
       if (keepDisks) {
         // Owned DataVolumes go with their VM (ownerReference garbage collection) unless released.
-        for (const dv of owned) {
-          const path = `/apis/cdi.kubevirt.io/v1beta1/namespaces/${namespace}/datavolumes/${dv}`
-          const current = await client.raw({ method: 'GET', path })
-          if (current.status === 404) continue
-          const refs =
-            (current.body as { metadata?: { ownerReferences?: { uid?: string }[] } }).metadata
-              ?.ownerReferences ?? []
-          await client.call({
-            method: 'PATCH',
-            path,
-            contentType: 'application/merge-patch+json',
-            body: {
-              metadata: { ownerReferences: refs.filter((r) => r.uid !== vm.metadata?.uid) },
-            },
-          })
-        }
+        for (const dv of owned) await releaseDataVolume(client, namespace, dv, vm.metadata?.uid)
       }
-      await client.call({
-        method: 'DELETE',
-        path: `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachines/${name}`,
-        body: {
-          apiVersion: 'v1',
-          kind: 'DeleteOptions',
-          propagationPolicy: 'Background',
-          preconditions: { uid: vm.metadata?.uid },
-        },
-      })
+      await deleteVm(client, namespace, name, vm.metadata?.uid)
       request.log.info({ user: identity.username, namespace, name, keepDisks }, 'vm deleted')
       return reply.code(202).send({
         accepted: true,
@@ -131,12 +103,9 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { namespace, name } = request.params
       const { cluster, identity } = await routeVm(fastify, request, request.params)
-      const list = await cluster.clientFor(identity.token).call<{ items?: KubeEvent[] }>({
-        method: 'GET',
-        path: `/api/v1/namespaces/${namespace}/events`,
-      })
+      const events = await namespaceEvents(cluster.clientFor(identity.token), namespace)
       const launcher = `virt-launcher-${name}-`
-      const items = (list.items ?? [])
+      const items = events
         .filter((e) => {
           const object = e.involvedObject
           if (!object?.name) return false
@@ -190,10 +159,7 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
       const { namespace, name } = request.params
       const { cluster, identity } = await routeVm(fastify, request, request.params)
       // Read as the user, not from the shared cache: the API server checks (and audits) `get`.
-      const vm = await cluster.clientFor(identity.token).call<KubernetesObject>({
-        method: 'GET',
-        path: `/apis/kubevirt.io/v1/namespaces/${namespace}/virtualmachines/${name}`,
-      })
+      const vm = await getVm(cluster.clientFor(identity.token), namespace, name)
       const items = cloudInitOf(vm)
       request.log.info(
         {
