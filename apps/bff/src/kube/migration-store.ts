@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { MigrationChange, VmMigration } from '@vmdeck/shared'
-import { toVmMigration } from './to-view-models.ts'
+import { toVmMigration } from './view-models/vm-migration.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 
 /** Live migrations of one cluster from one shared VirtualMachineInstanceMigration informer. */

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { vmKey, type NodeChange, type NodeDrain, type NodeSummary } from '@vmdeck/shared'
-import { toNodeSummary, type Pod } from './to-view-models.ts'
+import type { Pod } from './types.ts'
+import { toNodeSummary } from './view-models/node-summary.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 import type { VmStore } from './vm-store.ts'
 

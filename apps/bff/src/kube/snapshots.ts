@@ -2,11 +2,8 @@ import type { VmSnapshot } from '@vmdeck/shared'
 import { listSnapshotsAndRestores } from './api/snapshot-requests.ts'
 import type { KubeClient } from './kube-client.ts'
 import { kubeError } from './kube-error.ts'
-import {
-  toVmSnapshot,
-  type VirtualMachineRestore,
-  type VirtualMachineSnapshot,
-} from './to-view-models.ts'
+import type { VirtualMachineRestore, VirtualMachineSnapshot } from './types.ts'
+import { toVmSnapshot } from './view-models/vm-snapshot.ts'
 
 /**
  * The snapshots of one VM (with their latest restores), read with the user's token so the API

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { vmKey, type VmChange, type VmSummary } from '@vmdeck/shared'
-import { toVmSummary } from './to-view-models.ts'
+import { toVmSummary } from './view-models/vm-summary.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 
 /**

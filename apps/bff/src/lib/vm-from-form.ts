@@ -1,5 +1,5 @@
 import type { VmCreateForm } from '@vmdeck/shared'
-import type { VirtualMachine } from '../kube/to-view-models.ts'
+import type { VirtualMachine } from '../kube/types.ts'
 import { httpError } from '../kube/http-error.ts'
 
 // The only module that writes VirtualMachine objects: from the create form, and the copy a

@@ -19,7 +19,8 @@ import type { KubeClient } from '../kube/kube-client.ts'
 import { kubeError } from '../kube/kube-error.ts'
 import { httpError } from '../kube/http-error.ts'
 import { snapshotsOf } from '../kube/snapshots.ts'
-import { runStrategyOf, type VirtualMachine } from '../kube/to-view-models.ts'
+import type { VirtualMachine } from '../kube/types.ts'
+import { runStrategyOf } from '../kube/view-models/run-strategy.ts'
 import { routeVm } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }

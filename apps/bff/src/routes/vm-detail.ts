@@ -14,7 +14,9 @@ import { Type } from 'typebox'
 import { cloudInitOf, maskCloudInit } from '../lib/cloud-init.ts'
 import { snapshotsOf } from '../kube/snapshots.ts'
 import { deleteVm, getVm, namespaceEvents, releaseDataVolume } from '../kube/api/vm-requests.ts'
-import { toVmDetail, toVmEvent, type VirtualMachine } from '../kube/to-view-models.ts'
+import type { VirtualMachine } from '../kube/types.ts'
+import { toVmDetail } from '../kube/view-models/vm-detail.ts'
+import { toVmEvent } from '../kube/view-models/vm-event.ts'
 import { routeVm } from '../plugins/app/user-access.ts'
 
 const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
