@@ -1,6 +1,6 @@
 import type { ApiErrorBody } from '@vmdeck/shared'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { SECURITY_HEADERS } from './plugins/external/security-headers.ts'
+import { SECURITY_HEADERS } from './lib/security-headers.ts'
 
 /**
  * Fastify's `frameworkErrors` handler: errors raised before routing (a URL that does not decode,

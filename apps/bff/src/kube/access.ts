@@ -9,6 +9,8 @@ export type Visibility = { all: true } | { all: false; namespaces: ReadonlySet<s
 export interface AccessDecision {
   allowed: boolean
   reason?: string
+  /** The API server did not accept the token itself (401): the user must log in again. */
+  tokenRejected?: boolean
 }
 
 interface Entry {
@@ -140,7 +142,8 @@ export class AccessControl {
       this.#log.warn({ status: response.status }, 'SelfSubjectAccessReview refused; denying access')
       return { allowed: false, reason: `access review answered ${response.status}` }
     }
-    if (response.status === 401) return { allowed: false, reason: 'token not accepted' }
+    if (response.status === 401)
+      return { allowed: false, reason: 'token not accepted', tokenRejected: true }
     if (response.status >= 400)
       throw new Error(`SelfSubjectAccessReview answered ${response.status}`)
     const status = (response.body as { status?: { allowed?: boolean; reason?: string } }).status

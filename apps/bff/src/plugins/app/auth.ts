@@ -1,19 +1,34 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { createHash, randomBytes } from 'node:crypto'
-import { selfReview } from '../../kube/api/review-requests.ts'
-import { SessionRevocations } from '../../kube/session-revocations.ts'
-import { assertBearerToken } from '../../lib/bearer-token.ts'
+import { randomBytes } from 'node:crypto'
+import { httpError } from '../../kube/http-error.ts'
+import { SessionRevocations, type SessionRef } from '../../kube/session-revocations.ts'
 import type { Identity } from '../../lib/identity.ts'
-import { httpError, tooManyRequests } from '../../kube/http-error.ts'
 import { isPublicRoute } from '../../lib/public-route.ts'
-import { RateLimiter } from '../../lib/rate-limiter.ts'
 import { SessionSealer, type SessionData } from '../../lib/session-cookie.ts'
+import { TokenReviewer, type Who } from '../../lib/token-reviewer.ts'
 
 export const SESSION_COOKIE = 'vmdeck_session'
 
 /** Why a sealed session is no longer good, or undefined while it is. */
 export type SessionEnd = 'revoked' | 'expired' | 'idle' | undefined
+
+/** What `sessionEnd` reads of a session: who, when issued, until when, and (for idleness) last seen. */
+export type SessionTimes = SessionRef & { exp: number; seen?: number }
+
+/** The credentials a request or a WebSocket upgrade carries. */
+export interface Credentials {
+  authorization: string | undefined
+  /** The sealed session cookie's value. */
+  sessionCookie: string | undefined
+  clientAddress: string
+}
+
+export interface Identified {
+  identity: Identity
+  /** The opened cookie session (absent for bearer tokens). */
+  sealed?: SessionData
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,13 +38,19 @@ declare module 'fastify' {
     sessions: SessionSealer
     /** Revoked sessions, shared by all replicas through the cluster. */
     revocations: SessionRevocations
-    /** Checks a sealed session against revocations, absolute expiry and (unless told) idleness. */
-    sessionEnd(session: SessionData, options?: { ignoreIdle?: boolean }): SessionEnd
+    /** Checks a session against revocations, absolute expiry and (unless told) idleness. */
+    sessionEnd(session: SessionTimes, options?: { ignoreIdle?: boolean }): SessionEnd
     /**
      * Asks the API server who a token belongs to (SelfSubjectReview); rejects malformed tokens
      * (400), unknown ones (401), and clients or tokens that failed too often (429).
      */
-    whoAmI(token: string, clientAddress?: string): Promise<{ username: string; groups: string[] }>
+    whoAmI(token: string, clientAddress?: string): Promise<Who>
+    /**
+     * Who a request or a console's WebSocket upgrade acts for: its bearer token if it sends one,
+     * else its session cookie while that session is good; undefined for neither. Throws what
+     * `whoAmI` throws, and 503 while revoked sessions are not known yet.
+     */
+    identify(credentials: Credentials): Promise<Identified | undefined>
     issueSession(
       reply: FastifyReply,
       identity: { token: string; username: string; groups: string[] },
@@ -58,7 +79,6 @@ export interface AuthOptions {
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** The cookie is re-sealed with a new "last seen" at most this often. */
 const SEEN_GRANULARITY_MS = 60_000
-const digest = (token: string) => createHash('sha256').update(token).digest('base64')
 
 async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<void> {
   const sealer = new SessionSealer(options.sessionKeys)
@@ -80,66 +100,50 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
   })
   fastify.addHook('onClose', async () => revocations.stop())
 
-  fastify.decorate('sessionEnd', (session: SessionData, { ignoreIdle = false } = {}) => {
+  fastify.decorate('sessionEnd', (session: SessionTimes, { ignoreIdle = false } = {}) => {
     const now = Date.now()
     if (revocations.isRevoked(session)) return 'revoked'
     if (session.exp <= now) return 'expired'
-    if (!ignoreIdle && session.seen + options.sessionIdleMs <= now) return 'idle'
+    if (!ignoreIdle && session.seen !== undefined && session.seen + options.sessionIdleMs <= now)
+      return 'idle'
     return undefined
   })
 
-  // Each failed token costs the API server a review: limit failures per client and per token.
-  const limits = options.loginFailures ?? { perAddress: 20, perToken: 5, windowMs: 5 * 60_000 }
-  const byAddress = new RateLimiter({ limit: limits.perAddress, windowMs: limits.windowMs })
-  const byToken = new RateLimiter({ limit: limits.perToken, windowMs: limits.windowMs })
+  const reviewer = new TokenReviewer({
+    cluster: () => fastify.clusters.values().next().value,
+    failures: options.loginFailures ?? { perAddress: 20, perToken: 5, windowMs: 5 * 60_000 },
+    log: fastify.log,
+  })
+  fastify.decorate('whoAmI', (token: string, clientAddress?: string) =>
+    reviewer.review(token, clientAddress),
+  )
 
-  // Bearer tokens of scripts are checked with the API server and remembered briefly, so a script
-  // polling the API does not cost a review per request.
-  const reviewed = new Map<string, { username: string; groups: string[]; until: number }>()
-  fastify.decorate('whoAmI', async (token: string, clientAddress = '') => {
-    assertBearerToken(token)
-    const tokenKey = digest(token)
-    const hit = reviewed.get(tokenKey)
-    if (hit && hit.until > Date.now()) return hit
-    const wait = Math.max(byAddress.blockedFor(clientAddress), byToken.blockedFor(tokenKey))
-    if (wait > 0)
-      throw tooManyRequests(
-        'Too many failed logins from here or with this token; wait before trying again.',
-        'TOO_MANY_FAILED_LOGINS',
-        wait,
-      )
-    const cluster = fastify.clusters.values().next().value
-    if (!cluster) throw httpError(503, 'No cluster is configured, so no token can be checked.')
-    const rejected = () => {
-      byAddress.spend(clientAddress)
-      byToken.spend(tokenKey)
-      return httpError(401, 'The Kubernetes API server did not accept this token.', 'INVALID_TOKEN')
+  fastify.decorate('identify', async (credentials: Credentials) => {
+    const { authorization } = credentials
+    if (authorization?.startsWith('Bearer ')) {
+      const token = authorization.slice(7).trim()
+      if (!token) return undefined
+      const who = await reviewer.review(token, credentials.clientAddress)
+      return { identity: { token, username: who.username, groups: who.groups, via: 'bearer' } }
     }
-    const unavailable = (status: number | undefined) => {
-      // Only the status is logged: an error's text could quote the request (the token).
-      fastify.log.warn({ cluster: cluster.id, status }, 'token review failed')
-      return httpError(
+    const sealed = sealer.open(credentials.sessionCookie)
+    if (!sealed) return undefined
+    // Until the revocation records are listed, a replayed logged-out cookie cannot be told apart.
+    if (!revocations.ready)
+      throw httpError(
         503,
-        `Cluster ${cluster.id} could not check the token right now; try again.`,
-        'CLUSTER_UNAVAILABLE',
+        'vmdeck is starting and cannot check sessions yet; try again in a moment.',
+        'SESSIONS_UNAVAILABLE',
       )
+    if (fastify.sessionEnd(sealed) !== undefined) return undefined
+    const identity: Identity = {
+      token: sealed.token,
+      username: sealed.username,
+      groups: sealed.groups,
+      via: 'cookie',
+      session: { sid: sealed.sid, iat: sealed.iat, exp: sealed.exp },
     }
-    const answer = await selfReview(cluster.clientFor(token)).catch(() => undefined)
-    if (answer === undefined) throw unavailable(undefined)
-    if (answer.status === 401 || answer.status === 403) throw rejected()
-    if (answer.status >= 400) throw unavailable(answer.status)
-    const review = answer.body as
-      { status?: { userInfo?: { username?: string; groups?: string[] } } } | undefined
-    const info = review?.status?.userInfo
-    if (!info?.username) throw rejected()
-    const identity = {
-      username: info.username,
-      groups: info.groups ?? [],
-      until: Date.now() + 60_000,
-    }
-    if (reviewed.size > 10_000) reviewed.clear()
-    reviewed.set(tokenKey, identity)
-    return identity
+    return { identity, sealed }
   })
 
   const setCookie = (reply: FastifyReply, data: SessionData) =>
@@ -166,36 +170,14 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
   )
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const authorization = request.headers.authorization
-    if (authorization?.startsWith('Bearer ')) {
-      const token = authorization.slice(7).trim()
-      if (token) {
-        const who = await fastify.whoAmI(token, request.ip)
-        request.identity = { token, username: who.username, groups: who.groups, via: 'bearer' }
-      }
-    } else {
-      const session = sealer.open(request.cookies[SESSION_COOKIE])
-      if (session) {
-        // Until the revocation records are listed, a replayed logged-out cookie cannot be told apart.
-        if (!revocations.ready)
-          throw httpError(
-            503,
-            'vmdeck is starting and cannot check sessions yet; try again in a moment.',
-            'SESSIONS_UNAVAILABLE',
-          )
-        if (fastify.sessionEnd(session) === undefined) {
-          request.identity = {
-            token: session.token,
-            username: session.username,
-            groups: session.groups,
-            via: 'cookie',
-            session: { sid: session.sid, iat: session.iat, exp: session.exp },
-          }
-          if (Date.now() - session.seen > SEEN_GRANULARITY_MS)
-            setCookie(reply, { ...session, seen: Date.now() })
-        }
-      }
-    }
+    const found = await fastify.identify({
+      authorization: request.headers.authorization,
+      sessionCookie: request.cookies[SESSION_COOKIE],
+      clientAddress: request.ip,
+    })
+    request.identity = found?.identity
+    if (found?.sealed && Date.now() - found.sealed.seen > SEEN_GRANULARITY_MS)
+      setCookie(reply, { ...found.sealed, seen: Date.now() })
     // A cookie rides along on cross-site requests; only our own origin may change state with it.
     if (unsafeMethods.has(request.method) && request.identity?.via !== 'bearer') {
       const origin = request.headers.origin

@@ -3,39 +3,12 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
 
-interface KubeStatus {
-  message?: string
-  reason?: string
-  code?: number
-}
-
-const upperSnake = (text: string) => text.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()
-
-/** Turns a client-node ApiException (HTTP code + Kubernetes Status body) into our error shape. */
-export function fromKubeError(err: unknown): ApiErrorBody | undefined {
-  const e = err as { code?: unknown; body?: unknown }
-  if (typeof e.code !== 'number' || e.body === undefined) return undefined
-  let status: KubeStatus | undefined
-  if (typeof e.body === 'string') {
-    try {
-      status = JSON.parse(e.body) as KubeStatus
-    } catch {
-      status = { message: e.body }
-    }
-  } else status = e.body as KubeStatus
-  const statusCode = e.code
-  return {
-    statusCode,
-    error: STATUS_CODES[statusCode] ?? 'Error',
-    message: status?.message || `The Kubernetes API answered ${statusCode}.`,
-    ...(status?.reason ? { code: `K8S_${upperSnake(status.reason)}` } : {}),
-  }
-}
-
+/**
+ * Every error answer in the shared shape ({ statusCode, error, message, code? }). Errors from the
+ * cluster arrive as HttpErrors already (kube/kube-error.ts translates them, once).
+ */
 async function errorHandler(fastify: FastifyInstance): Promise<void> {
   fastify.setErrorHandler((err: FastifyError, request, reply) => {
-    const kube = fromKubeError(err)
-    if (kube) return reply.code(kube.statusCode).send(kube)
     const statusCode = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
     const { detail, retryAfterSeconds } = err as { detail?: string; retryAfterSeconds?: number }
     if (statusCode >= 500 && detail !== undefined)
