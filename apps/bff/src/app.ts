@@ -4,27 +4,20 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import auth from './plugins/app/auth.ts'
 import clusters from './plugins/app/clusters.ts'
+import commonErrors from './plugins/app/common-errors.ts'
 import errorHandler from './plugins/app/error-handler.ts'
 import prometheus, { type PrometheusOptions } from './plugins/app/prometheus.ts'
+import routeContext from './plugins/app/route-context.ts'
 import spa from './plugins/app/spa.ts'
 import securityHeaders from './plugins/external/security-headers.ts'
 import strictValidation from './plugins/external/strict-validation.ts'
 import swagger from './plugins/external/swagger.ts'
-import clusterRoutes from './routes/clusters.ts'
+import clusterScope from './routes/cluster-scope.ts'
+import clusterList from './routes/clusters.ts'
 import consoles, { type ConsolesOptions } from './routes/consoles.ts'
-import createVm from './routes/create-vm.ts'
 import docs from './routes/docs.ts'
 import health from './routes/health.ts'
-import metrics from './routes/metrics.ts'
-import nodes from './routes/nodes.ts'
-import namespaces from './routes/namespaces.ts'
-import permissions from './routes/permissions.ts'
 import session from './routes/session.ts'
-import snapshots from './routes/snapshots.ts'
-import stream from './routes/stream.ts'
-import vmActions from './routes/vm-actions.ts'
-import vmDetail from './routes/vm-detail.ts'
-import vms from './routes/vms.ts'
 
 export interface AppOptions {
   kubeconfigPath: string
@@ -80,23 +73,18 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
     secureCookies: options.publicOrigin.startsWith('https:'),
   })
   await api.register(spa, { webRoot: options.webRoot })
+  await api.register(commonErrors)
+  await api.register(routeContext)
   await api.register(health)
-  await api.register(session)
-  await api.register(clusterRoutes)
-  await api.register(vms)
-  await api.register(createVm)
-  await api.register(vmDetail)
-  await api.register(vmActions)
-  await api.register(snapshots)
-  await api.register(nodes)
-  await api.register(permissions, {
-    reviewsPerMinute: options.permissionReviewsPerMinute ?? 300,
-  })
-  await api.register(namespaces)
   await api.register(docs)
-  await api.register(stream, { maxPerUser: options.maxStreamsPerUser ?? 20 })
+  await api.register(session, { prefix: '/api/v1' })
+  await api.register(clusterList, { prefix: '/api/v1/clusters' })
+  await api.register(clusterScope, {
+    prefix: '/api/v1/clusters/:cluster',
+    permissionReviewsPerMinute: options.permissionReviewsPerMinute ?? 300,
+    maxStreamsPerUser: options.maxStreamsPerUser ?? 20,
+  })
   await api.register(consoles, { ...options.consoles, publicOrigin: options.publicOrigin })
-  await api.register(metrics)
 }
 
 // Not encapsulated, so tests see the decorators (clusters, sessions) on the instance they build.

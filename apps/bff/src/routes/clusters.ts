@@ -13,7 +13,7 @@ async function capabilitiesOf(cluster: Cluster): Promise<{ capabilities?: Cluste
 
 const clusters: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
-    '/api/v1/clusters',
+    '',
     { schema: { response: { 200: Type.Object({ items: Type.Array(ClusterInfo) }) } } },
     async () => ({
       items: await Promise.all(

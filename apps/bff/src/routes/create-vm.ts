@@ -1,19 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import {
-  ApiErrorBody,
-  ClusterParams,
-  VmCreateForm,
-  VmCreateQuery,
-  VmCreateResult,
-} from '@vmdeck/shared'
-import { getCluster } from '../plugins/app/get-cluster.ts'
+import { ClusterParams, VmCreateForm, VmCreateQuery, VmCreateResult } from '@vmdeck/shared'
 import { identityOf } from '../plugins/app/user-access.ts'
 import { vmFromForm } from '../lib/vm-from-form.ts'
 import { createVm as create } from '../kube/api/vm-requests.ts'
 
 const createVm: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
-    '/api/v1/clusters/:cluster/vms',
+    '/vms',
     {
       schema: {
         tags: ['vms'],
@@ -25,13 +18,11 @@ const createVm: FastifyPluginAsyncTypebox = async (fastify) => {
         response: {
           200: VmCreateResult,
           201: VmCreateResult,
-          '4xx': ApiErrorBody,
-          '5xx': ApiErrorBody,
         },
       },
     },
     async (request, reply) => {
-      const cluster = getCluster(fastify, request.params.cluster)
+      const cluster = request.cluster
       const identity = identityOf(request)
       const form = request.body
       const dryRun = request.query.dryRun === true

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  ApiErrorBody,
   ClusterParams,
   FleetMetricsResponse,
   NodeMetricQuery,
@@ -17,7 +16,6 @@ import {
 import type { FastifyRequest } from 'fastify'
 import { isVisible, type AccessControl } from '../kube/access.ts'
 import type { Cluster } from '../kube/cluster.ts'
-import { getCluster } from '../plugins/app/get-cluster.ts'
 import { HttpError, httpError, withDetail } from '../kube/http-error.ts'
 import {
   migrationProgressQueries,
@@ -62,17 +60,17 @@ const metrics: FastifyPluginAsyncTypebox = async (fastify) => {
     (await reviewed(promise)).allowed
 
   fastify.get(
-    '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name/metrics',
+    '/namespaces/:namespace/vms/:name/metrics',
     {
       schema: {
         params: VmMetricParams,
         querystring: VmMetricQuery,
-        response: { 200: VmMetricResponse, '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+        response: { 200: VmMetricResponse },
       },
     },
     async (request) => {
       const { namespace, name } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
+      const cluster = request.cluster
       const allowed = await decide(
         accessFor(cluster).can(tokenOf(request), {
           verb: 'get',
@@ -103,16 +101,16 @@ const metrics: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.get(
-    '/api/v1/clusters/:cluster/metrics/nodes',
+    '/metrics/nodes',
     {
       schema: {
         params: ClusterParams,
         querystring: NodeMetricQuery,
-        response: { 200: NodeMetricsResponse, '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+        response: { 200: NodeMetricsResponse },
       },
     },
     async (request) => {
-      const cluster = getCluster(fastify, request.params.cluster)
+      const cluster = request.cluster
       const allowed = await decide(
         accessFor(cluster).can(tokenOf(request), { verb: 'list', resource: 'nodes' }),
       )
@@ -138,15 +136,15 @@ const metrics: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.get(
-    '/api/v1/clusters/:cluster/metrics/fleet',
+    '/metrics/fleet',
     {
       schema: {
         params: ClusterParams,
-        response: { 200: FleetMetricsResponse, '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+        response: { 200: FleetMetricsResponse },
       },
     },
     async (request) => {
-      const cluster = getCluster(fastify, request.params.cluster)
+      const cluster = request.cluster
       const token = tokenOf(request)
       const access = accessFor(cluster)
       const [visibility, nodesAllowed] = await Promise.all([

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ApiErrorBody, ClusterParams, NamespaceList } from '@vmdeck/shared'
-import { getCluster } from '../plugins/app/get-cluster.ts'
+import { ClusterParams, NamespaceList } from '@vmdeck/shared'
 import { isVisible } from '../kube/access.ts'
 import { identityOf, VMS } from '../plugins/app/user-access.ts'
 
@@ -10,17 +9,17 @@ import { identityOf, VMS } from '../plugins/app/user-access.ts'
  */
 const namespaces: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
-    '/api/v1/clusters/:cluster/namespaces',
+    '/namespaces',
     {
       schema: {
         tags: ['namespaces'],
         summary: 'Namespaces where the user may list virtual machines',
         params: ClusterParams,
-        response: { 200: NamespaceList, '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+        response: { 200: NamespaceList },
       },
     },
     async (request) => {
-      const cluster = getCluster(fastify, request.params.cluster)
+      const cluster = request.cluster
       const identity = identityOf(request)
       const names = cluster.namespaceNames()
       const visibility = await cluster.access.visibleNamespaces(identity.token, VMS, names)

@@ -1,20 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import {
-  ApiErrorBody,
-  ClusterParams,
-  NodeActionParams,
-  NodeList,
-  OperationAccepted,
-} from '@vmdeck/shared'
+import { ClusterParams, NodeActionParams, NodeList, OperationAccepted } from '@vmdeck/shared'
 import { Type } from 'typebox'
 import { setUnschedulable } from '../kube/api/node-requests.ts'
 import { Drainer } from '../kube/drain.ts'
 import type { Cluster } from '../kube/cluster.ts'
-import { getCluster } from '../plugins/app/get-cluster.ts'
 import { httpError } from '../kube/http-error.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
-
-const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 
 const nodes: FastifyPluginAsyncTypebox = async (fastify) => {
   const drainers = new Map<Cluster, Drainer>()
@@ -28,17 +19,17 @@ const nodes: FastifyPluginAsyncTypebox = async (fastify) => {
   })
 
   fastify.get(
-    '/api/v1/clusters/:cluster/nodes',
+    '/nodes',
     {
       schema: {
         tags: ['nodes'],
         summary: 'Hosts with capacity, allocatable, what VMs use, VM count, drain progress',
         params: ClusterParams,
-        response: { 200: NodeList, ...errors },
+        response: { 200: NodeList },
       },
     },
     async (request) => {
-      const cluster = getCluster(fastify, request.params.cluster)
+      const cluster = request.cluster
       const identity = identityOf(request)
       const decision = await cluster.access.can(identity.token, { verb: 'list', resource: 'nodes' })
       if (!decision.allowed)
@@ -50,19 +41,19 @@ const nodes: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    '/api/v1/clusters/:cluster/nodes/:node/:action',
+    '/nodes/:node/:action',
     {
       schema: {
         tags: ['nodes'],
         summary: 'Cordon, uncordon or drain (cordon, then evict every VM) a node',
         params: NodeActionParams,
         body: Type.Object({}, { additionalProperties: false }),
-        response: { 202: OperationAccepted, ...errors },
+        response: { 202: OperationAccepted },
       },
     },
     async (request, reply) => {
       const { node, action } = request.params
-      const cluster = getCluster(fastify, request.params.cluster)
+      const cluster = request.cluster
       const identity = identityOf(request)
       const client = cluster.clientFor(identity.token)
       const drainer = drainerOf(cluster)

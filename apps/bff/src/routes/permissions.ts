@@ -1,20 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  ApiErrorBody,
   ClusterParams,
   parsePermissionCheck,
   PermissionQuery,
   PermissionResults,
-  VmMigrationList,
   type PermissionCheck,
 } from '@vmdeck/shared'
-import { getCluster } from '../plugins/app/get-cluster.ts'
 import { httpError, tooManyRequests } from '../kube/http-error.ts'
 import { RateLimiter } from '../lib/rate-limiter.ts'
-import { isVisible } from '../kube/access.ts'
-import { identityOf, MIGRATIONS } from '../plugins/app/user-access.ts'
+import { identityOf } from '../plugins/app/user-access.ts'
 
-const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
 const MAX_CHECKS = 50
 
 const permissions: FastifyPluginAsyncTypebox<{ reviewsPerMinute: number }> = async (
@@ -24,19 +19,20 @@ const permissions: FastifyPluginAsyncTypebox<{ reviewsPerMinute: number }> = asy
   // Each uncached check is a review the API server makes: a user's budget of them, per minute.
   const reviews = new RateLimiter({ limit: options.reviewsPerMinute, windowMs: 60_000 })
   fastify.get(
-    '/api/v1/clusters/:cluster/permissions',
+    '/permissions',
     {
+      config: { clusterMayBeDown: true },
       schema: {
         tags: ['permissions'],
         summary:
           'Batched SelfSubjectAccessReviews: checks=verb:resource[.group][/subresource][:namespace[:name]],…',
         params: ClusterParams,
         querystring: PermissionQuery,
-        response: { 200: PermissionResults, ...errors },
+        response: { 200: PermissionResults },
       },
     },
     async (request) => {
-      const cluster = getCluster(fastify, request.params.cluster, { requireSynced: false })
+      const cluster = request.cluster
       const identity = identityOf(request)
       const texts = [...new Set(request.query.checks.split(',').filter(Boolean))]
       if (texts.length === 0 || texts.length > MAX_CHECKS)
@@ -70,35 +66,6 @@ const permissions: FastifyPluginAsyncTypebox<{ reviewsPerMinute: number }> = asy
           allowed: decisions[i]?.allowed ?? false,
           ...(decisions[i]?.reason ? { reason: decisions[i].reason } : {}),
         })),
-      }
-    },
-  )
-
-  fastify.get(
-    '/api/v1/clusters/:cluster/migrations',
-    {
-      schema: {
-        tags: ['operations'],
-        summary: 'Live migrations the user may see, active first, then newest',
-        params: ClusterParams,
-        response: { 200: VmMigrationList, ...errors },
-      },
-    },
-    async (request) => {
-      const cluster = getCluster(fastify, request.params.cluster)
-      const identity = identityOf(request)
-      const all = [...cluster.migrations.list()]
-      const visibility = await cluster.access.visibleNamespaces(
-        identity.token,
-        MIGRATIONS,
-        all.map((m) => m.namespace),
-      )
-      return {
-        items: all
-          .filter((m) => isVisible(visibility, m.namespace))
-          .sort(
-            (a, b) => Number(b.active) - Number(a.active) || b.createdAt.localeCompare(a.createdAt),
-          ),
       }
     },
   )

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ApiErrorBody, LoginOptions, LoginRequest, SessionInfo } from '@vmdeck/shared'
+import { LoginOptions, LoginRequest, SessionInfo } from '@vmdeck/shared'
 import { Type } from 'typebox'
 import { httpError } from '../kube/http-error.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
@@ -18,14 +18,12 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     clusters: [...fastify.clusters.keys()],
   })
 
-  fastify.get(
-    '/api/v1/session',
-    { schema: { response: { 200: SessionInfo, '4xx': ApiErrorBody } } },
-    async (request) => info(identityOf(request)),
+  fastify.get('/session', { schema: { response: { 200: SessionInfo } } }, async (request) =>
+    info(identityOf(request)),
   )
 
   fastify.get(
-    '/api/v1/session/options',
+    '/session/options',
     { config: { public: true }, schema: { response: { 200: LoginOptions } } },
     async () => ({
       demoUsers: [...fastify.demoTokens.keys()],
@@ -33,12 +31,12 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    '/api/v1/session',
+    '/session',
     {
       config: { public: true },
       schema: {
         body: LoginRequest,
-        response: { 200: SessionInfo, '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+        response: { 200: SessionInfo },
       },
     },
     async (request, reply) => {
@@ -64,10 +62,10 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
   // Logout revokes the session id on every replica (a record in the cluster), so a copy of the
   // cookie is worthless afterwards; clearing the cookie alone would not end anything.
   fastify.delete(
-    '/api/v1/session',
+    '/session',
     {
       config: { public: true },
-      schema: { response: { 204: Type.Null(), '5xx': ApiErrorBody } },
+      schema: { response: { 204: Type.Null() } },
     },
     async (request, reply) => {
       void reply.clearCookie(SESSION_COOKIE, { path: '/' })
@@ -89,14 +87,14 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.delete(
-    '/api/v1/users/:username/sessions',
+    '/users/:username/sessions',
     {
       schema: {
         tags: ['session'],
         summary:
           'End every session of a user on every replica (needs RBAC: delete sessions.vmdeck.io)',
         params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 253 }) }),
-        response: { 204: Type.Null(), '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+        response: { 204: Type.Null() },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  ApiErrorBody,
   OperationAccepted,
   RestoreRequest,
   SnapshotCreateRequest,
@@ -21,10 +20,7 @@ import { httpError } from '../kube/http-error.ts'
 import { snapshotsOf } from '../kube/snapshots.ts'
 import type { VirtualMachine } from '../kube/types.ts'
 import { runStrategyOf } from '../kube/view-models/run-strategy.ts'
-import { routeVm } from '../plugins/app/user-access.ts'
-
-const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
-const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name/snapshots'
+import { identityOf } from '../plugins/app/user-access.ts'
 
 const suffix = () => randomBytes(4).toString('hex').slice(0, 5)
 const timestampName = () =>
@@ -32,18 +28,19 @@ const timestampName = () =>
 
 const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
-    base,
+    '/snapshots',
     {
       schema: {
         tags: ['snapshots'],
         summary: "The VM's snapshots, newest first, with their latest restore",
         params: VmParams,
-        response: { 200: VmSnapshotList, ...errors },
+        response: { 200: VmSnapshotList },
       },
     },
     async (request) => {
       const { namespace, name } = request.params
-      const { cluster, identity } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
       return {
         items: await snapshotsOf(cluster.clientFor(identity.token), namespace, name, {
           strict: true,
@@ -53,19 +50,21 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    base,
+    '/snapshots',
     {
       schema: {
         tags: ['snapshots'],
         summary: 'Take a snapshot of the VM (online when it runs)',
         params: VmParams,
         body: SnapshotCreateRequest,
-        response: { 202: OperationAccepted, ...errors },
+        response: { 202: OperationAccepted },
       },
     },
     async (request, reply) => {
       const { namespace, name } = request.params
-      const { cluster, identity, vm } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
+      const { vm } = request.routeVm
       const inProgress = (vm as VirtualMachine).status?.snapshotInProgress
       if (inProgress)
         throw httpError(
@@ -88,18 +87,19 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.delete(
-    `${base}/:snapshot`,
+    '/snapshots/:snapshot',
     {
       schema: {
         tags: ['snapshots'],
         summary: 'Delete a snapshot of the VM',
         params: SnapshotParams,
-        response: { 202: OperationAccepted, ...errors },
+        response: { 202: OperationAccepted },
       },
     },
     async (request, reply) => {
       const { namespace, name, snapshot } = request.params
-      const { cluster, identity } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
       const client = cluster.clientFor(identity.token)
       await ownSnapshot(client, namespace, name, snapshot)
       await deleteSnapshot(client, namespace, snapshot)
@@ -114,19 +114,21 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    `${base}/:snapshot/restore`,
+    '/snapshots/:snapshot/restore',
     {
       schema: {
         tags: ['snapshots'],
         summary: 'Restore the VM from one of its snapshots (the VM must be stopped)',
         params: SnapshotParams,
         body: RestoreRequest,
-        response: { 202: OperationAccepted, ...errors },
+        response: { 202: OperationAccepted },
       },
     },
     async (request, reply) => {
       const { namespace, name, snapshot } = request.params
-      const { cluster, identity, vm, vmi } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
+      const { vm, vmi } = request.routeVm
       // KubeVirt restores only into a stopped VM: say so plainly instead of a restore that hangs.
       if (vmi || runStrategyOf(vm) !== 'Halted')
         throw httpError(

@@ -1,15 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import {
-  ApiErrorBody,
-  ClusterParams,
-  streamTopics,
-  type StreamEvent,
-  type StreamTopic,
-} from '@vmdeck/shared'
+import { ClusterParams, streamTopics, type StreamEvent, type StreamTopic } from '@vmdeck/shared'
 import { Type } from 'typebox'
 import { isVisible, type Visibility } from '../kube/access.ts'
 import type { Cluster } from '../kube/cluster.ts'
-import { getCluster } from '../plugins/app/get-cluster.ts'
 import { matches } from '../kube/session-revocations.ts'
 import { httpError, tooManyRequests } from '../kube/http-error.ts'
 import { LogThrottle } from '../lib/log-throttle.ts'
@@ -78,18 +71,19 @@ const stream: FastifyPluginAsyncTypebox<{ maxPerUser: number }> = async (fastify
     for (const end of open) end()
   })
   fastify.get(
-    '/api/v1/clusters/:cluster/events/stream',
+    '/events/stream',
     {
+      config: { clusterMayBeDown: true },
       schema: {
         tags: ['stream'],
         summary: 'Server-sent events: sync, then vms / nodes / migrations changes',
         params: ClusterParams,
         querystring: Type.Object({ topics: Type.Optional(Type.String({ maxLength: 200 })) }),
-        response: { '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+        response: {},
       },
     },
     async (request, reply) => {
-      const cluster = getCluster(fastify, request.params.cluster, { requireSynced: false })
+      const cluster = request.cluster
       const identity = identityOf(request)
       const requested = [...new Set((request.query.topics ?? 'vms').split(',').filter(Boolean))]
       const unknown = requested.filter((t) => !(streamTopics as readonly string[]).includes(t))

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  ApiErrorBody,
   CloneRequest,
   MigrateRequest,
   MigrationParams,
@@ -20,10 +19,7 @@ import {
 } from '../kube/api/vm-requests.ts'
 import { HttpError, httpError } from '../kube/http-error.ts'
 import { cloneVmManifest } from '../lib/vm-from-form.ts'
-import { routeVm } from '../plugins/app/user-access.ts'
-
-const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
-const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name'
+import { identityOf } from '../plugins/app/user-access.ts'
 
 /** Each power operation as KubeVirt's subresource API spells it (API.md §2.1, what virtctl sends). */
 const operations: Record<VmPowerAction, VmOperation & { verb: string }> = {
@@ -48,7 +44,7 @@ const operations: Record<VmPowerAction, VmOperation & { verb: string }> = {
 
 const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
-    `${base}/:action`,
+    '/:action',
     {
       schema: {
         tags: ['operations'],
@@ -56,12 +52,13 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
           'Power operations: start, stop, restart, pause, unpause, force-stop, force-restart',
         params: VmActionParams,
         body: VmActionRequest,
-        response: { 202: OperationAccepted, ...errors },
+        response: { 202: OperationAccepted },
       },
     },
     async (request, reply) => {
       const { namespace, name, action } = request.params
-      const { cluster, identity } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
       const operation = operations[action]
       if (request.body.paused !== undefined && action !== 'start')
         throw httpError(400, 'Only start takes "paused".', 'BAD_REQUEST')
@@ -92,19 +89,20 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    `${base}/migrate`,
+    '/migrate',
     {
       schema: {
         tags: ['operations'],
         summary: 'Live-migrate the VM, optionally to a chosen node',
         params: VmParams,
         body: MigrateRequest,
-        response: { 202: OperationAccepted, ...errors },
+        response: { 202: OperationAccepted },
       },
     },
     async (request, reply) => {
       const { namespace, name } = request.params
-      const { cluster, identity } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
       const { targetNode } = request.body
       if (targetNode) {
         const node = cluster.nodes.get(targetNode)
@@ -126,18 +124,19 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.delete(
-    `${base}/migrations/:migration`,
+    '/migrations/:migration',
     {
       schema: {
         tags: ['operations'],
         summary: 'Cancel a live migration (deletes the VirtualMachineInstanceMigration)',
         params: MigrationParams,
-        response: { 202: OperationAccepted, ...errors },
+        response: { 202: OperationAccepted },
       },
     },
     async (request, reply) => {
       const { namespace, name, migration } = request.params
-      const { cluster, identity } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
       const known = cluster.migrations.get(namespace, migration)
       if (!known || known.vmName !== name)
         throw httpError(
@@ -163,19 +162,21 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    `${base}/clone`,
+    '/clone',
     {
       schema: {
         tags: ['operations'],
         summary: 'Clone the VM into a new VM (same or another namespace)',
         params: VmParams,
         body: CloneRequest,
-        response: { 202: OperationAccepted, ...errors },
+        response: { 202: OperationAccepted },
       },
     },
     async (request, reply) => {
       const { namespace, name } = request.params
-      const { cluster, identity, vm } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
+      const { vm } = request.routeVm
       const target = request.body
       const targetNamespace = target.namespace ?? namespace
       if (targetNamespace === namespace && target.name === name)

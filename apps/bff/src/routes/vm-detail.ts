@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { dumpYaml, type KubernetesObject } from '@kubernetes/client-node'
 import {
-  ApiErrorBody,
   CloudInitReveal,
   DeleteVmQuery,
   OperationAccepted,
@@ -17,10 +16,7 @@ import { deleteVm, getVm, namespaceEvents, releaseDataVolume } from '../kube/api
 import type { VirtualMachine } from '../kube/types.ts'
 import { toVmDetail } from '../kube/view-models/vm-detail.ts'
 import { toVmEvent } from '../kube/view-models/vm-event.ts'
-import { routeVm } from '../plugins/app/user-access.ts'
-
-const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody }
-const base = '/api/v1/clusters/:cluster/namespaces/:namespace/vms/:name'
+import { identityOf } from '../plugins/app/user-access.ts'
 
 /** Drops what only the API server's bookkeeping needs, and masks inline cloud-init data. */
 function forDisplay(object: KubernetesObject): KubernetesObject {
@@ -33,18 +29,20 @@ function forDisplay(object: KubernetesObject): KubernetesObject {
 
 const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
-    base,
+    '',
     {
       schema: {
         tags: ['vms'],
         summary: 'One VM: summary plus disks, NICs, conditions, snapshots, migration, guest info',
         params: VmParams,
-        response: { 200: VmDetail, ...errors },
+        response: { 200: VmDetail },
       },
     },
     async (request) => {
       const { namespace, name } = request.params
-      const { cluster, identity, vm, vmi } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
+      const { vm, vmi } = request.routeVm
       const snapshots = await snapshotsOf(cluster.clientFor(identity.token), namespace, name)
       return toVmDetail(vm, vmi, {
         snapshots,
@@ -54,19 +52,21 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.delete(
-    base,
+    '',
     {
       schema: {
         tags: ['vms'],
         summary: 'Delete a VM, with its owned disks (default) or keeping them',
         params: VmParams,
         querystring: DeleteVmQuery,
-        response: { 202: OperationAccepted, ...errors },
+        response: { 202: OperationAccepted },
       },
     },
     async (request, reply) => {
       const { namespace, name } = request.params
-      const { cluster, identity, vm } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
+      const { vm } = request.routeVm
       const client = cluster.clientFor(identity.token)
       const keepDisks = request.query.deleteDisks === false
       const owned = ((vm as VirtualMachine).spec?.dataVolumeTemplates ?? [])
@@ -93,18 +93,19 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.get(
-    `${base}/events`,
+    '/events',
     {
       schema: {
         tags: ['vms'],
         summary: 'Kubernetes events of the VM, its VMI and its virt-launcher pod, newest first',
         params: VmParams,
-        response: { 200: VmEventList, ...errors },
+        response: { 200: VmEventList },
       },
     },
     async (request) => {
       const { namespace, name } = request.params
-      const { cluster, identity } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
       const events = await namespaceEvents(cluster.clientFor(identity.token), namespace)
       const launcher = `virt-launcher-${name}-`
       const items = events
@@ -125,17 +126,17 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.get(
-    `${base}/yaml`,
+    '/yaml',
     {
       schema: {
         tags: ['vms'],
         summary: 'The raw VirtualMachine and VirtualMachineInstance as YAML (read-only)',
         params: VmParams,
-        response: { 200: VmYaml, ...errors },
+        response: { 200: VmYaml },
       },
     },
     async (request) => {
-      const { vm, vmi } = await routeVm(fastify, request, request.params)
+      const { vm, vmi } = request.routeVm
       return {
         items: [vm, ...(vmi ? [vmi] : [])].map((object) => ({
           kind: object.kind ?? '',
@@ -147,19 +148,20 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
   )
 
   fastify.post(
-    `${base}/cloud-init/reveal`,
+    '/cloud-init/reveal',
     {
       schema: {
         tags: ['vms'],
         summary: 'The cloud-init data the YAML view masks (needs get on the VM; recorded)',
         params: VmParams,
         body: Type.Optional(Type.Object({}, { additionalProperties: false })),
-        response: { 200: CloudInitReveal, ...errors },
+        response: { 200: CloudInitReveal },
       },
     },
     async (request) => {
       const { namespace, name } = request.params
-      const { cluster, identity } = await routeVm(fastify, request, request.params)
+      const cluster = request.cluster
+      const identity = identityOf(request)
       // Read as the user, not from the shared cache: the API server checks (and audits) `get`.
       const vm = await getVm(cluster.clientFor(identity.token), namespace, name)
       const items = cloudInitOf(vm)

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { VmSummary } from '@vmdeck/shared'
-import { ApiErrorBody, ClusterParams, VmList, VmListQuery } from '@vmdeck/shared'
-import { getCluster } from '../plugins/app/get-cluster.ts'
+import { ClusterParams, VmList, VmListQuery } from '@vmdeck/shared'
 import { httpError } from '../kube/http-error.ts'
 import { InvalidCursorError, queryVms } from '../lib/query-vms.ts'
 import { isVisible, type Visibility } from '../kube/access.ts'
@@ -13,18 +12,18 @@ function* visibleOnly(vms: Iterable<VmSummary>, visibility: Visibility): Iterabl
 
 const vms: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
-    '/api/v1/clusters/:cluster/vms',
+    '/vms',
     {
       schema: {
         tags: ['vms'],
         summary: 'VM summaries, filtered, sorted and paged on the server, with per-status counts',
         params: ClusterParams,
         querystring: VmListQuery,
-        response: { 200: VmList, '4xx': ApiErrorBody, '5xx': ApiErrorBody },
+        response: { 200: VmList },
       },
     },
     async (request) => {
-      const cluster = getCluster(fastify, request.params.cluster)
+      const cluster = request.cluster
       const visibility = await visibleVmNamespaces(cluster, identityOf(request))
       try {
         return queryVms(visibleOnly(cluster.vms.summaries(), visibility), request.query)

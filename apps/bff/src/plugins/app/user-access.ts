@@ -1,9 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { Cluster } from '../../kube/cluster.ts'
 import type { Visibility } from '../../kube/access.ts'
 import type { Identity } from '../../lib/identity.ts'
-import { getCluster } from './get-cluster.ts'
 import { httpError } from '../../kube/http-error.ts'
 
 export const VMS = { group: 'kubevirt.io', resource: 'virtualmachines' }
@@ -41,27 +40,4 @@ export async function visibleVm(
   const { vm, vmi } = cluster.vms.objects(namespace, name)
   if (!decision.allowed || !vm) throw vmNotFound(namespace, name)
   return { vm, vmi }
-}
-
-/**
- * What every VM route starts with: the cluster it names, the caller, and the VM (and VMI) if this
- * caller may see it — otherwise the same 404 as a VM that does not exist.
- */
-export async function routeVm(
-  fastify: FastifyInstance,
-  request: FastifyRequest,
-  params: { cluster: string; namespace: string; name: string },
-): Promise<{
-  cluster: Cluster
-  identity: Identity
-  vm: KubernetesObject
-  vmi: KubernetesObject | undefined
-}> {
-  const cluster = getCluster(fastify, params.cluster)
-  const identity = identityOf(request)
-  return {
-    cluster,
-    identity,
-    ...(await visibleVm(cluster, identity, params.namespace, params.name)),
-  }
 }

@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { resolveCluster } from '../plugins/app/route-context.ts'
+import createVm from './create-vm.ts'
+import metrics from './metrics.ts'
+import migrations from './migrations.ts'
+import namespaces from './namespaces.ts'
+import nodes from './nodes.ts'
+import permissions from './permissions.ts'
+import stream from './stream.ts'
+import vmScope from './vm-scope.ts'
+import vms from './vms.ts'
+
+export interface ClusterScopeOptions {
+  /** Uncached access reviews a user's `/permissions` calls may cause per minute. */
+  permissionReviewsPerMinute: number
+  /** Event streams open at once per user. */
+  maxStreamsPerUser: number
+}
+
+/**
+ * Everything under `/api/v1/clusters/{cluster}`: the cluster is resolved once, before any
+ * handler (`request.cluster`); VM routes live in their own scope below.
+ */
+const clusterScope: FastifyPluginAsyncTypebox<ClusterScopeOptions> = async (fastify, options) => {
+  fastify.addHook('preHandler', resolveCluster)
+  await fastify.register(vms)
+  await fastify.register(createVm)
+  await fastify.register(namespaces)
+  await fastify.register(nodes)
+  await fastify.register(migrations)
+  await fastify.register(permissions, { reviewsPerMinute: options.permissionReviewsPerMinute })
+  await fastify.register(stream, { maxPerUser: options.maxStreamsPerUser })
+  await fastify.register(metrics)
+  await fastify.register(vmScope, { prefix: '/namespaces/:namespace/vms/:name' })
+}
+
+export default clusterScope
