@@ -9,6 +9,7 @@ import errorHandler from './plugins/app/error-handler.ts'
 import prometheus, { type PrometheusOptions } from './plugins/app/prometheus.ts'
 import routeContext from './plugins/app/route-context.ts'
 import spa from './plugins/app/spa.ts'
+import emptyBodies from './plugins/external/empty-bodies.ts'
 import securityHeaders from './plugins/external/security-headers.ts'
 import strictValidation from './plugins/external/strict-validation.ts'
 import swagger from './plugins/external/swagger.ts'
@@ -42,7 +43,7 @@ export interface AppOptions {
   demo?: boolean
   /** The built SPA (apps/web/dist); absent in API-only tests. */
   webRoot?: string
-  /** Prometheus per cluster, for charts (issue 8); without it metrics answer 503. */
+  /** Prometheus per cluster, for charts; without it metrics answer 503. */
   prometheus?: PrometheusOptions
   /** VNC / serial console relay tuning (keepalive, re-check interval, per-user limit). */
   consoles?: Omit<ConsolesOptions, 'publicOrigin'>
@@ -55,6 +56,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await api.register(fastifyCookie)
   await api.register(errorHandler)
   await api.register(strictValidation)
+  await api.register(emptyBodies)
   await api.register(swagger)
   await api.register(clusters, {
     kubeconfigPath: options.kubeconfigPath,

@@ -62,11 +62,14 @@ const badSegment = fc.oneof(
 /** What the server receives: the JSON text of the body, parsed (undefined members vanish). */
 const asSent = (body: unknown): unknown =>
   body === undefined ? undefined : (JSON.parse(JSON.stringify(body) ?? 'null') as unknown)
+/** What the route validates: no body is the empty object where that is valid (no parameters). */
+const asRead = (schema: TSchema, body: unknown): unknown =>
+  body === undefined && Value.Check(schema, {}) ? {} : body
 const invalidFor = (schema: TSchema) =>
   fc
     .oneof(fc.anything(), fc.object(), fc.constant(undefined))
     .map(asSent)
-    .filter((body) => !Value.Check(schema, body))
+    .filter((body) => !Value.Check(schema, asRead(schema, body)))
 const anyBody = fc.oneof(fc.anything(), fc.constant(undefined), fc.constant({})).map(asSent)
 
 interface Attempt {

@@ -1,14 +1,18 @@
 import type { VmMigrationList, VmSummary } from '@vmdeck/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { as, buildStack, C, login, vmUrl, waitUntil, type TestStack } from './helper.ts'
+import { as, buildStack, C, login, ORIGIN, vmUrl, waitUntil, type TestStack } from './helper.ts'
+import { ownVm } from './own-vm.ts'
 
+// Every test works on VMs of its own (ownVm), so each can run, fail or be skipped alone.
 let stack: TestStack
 let admin: ReturnType<typeof as>
 let viewer: ReturnType<typeof as>
 let helpdesk: ReturnType<typeof as>
+let adminCookie: string
 beforeAll(async () => {
   stack = await buildStack()
-  admin = as(stack.app, await login(stack.app, 'admin'))
+  adminCookie = await login(stack.app, 'admin')
+  admin = as(stack.app, adminCookie)
   viewer = as(stack.app, await login(stack.app, 'viewer'))
   helpdesk = as(stack.app, await login(stack.app, 'helpdesk'))
 })
@@ -24,47 +28,97 @@ const vmSpec = (namespace: string, name: string) =>
     name,
   ).spec as { runStrategy?: string }
 const waitFor = (check: () => boolean) => waitUntil(check, 15_000)
+const running = (namespace: string) => ownVm(stack, namespace, true, 'ops')
+const stopped = (namespace: string) => ownVm(stack, namespace, false, 'ops')
+
+/** A POST as a script sends it: no body at all, or an empty one declared as JSON. */
+const bodyless = (url: string, contentType?: string) =>
+  stack.app.inject({
+    method: 'POST',
+    url,
+    headers: {
+      cookie: adminCookie,
+      origin: ORIGIN,
+      ...(contentType ? { 'content-type': contentType } : {}),
+    },
+    ...(contentType ? { payload: '' } : {}),
+  })
 
 describe('power operations (KubeVirt subresources, as the user)', () => {
   it('stops a running VM: runStrategy Always becomes Halted and the VM stops', async () => {
-    await waitFor(() => summary('prod', 'web-01')?.status === 'Running')
-    const { status, body } = await admin.post(`${vmUrl('prod', 'web-01')}/stop`)
+    const vm = await running('prod')
+    const { status, body } = await admin.post(`${vmUrl('prod', vm)}/stop`)
     expect(status).toBe(202)
-    expect(body).toMatchObject({ accepted: true, message: 'Stop requested for VM web-01.' })
-    expect(vmSpec('prod', 'web-01').runStrategy).toBe('Halted')
-    await waitFor(() => summary('prod', 'web-01')?.status === 'Stopped')
+    expect(body).toMatchObject({ accepted: true, message: `Stop requested for VM ${vm}.` })
+    expect(vmSpec('prod', vm).runStrategy).toBe('Halted')
+    await waitFor(() => summary('prod', vm)?.status === 'Stopped')
   })
 
   it('starts a stopped VM', async () => {
-    const { status } = await admin.post(`${vmUrl('prod', 'web-01')}/start`)
+    const vm = await stopped('prod')
+    const { status } = await admin.post(`${vmUrl('prod', vm)}/start`)
     expect(status).toBe(202)
-    expect(vmSpec('prod', 'web-01').runStrategy).toBe('Always')
-    await waitFor(() => summary('prod', 'web-01')?.status === 'Running')
+    expect(vmSpec('prod', vm).runStrategy).toBe('Always')
+    await waitFor(() => summary('prod', vm)?.status === 'Running')
+  })
+
+  it('accepts a body-less POST for every action that takes no parameters, as virtctl sends it', async () => {
+    // No body and no Content-Type (`curl -X POST`), and an empty body declared as JSON.
+    const vm = await running('prod')
+    expect((await bodyless(`${vmUrl('prod', vm)}/stop`)).statusCode).toBe(202)
+    await waitFor(() => summary('prod', vm)?.status === 'Stopped')
+    expect((await bodyless(`${vmUrl('prod', vm)}/start`, 'application/json')).statusCode).toBe(202)
+    await waitFor(() => summary('prod', vm)?.status === 'Running')
+    expect((await bodyless(`${vmUrl('prod', vm)}/pause`)).statusCode).toBe(202)
+    await waitFor(() => summary('prod', vm)?.flags.paused === true)
+    expect((await bodyless(`${vmUrl('prod', vm)}/unpause`, 'application/json')).statusCode).toBe(
+      202,
+    )
+    await waitFor(() => summary('prod', vm)?.flags.paused === false)
+    expect((await bodyless(`${vmUrl('prod', vm)}/force-stop`)).statusCode).toBe(202)
+    await waitFor(() => summary('prod', vm)?.status === 'Stopped')
+
+    const other = await running('prod')
+    expect((await bodyless(`${vmUrl('prod', other)}/restart`)).statusCode).toBe(202)
+    const moving = await running('prod')
+    expect(
+      (await bodyless(`${vmUrl('prod', moving)}/migrate`, 'application/json')).statusCode,
+    ).toBe(202)
+    expect((await bodyless(`${vmUrl('prod', vm)}/snapshots`)).statusCode).toBe(202)
+    expect((await bodyless(`${vmUrl('prod', vm)}/cloud-init/reveal`)).statusCode).toBe(200)
+    for (const action of ['cordon', 'uncordon'])
+      expect((await bodyless(`${C}/nodes/node-3/${action}`, 'application/json')).statusCode).toBe(
+        202,
+      )
+    // What needs parameters still does: a clone needs a name.
+    expect((await bodyless(`${vmUrl('prod', vm)}/clone`)).statusCode).toBe(400)
   })
 
   it("answers KubeVirt's 409 with its message when the VM already runs", async () => {
-    const { status, body } = await admin.post(`${vmUrl('prod', 'web-01')}/start`)
+    const vm = await running('prod')
+    const { status, body } = await admin.post(`${vmUrl('prod', vm)}/start`)
     expect(status).toBe(409)
     expect(String(body.message)).toMatch(/already running|does not support manual start/)
   })
 
   it('pauses and unpauses a running VM', async () => {
-    await waitFor(() => summary('prod', 'web-02')?.status === 'Running')
-    expect((await admin.post(`${vmUrl('prod', 'web-02')}/pause`)).status).toBe(202)
-    await waitFor(() => summary('prod', 'web-02')?.flags.paused === true)
-    expect((await admin.post(`${vmUrl('prod', 'web-02')}/unpause`)).status).toBe(202)
-    await waitFor(() => summary('prod', 'web-02')?.flags.paused === false)
+    const vm = await running('prod')
+    expect((await admin.post(`${vmUrl('prod', vm)}/pause`)).status).toBe(202)
+    await waitFor(() => summary('prod', vm)?.flags.paused === true)
+    expect((await admin.post(`${vmUrl('prod', vm)}/unpause`)).status).toBe(202)
+    await waitFor(() => summary('prod', vm)?.flags.paused === false)
   })
 
   it('answers 409 when pausing a VM that does not run', async () => {
-    await waitFor(() => summary('dev', 'build-runner')?.status === 'Stopped')
-    const { status } = await admin.post(`${vmUrl('dev', 'build-runner')}/pause`)
+    const vm = await stopped('dev')
+    const { status } = await admin.post(`${vmUrl('dev', vm)}/pause`)
     expect(status).toBe(409)
   })
 
   it('restarts, force-restarts and force-stops', async () => {
+    const vm = await running('prod')
     const vmiDef = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!
-    const vmi = () => stack.sim.store.peek(vmiDef, 'prod', 'db-01')
+    const vmi = () => stack.sim.store.peek(vmiDef, 'prod', vm)
     // A restart replaces the VMI: wait for the new one to run, not for the old one's status.
     const restarted = async (before: string | undefined) => {
       await waitFor(
@@ -72,45 +126,46 @@ describe('power operations (KubeVirt subresources, as the user)', () => {
           vmi()?.metadata.uid !== before &&
           (vmi()?.status as { phase?: string } | undefined)?.phase === 'Running',
       )
-      await waitFor(() => summary('prod', 'db-01')?.status === 'Running')
+      await waitFor(() => summary('prod', vm)?.status === 'Running')
     }
-    await waitFor(() => summary('prod', 'db-01')?.status === 'Running')
+    await waitFor(() => vmi() !== undefined)
     let uid = vmi()?.metadata.uid
-    expect((await admin.post(`${vmUrl('prod', 'db-01')}/restart`)).status).toBe(202)
+    expect((await admin.post(`${vmUrl('prod', vm)}/restart`)).status).toBe(202)
     await restarted(uid)
     uid = vmi()?.metadata.uid
-    expect((await admin.post(`${vmUrl('prod', 'db-01')}/force-restart`)).status).toBe(202)
+    expect((await admin.post(`${vmUrl('prod', vm)}/force-restart`)).status).toBe(202)
     await restarted(uid)
-    expect((await admin.post(`${vmUrl('prod', 'db-01')}/force-stop`)).status).toBe(202)
-    await waitFor(() => vmSpec('prod', 'db-01').runStrategy === 'Halted')
-    await waitFor(() => summary('prod', 'db-01')?.status === 'Stopped')
+    expect((await admin.post(`${vmUrl('prod', vm)}/force-stop`)).status).toBe(202)
+    await waitFor(() => vmSpec('prod', vm).runStrategy === 'Halted')
+    await waitFor(() => summary('prod', vm)?.status === 'Stopped')
   })
 
   it("refuses a start RBAC does not allow with kube-apiserver's 403 and its message, and changes nothing", async () => {
     // kube-apiserver authorizes subresources.kubevirt.io before its aggregator reaches virt-api.
-    const before = vmSpec('dev', 'build-runner').runStrategy
-    const { status, body } = await viewer.post(`${vmUrl('dev', 'build-runner')}/start`)
+    const vm = await stopped('dev')
+    const { status, body } = await viewer.post(`${vmUrl('dev', vm)}/start`)
     expect(status).toBe(403)
     expect(body).toMatchObject({ statusCode: 403, error: 'Forbidden' })
     expect(String(body.message)).toMatch(
       /cannot update resource "virtualmachines\/start" in API group "subresources\.kubevirt\.io"/,
     )
-    expect(vmSpec('dev', 'build-runner').runStrategy).toBe(before)
+    expect(vmSpec('dev', vm).runStrategy).toBe('Halted')
   })
 
   it('lets helpdesk restart but not stop (their role has restart only)', async () => {
-    await waitFor(() => summary('default', 'jumpbox')?.status === 'Running')
-    expect((await helpdesk.post(`${vmUrl('default', 'jumpbox')}/restart`)).status).toBe(202)
-    expect((await helpdesk.post(`${vmUrl('default', 'jumpbox')}/stop`)).status).toBe(403)
-    expect(vmSpec('default', 'jumpbox').runStrategy).toBe('Always')
+    const vm = await running('default')
+    expect((await helpdesk.post(`${vmUrl('default', vm)}/restart`)).status).toBe(202)
+    expect((await helpdesk.post(`${vmUrl('default', vm)}/stop`)).status).toBe(403)
+    expect(vmSpec('default', vm).runStrategy).toBe('Always')
   })
 
   it('refuses helpdesk what its role lacks: create, delete, snapshot, migrate (403, no change)', async () => {
-    const before = vmSpec('default', 'jumpbox')
-    expect((await helpdesk.del(vmUrl('default', 'jumpbox'))).status).toBe(403)
-    expect((await helpdesk.post(`${vmUrl('default', 'jumpbox')}/snapshots`, {})).status).toBe(403)
-    expect((await helpdesk.post(`${vmUrl('default', 'jumpbox')}/migrate`, {})).status).toBe(403)
-    expect((await helpdesk.post(`${vmUrl('default', 'jumpbox')}/pause`, {})).status).toBe(403)
+    const vm = await running('default')
+    const before = vmSpec('default', vm)
+    expect((await helpdesk.del(vmUrl('default', vm))).status).toBe(403)
+    expect((await helpdesk.post(`${vmUrl('default', vm)}/snapshots`, {})).status).toBe(403)
+    expect((await helpdesk.post(`${vmUrl('default', vm)}/migrate`, {})).status).toBe(403)
+    expect((await helpdesk.post(`${vmUrl('default', vm)}/pause`, {})).status).toBe(403)
     const created = await helpdesk.post(`${C}/vms`, {
       name: 'helpdesk-vm',
       namespace: 'default',
@@ -120,31 +175,33 @@ describe('power operations (KubeVirt subresources, as the user)', () => {
     })
     expect(created.status).toBe(403)
     expect(String(created.body.message)).toMatch(/forbidden/i)
-    expect(vmSpec('default', 'jumpbox')).toEqual(before)
+    expect(vmSpec('default', vm)).toEqual(before)
   })
 
   it('answers 404 for a missing VM, 400 for an unknown action or a stray option', async () => {
+    const vm = await running('prod')
     expect((await admin.post(`${vmUrl('prod', 'ghost')}/start`)).status).toBe(404)
-    expect((await admin.post(`${vmUrl('prod', 'web-01')}/explode`)).status).toBe(400)
-    expect((await admin.post(`${vmUrl('prod', 'web-01')}/stop`, { paused: true })).status).toBe(400)
-    expect((await admin.post(`${vmUrl('prod', 'web-01')}/stop`, { force: true })).status).toBe(400)
+    expect((await admin.post(`${vmUrl('prod', vm)}/explode`)).status).toBe(400)
+    expect((await admin.post(`${vmUrl('prod', vm)}/stop`, { paused: true })).status).toBe(400)
+    expect((await admin.post(`${vmUrl('prod', vm)}/stop`, { force: true })).status).toBe(400)
+    expect(vmSpec('prod', vm).runStrategy).toBe('Always')
   })
 
-  it('refuses a mutation without a JSON body (415) or from another origin (403)', async () => {
-    const cookie = await login(stack.app, 'admin')
+  it('refuses a mutation with a body that is not JSON (415) or from another origin (403)', async () => {
+    const vm = await running('prod')
     const plain = await stack.app.inject({
       method: 'POST',
-      url: `${vmUrl('prod', 'web-01')}/stop`,
-      headers: { cookie, origin: 'http://vmdeck.test', 'content-type': 'text/plain' },
+      url: `${vmUrl('prod', vm)}/stop`,
+      headers: { cookie: adminCookie, origin: ORIGIN, 'content-type': 'text/plain' },
       payload: 'stop',
     })
     expect(plain.statusCode).toBe(415)
     const form = await stack.app.inject({
       method: 'POST',
-      url: `${vmUrl('prod', 'web-01')}/stop`,
+      url: `${vmUrl('prod', vm)}/stop`,
       headers: {
-        cookie,
-        origin: 'http://vmdeck.test',
+        cookie: adminCookie,
+        origin: ORIGIN,
         'content-type': 'application/x-www-form-urlencoded',
       },
       payload: 'a=b',
@@ -152,62 +209,85 @@ describe('power operations (KubeVirt subresources, as the user)', () => {
     expect(form.statusCode).toBe(415)
     const cross = await stack.app.inject({
       method: 'POST',
-      url: `${vmUrl('prod', 'web-01')}/stop`,
-      headers: { cookie, origin: 'http://evil.vmdeck.test' },
+      url: `${vmUrl('prod', vm)}/stop`,
+      headers: { cookie: adminCookie, origin: 'http://evil.vmdeck.test' },
       payload: {},
     })
     expect(cross.statusCode).toBe(403)
-    expect(vmSpec('prod', 'web-01').runStrategy).toBe('Always')
+    const crossBodyless = await stack.app.inject({
+      method: 'POST',
+      url: `${vmUrl('prod', vm)}/stop`,
+      headers: { cookie: adminCookie, origin: 'http://evil.vmdeck.test' },
+    })
+    expect(crossBodyless.statusCode).toBe(403)
+    expect(vmSpec('prod', vm).runStrategy).toBe('Always')
   })
 })
 
 describe('migrations', () => {
-  it('live-migrates a VM to a chosen node and lists the migration', async () => {
-    await waitFor(() => summary('prod', 'web-01')?.status === 'Running')
-    const from = summary('prod', 'web-01')?.node
+  /** Migrates `vm` to a node it does not run on; resolves once it runs there. */
+  const migrateAway = async (vm: string) => {
+    const from = summary('prod', vm)?.node
     const to = ['node-1', 'node-2', 'node-3'].find((n) => n !== from)!
-    const { status } = await admin.post(`${vmUrl('prod', 'web-01')}/migrate`, { targetNode: to })
+    const { status } = await admin.post(`${vmUrl('prod', vm)}/migrate`, { targetNode: to })
     expect(status).toBe(202)
-    await waitFor(() => summary('prod', 'web-01')?.node === to)
+    await waitFor(() => summary('prod', vm)?.node === to)
+    return to
+  }
+
+  it('live-migrates a VM to a chosen node and lists the migration', async () => {
+    const vm = await running('prod')
+    const to = await migrateAway(vm)
     const list = await admin.get<VmMigrationList>(`${C}/migrations`)
     expect(list.status).toBe(200)
-    expect(list.body.items.find((m) => m.vmName === 'web-01')).toMatchObject({
+    expect(list.body.items.find((m) => m.vmName === vm)).toMatchObject({
       namespace: 'prod',
       targetNode: to,
     })
   })
 
   it('refuses an unknown target node and the node the VM already runs on', async () => {
+    const vm = await running('prod')
     expect(
-      (await admin.post(`${vmUrl('prod', 'web-01')}/migrate`, { targetNode: 'node-9' })).status,
+      (await admin.post(`${vmUrl('prod', vm)}/migrate`, { targetNode: 'node-9' })).status,
     ).toBe(400)
-    const here = summary('prod', 'web-01')?.node
-    expect(
-      (await admin.post(`${vmUrl('prod', 'web-01')}/migrate`, { targetNode: here })).status,
-    ).toBe(409)
+    await waitFor(() => summary('prod', vm)?.node !== undefined)
+    const here = summary('prod', vm)?.node
+    expect((await admin.post(`${vmUrl('prod', vm)}/migrate`, { targetNode: here })).status).toBe(
+      409,
+    )
   })
 
   it('refuses viewer (no kubevirt.io:migrate) with 403', async () => {
-    const { status } = await viewer.post(`${vmUrl('prod', 'web-02')}/migrate`)
+    const vm = await running('prod')
+    const { status } = await viewer.post(`${vmUrl('prod', vm)}/migrate`)
     expect(status).toBe(403)
   })
 
   it('cancels an active migration by deleting it, and says when there is nothing to cancel', async () => {
+    const vm = await running('prod')
     // A migration whose target can never be scheduled stays active until cancelled.
     const def = stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstancemigrations')!
+    const stuck = `${vm}-stuck`
     await stack.sim.store.create(def, {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachineInstanceMigration',
-      metadata: { name: 'stuck', namespace: 'prod' },
-      spec: { vmiName: 'web-02', addedNodeSelector: { 'vmdeck.test/nowhere': 'true' } },
+      metadata: { name: stuck, namespace: 'prod' },
+      spec: { vmiName: vm, addedNodeSelector: { 'vmdeck.test/nowhere': 'true' } },
     })
-    await waitFor(() => cluster().migrations.get('prod', 'stuck')?.active === true)
-    const { status } = await admin.del(`${vmUrl('prod', 'web-02')}/migrations/stuck`)
+    await waitFor(() => cluster().migrations.get('prod', stuck)?.active === true)
+    const { status } = await admin.del(`${vmUrl('prod', vm)}/migrations/${stuck}`)
     expect(status).toBe(202)
-    await waitFor(() => !cluster().migrations.get('prod', 'stuck'))
-    expect((await admin.del(`${vmUrl('prod', 'web-02')}/migrations/stuck`)).status).toBe(404)
-    const done = [...cluster().migrations.list()].find((m) => m.vmName === 'web-01' && !m.active)!
-    const again = await admin.del(`${vmUrl('prod', 'web-01')}/migrations/${done.name}`)
+    await waitFor(() => !cluster().migrations.get('prod', stuck))
+    expect((await admin.del(`${vmUrl('prod', vm)}/migrations/${stuck}`)).status).toBe(404)
+
+    const moved = await running('prod')
+    await migrateAway(moved)
+    await waitFor(() =>
+      [...cluster().migrations.list()].some((m) => m.vmName === moved && !m.active),
+    )
+    const done = [...cluster().migrations.list()].find((m) => m.vmName === moved && !m.active)!
+    const again = await admin.del(`${vmUrl('prod', moved)}/migrations/${done.name}`)
     expect(again.status).toBe(409)
   })
 })

@@ -1,0 +1,50 @@
+import type { TestStack } from './helper.ts'
+import { waitUntil } from './helper.ts'
+
+let created = 0
+
+/**
+ * A VM of one test's own, created in the simulated cluster (as users write VMs: containerDisk,
+ * pod network, LiveMigrate) and resolved once the BFF's cache shows it Running or Stopped, so no
+ * test depends on what another test did to a shared VM.
+ */
+export async function ownVm(
+  stack: TestStack,
+  namespace: string,
+  running: boolean,
+  prefix = 'own',
+): Promise<string> {
+  const name = `${prefix}-${++created}`
+  await stack.sim.store.create(stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!, {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name, namespace },
+    spec: {
+      runStrategy: running ? 'Always' : 'Halted',
+      template: {
+        metadata: { labels: { 'kubevirt.io/domain': name } },
+        spec: {
+          domain: {
+            cpu: { cores: 1 },
+            memory: { guest: '128Mi' },
+            devices: {
+              disks: [{ name: 'rootdisk', disk: { bus: 'virtio' } }],
+              interfaces: [{ name: 'default', masquerade: {} }],
+            },
+          },
+          networks: [{ name: 'default', pod: {} }],
+          evictionStrategy: 'LiveMigrate',
+          volumes: [
+            { name: 'rootdisk', containerDisk: { image: 'quay.io/containerdisks/fedora:41' } },
+          ],
+        },
+      },
+    },
+  })
+  const cluster = stack.app.clusters.get('vmdeck-sim')!
+  await waitUntil(
+    () => cluster.vms.get(namespace, name)?.status === (running ? 'Running' : 'Stopped'),
+    15_000,
+  )
+  return name
+}
