@@ -1,269 +1,42 @@
 // VNC and serial consoles through the real BFF (listening on a port, real WebSockets) to the
-// simulator's KubeVirt subresources and a real QEMU guest.
-import { startSim, type Sim } from '@vmdeck/cluster-sim'
-import Fastify, { type FastifyInstance } from 'fastify'
-import { mkdtempSync, rmSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Writable } from 'node:stream'
+// simulator's KubeVirt subresources and a real QEMU guest (the stack: console-harness.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { TestGuests } from '../../cluster-sim/src/kubevirt/console-test-guests.ts'
-import app from '../src/app.ts'
+import {
+  BOOT_MS,
+  Conn,
+  opened,
+  poll,
+  rfbHandshake,
+  startConsoleStack,
+  type ConsoleStack,
+} from './console-harness.ts'
 import { login, ORIGIN } from './helper.ts'
 
-const BOOT_MS = 60_000
 const NS = 'prod'
 const VM = 'web-01'
 const KEEPALIVE_MS = 250
 
-let sim: Sim
-let bff: FastifyInstance
-let guests: TestGuests
-let base = ''
-let stateDir = ''
-const logLines: string[] = []
-
-const consolePath = (kind: 'vnc' | 'serial', vm = VM, query = '') =>
-  `/api/v1/clusters/vmdeck-sim/namespaces/${NS}/vms/${vm}/${kind}${query}`
-
-/** A console connection that keeps every byte received, for exact reads. */
-class Conn {
-  readonly ws: WebSocket
-  readonly closed: Promise<{ code: number; reason: string }>
-  textFrames = 0
-  #data = Buffer.alloc(0)
-  #wake = new Set<() => void>()
-
-  constructor(ws: WebSocket) {
-    this.ws = ws
-    ws.binaryType = 'nodebuffer'
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary) this.textFrames++
-      this.#data = Buffer.concat([this.#data, data])
-      for (const wake of this.#wake) wake()
-    })
-    this.closed = new Promise((resolve) =>
-      ws.once('close', (code, reason) => {
-        for (const wake of this.#wake) wake()
-        resolve({ code, reason: reason.toString() })
-      }),
-    )
-  }
-
-  async #until<T>(take: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const value = take()
-      if (value !== undefined) return value
-      if (this.ws.readyState === WebSocket.CLOSED)
-        throw new Error(
-          `closed before ${what}: ${JSON.stringify(this.#data.toString('latin1').slice(-300))}`,
-        )
-      if (Date.now() > deadline)
-        throw new Error(
-          `timed out waiting for ${what}: ${JSON.stringify(this.#data.toString('latin1').slice(-300))}`,
-        )
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.#wake.delete(wake)
-          clearTimeout(timer)
-          resolve()
-        }
-        const timer = setTimeout(wake, 200)
-        this.#wake.add(wake)
-      })
-    }
-  }
-
-  /** Exactly `n` bytes. */
-  read(n: number, timeoutMs = 10_000): Promise<Buffer> {
-    return this.#until(
-      () => {
-        if (this.#data.length < n) return undefined
-        const out = this.#data.subarray(0, n)
-        this.#data = this.#data.subarray(n)
-        return out
-      },
-      `${n} bytes`,
-      timeoutMs,
-    )
-  }
-
-  /** Everything up to and including `text`. */
-  readUntil(text: string, timeoutMs = 30_000): Promise<string> {
-    return this.#until(
-      () => {
-        const at = this.#data.indexOf(text, 0, 'latin1')
-        if (at < 0) return undefined
-        const out = this.#data.subarray(0, at + text.length).toString('latin1')
-        this.#data = this.#data.subarray(at + text.length)
-        return out
-      },
-      JSON.stringify(text),
-      timeoutMs,
-    )
-  }
-
-  /** Types a line on a serial console and waits for `expected` in the answer. */
-  async run(line: string, expected: string): Promise<string> {
-    const seen = this.readUntil(expected)
-    this.ws.send(Buffer.from(line + '\r'), { binary: true })
-    return seen
-  }
-
-  async close(): Promise<void> {
-    this.ws.close()
-    await this.closed
-  }
-}
-
-type Outcome =
-  | { kind: 'open'; conn: Conn }
-  | { kind: 'closed'; code: number; reason: string }
-  | { kind: 'refused'; status: number; body: string }
-
-/**
- * Opens a console as a browser would (cookie + Origin) or as a script (bearer). Resolves once
- * the BFF holds the upstream session (the simulator has it), or with how it was refused.
- */
-function openConsole(
-  path: string,
-  headers: Record<string, string>,
-  options: WebSocket.ClientOptions = {},
-): Promise<Outcome> {
-  const since = Date.now()
-  const url = path.startsWith('ws:') ? path : base + path
-  const subresource = path.includes('/vnc') ? 'vnc' : 'console'
-  const before = new Set(sim.consoles.sessions({ kind: subresource }))
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, ['plain.kubevirt.io'], { headers, ...options })
-    const conn = new Conn(ws)
-    ws.once('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () =>
-        resolve({
-          kind: 'refused',
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      )
-    })
-    ws.once('error', (err) => {
-      if (!/Unexpected server response/.test(err.message)) reject(err)
-    })
-    void conn.closed.then(({ code, reason }) => resolve({ kind: 'closed', code, reason }))
-    ws.once('open', () => {
-      void poll(
-        () =>
-          ws.readyState !== WebSocket.OPEN ||
-          sim.consoles
-            .sessions({ kind: subresource })
-            .some((s) => !before.has(s) && s.openedAt >= since),
-      ).then(() => {
-        if (ws.readyState === WebSocket.OPEN) resolve({ kind: 'open', conn })
-      }, reject)
-    })
-  })
-}
-
-function opened(outcome: Outcome): Conn {
-  if (outcome.kind !== 'open') throw new Error(`console not open: ${JSON.stringify(outcome)}`)
-  return outcome.conn
-}
-
-/** Polls a condition (no fixed waits: resolves as soon as it holds). */
-async function poll(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
-/** RFB 3.8 up to ServerInit (security None, shared). */
-async function rfbHandshake(
-  conn: Conn,
-): Promise<{ width: number; height: number; update: Buffer }> {
-  expect((await conn.read(12)).toString()).toBe('RFB 003.008\n')
-  conn.ws.send(Buffer.from('RFB 003.008\n'))
-  const count = (await conn.read(1)).readUInt8(0)
-  expect([...(await conn.read(count))]).toContain(1) // security type None
-  conn.ws.send(Buffer.from([1]))
-  expect((await conn.read(4)).readUInt32BE(0)).toBe(0) // SecurityResult: OK
-  conn.ws.send(Buffer.from([1])) // ClientInit: shared
-  const init = await conn.read(24)
-  await conn.read(init.readUInt32BE(20)) // desktop name
-  const width = init.readUInt16BE(0)
-  const height = init.readUInt16BE(2)
-  const update = Buffer.alloc(10)
-  update.writeUInt8(3, 0) // FramebufferUpdateRequest, non-incremental, whole screen
-  update.writeUInt16BE(width, 6)
-  update.writeUInt16BE(height, 8)
-  return { width, height, update }
-}
-
+let stack: ConsoleStack
 let helpdesk = ''
 const browser = (cookie: string) => ({ cookie, origin: ORIGIN })
-const simSessions = (kind: 'vnc' | 'console') => sim.consoles.sessions({ kind })
-const relaysOf = (user: string) => bff.consoleRelays().filter((r) => r.user === user)
+const simSessions = (kind: 'vnc' | 'console') => stack.sim.consoles.sessions({ kind })
+const relaysOf = (user: string) => stack.bff.consoleRelays().filter((r) => r.user === user)
+const consolePath = (kind: 'vnc' | 'serial', vm = VM, query = '') =>
+  stack.consolePath(kind, vm, query)
+const openConsole = (...args: Parameters<ConsoleStack['openConsole']>) => stack.openConsole(...args)
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bff-consoles-'))
-  sim = await startSim({ stateDir, port: 0 })
-  guests = new TestGuests()
-  sim.consoles.useGuests(guests.registry)
-  // The demo VM's VMI, run by the simulator's controllers; its guest is ours (no other QEMU).
-  const vmiDef = sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!
-  await poll(
-    () =>
-      (sim.store.peek(vmiDef, NS, VM)?.status as { phase?: string } | undefined)?.phase ===
-      'Running',
-    30_000,
-  )
-  await guests.start(sim, NS, VM, { vmi: 'existing' })
-
-  bff = Fastify({
-    logger: {
-      level: 'info',
-      stream: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          logLines.push(chunk.toString())
-          done()
-        },
-      }),
-    },
+  stack = await startConsoleStack(NS, VM, {
+    keepaliveMs: KEEPALIVE_MS,
+    recheckMs: 200,
+    maxPerUser: 2,
+    highWaterBytes: 64 * 1024,
   })
-  await bff.register(app, {
-    kubeconfigPath: sim.kubeconfigPath,
-    sessionKeys: ['test-session-key-0123456789abcdef0123456789'],
-    publicOrigin: ORIGIN,
-    demo: true,
-    consoles: {
-      keepaliveMs: KEEPALIVE_MS,
-      recheckMs: 200,
-      maxPerUser: 2,
-      highWaterBytes: 64 * 1024,
-    },
-  })
-  await bff.listen({ port: 0, host: '127.0.0.1' })
-  base = `ws://127.0.0.1:${(bff.server.address() as AddressInfo).port}`
-  helpdesk = await login(bff, 'helpdesk')
-
-  // The guest's shell is up once its serial line shows the banner.
-  const conn = opened(await openConsole(consolePath('serial'), browser(helpdesk)))
-  await conn.readUntil(`vmdeck guest ${VM} ready`, BOOT_MS)
-  await conn.close()
+  helpdesk = await login(stack.bff, 'helpdesk')
 }, BOOT_MS + 30_000)
 
-afterAll(async () => {
-  await bff?.close()
-  await sim?.close()
-  await guests?.close()
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true })
-})
+afterAll(() => stack?.close())
 
 describe('serial console', () => {
   it('runs a typed command and shows its answer (binary frames both ways)', async () => {
@@ -277,7 +50,9 @@ describe('serial console', () => {
 
   it('works for a script with a bearer token and no Origin', async () => {
     const conn = opened(
-      await openConsole(consolePath('serial'), { authorization: `Bearer ${sim.tokens.admin}` }),
+      await openConsole(consolePath('serial'), {
+        authorization: `Bearer ${stack.sim.tokens.admin}`,
+      }),
     )
     await conn.run('echo script-$((2*4))', 'script-8')
     await conn.close()
@@ -311,7 +86,7 @@ describe('serial console', () => {
 
   it('tells the older session it was taken over when another one opens', async () => {
     const first = opened(await openConsole(consolePath('serial'), browser(helpdesk)))
-    const admin = await login(bff, 'admin')
+    const admin = await login(stack.bff, 'admin')
     const second = opened(await openConsole(consolePath('serial'), browser(admin)))
     expect(await first.closed).toEqual({
       code: 4901,
@@ -336,7 +111,7 @@ describe('VNC console', () => {
 
   it('says "session in use" when someone holds the VNC session, and takes over on request', async () => {
     const first = opened(await openConsole(consolePath('vnc'), browser(helpdesk)))
-    const admin = await login(bff, 'admin')
+    const admin = await login(stack.bff, 'admin')
     expect(await openConsole(consolePath('vnc'), browser(admin))).toEqual({
       kind: 'closed',
       code: 4900,
@@ -360,20 +135,13 @@ describe('VNC console', () => {
     // drops it after two 250 ms intervals (see the keepalive test above): back pressure is
     // observed on a BFF whose keepalive cannot end the console first.
     const HIGH_WATER = 64 * 1024
-    const patient = Fastify({ logger: false })
-    await patient.register(app, {
-      kubeconfigPath: sim.kubeconfigPath,
-      sessionKeys: ['test-session-key-0123456789abcdef0123456789'],
-      publicOrigin: ORIGIN,
-      demo: true,
+    const { bff: patient, base: patientBase } = await stack.anotherBff({
       consoles: { keepaliveMs: 10 * 60_000, highWaterBytes: HIGH_WATER },
     })
-    await patient.listen({ port: 0, host: '127.0.0.1' })
-    try {
-      const port = (patient.server.address() as AddressInfo).port
+    {
       const conn = opened(
         await openConsole(
-          `ws://127.0.0.1:${port}${consolePath('vnc', VM, '?preserveSession=false')}`,
+          `${patientBase}${consolePath('vnc', VM, '?preserveSession=false')}`,
           browser(await login(patient, 'helpdesk')),
         ),
       )
@@ -424,15 +192,13 @@ describe('VNC console', () => {
       conn.ws.resume()
       await poll(() => relay().bytesToClient === sent() && relay().bufferedToClient === 0)
       await conn.close()
-    } finally {
-      await patient.close()
     }
   }, 30_000)
 })
 
 describe('refusals', () => {
   it('refuses a foreign Origin, and a cookie without Origin, before reaching the cluster', async () => {
-    const before = sim.consoles.requests.length
+    const before = stack.sim.consoles.requests.length
     for (const origin of ['https://evil.example', 'http://a.vmdeck.test', 'null'])
       expect(await openConsole(consolePath('vnc'), { cookie: helpdesk, origin })).toMatchObject({
         kind: 'refused',
@@ -441,11 +207,11 @@ describe('refusals', () => {
     const missing = await openConsole(consolePath('serial'), { cookie: helpdesk })
     expect(missing).toMatchObject({ kind: 'refused', status: 403 })
     expect(JSON.parse((missing as { body: string }).body)).toMatchObject({ code: 'BAD_ORIGIN' })
-    expect(sim.consoles.requests.length).toBe(before)
+    expect(stack.sim.consoles.requests.length).toBe(before)
   })
 
-  it('refuses an unauthenticated upgrade with 401 before the upgrade, browser or script (issue 12)', async () => {
-    const before = sim.consoles.requests.length
+  it('refuses an unauthenticated upgrade with 401 before the upgrade, browser or script', async () => {
+    const before = stack.sim.consoles.requests.length
     // Before the fix a browser without a session got a WebSocket, then close 4401.
     expect(await openConsole(consolePath('serial'), { origin: ORIGIN })).toMatchObject({
       kind: 'refused',
@@ -464,11 +230,11 @@ describe('refusals', () => {
     expect(
       await openConsole(consolePath('serial'), { authorization: 'Bearer not-a-token' }),
     ).toMatchObject({ kind: 'refused', status: 401 })
-    expect(sim.consoles.requests.length).toBe(before)
+    expect(stack.sim.consoles.requests.length).toBe(before)
   })
 
   it('refuses invalid names with 400 before reaching the cluster', async () => {
-    const before = sim.consoles.requests.length
+    const before = stack.sim.consoles.requests.length
     for (const vm of ['a%2Fb', '..%2fvnc', 'UPPER', 'x'.repeat(64), '%C3%A9t%C3%A9'])
       expect(await openConsole(consolePath('serial', vm), browser(helpdesk))).toMatchObject({
         kind: 'refused',
@@ -480,7 +246,7 @@ describe('refusals', () => {
         kind: 'refused',
         status: 404,
       })
-    expect(sim.consoles.requests.length).toBe(before)
+    expect(stack.sim.consoles.requests.length).toBe(before)
   })
 
   it('relays the cluster refusal as 4000 + status with the Kubernetes message', async () => {
@@ -492,26 +258,26 @@ describe('refusals', () => {
   })
 
   it('limits the consoles a user may have open', async () => {
-    const admin = await login(bff, 'admin')
+    const admin = await login(stack.bff, 'admin')
     await poll(() => relaysOf('admin').length === 0)
     const serial = opened(await openConsole(consolePath('serial'), browser(admin)))
     const vnc = opened(
       await openConsole(consolePath('vnc', VM, '?preserveSession=false'), browser(admin)),
     )
-    const before = sim.consoles.requests.length
+    const before = stack.sim.consoles.requests.length
     expect(await openConsole(consolePath('vnc'), browser(admin))).toEqual({
       kind: 'closed',
       code: 4429,
       reason: 'You have 2 consoles open; close one first.',
     })
-    expect(sim.consoles.requests.length).toBe(before)
+    expect(stack.sim.consoles.requests.length).toBe(before)
     await Promise.all([serial.close(), vnc.close()])
   })
 })
 
 describe('RBAC', () => {
   it('refuses viewer (kubevirt.io:view has no consoles) with a readable code', async () => {
-    const viewer = await login(bff, 'viewer')
+    const viewer = await login(stack.bff, 'viewer')
     for (const kind of ['vnc', 'serial'] as const) {
       const outcome = await openConsole(consolePath(kind), browser(viewer))
       expect(outcome).toMatchObject({ kind: 'closed', code: 4403 })
@@ -521,7 +287,7 @@ describe('RBAC', () => {
 
   it('closes a console within seconds of its RoleBinding being removed', async () => {
     const bindings = `/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/rolebindings`
-    const created = await sim.request('POST', bindings, {
+    const created = await stack.sim.request('POST', bindings, {
       body: {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
@@ -535,11 +301,11 @@ describe('RBAC', () => {
       },
     })
     expect(created.status).toBe(201)
-    const viewer = await login(bff, 'viewer')
+    const viewer = await login(stack.bff, 'viewer')
     const conn = opened(await openConsole(consolePath('serial'), browser(viewer)))
     await conn.run('echo granted-$((3+4))', 'granted-7')
 
-    const removed = await sim.request('DELETE', `${bindings}/viewer-consoles`)
+    const removed = await stack.sim.request('DELETE', `${bindings}/viewer-consoles`)
     expect(removed.status).toBe(200)
     const revokedAt = Date.now()
     expect(await conn.closed).toEqual({
@@ -553,9 +319,9 @@ describe('RBAC', () => {
 
 describe('session end', () => {
   it('closes the console within seconds of a logout', async () => {
-    const cookie = await login(bff, 'helpdesk')
+    const cookie = await login(stack.bff, 'helpdesk')
     const conn = opened(await openConsole(consolePath('serial'), browser(cookie)))
-    const response = await fetch(base.replace('ws:', 'http:') + '/api/v1/session', {
+    const response = await fetch(stack.base.replace('ws:', 'http:') + '/api/v1/session', {
       method: 'DELETE',
       headers: { cookie, origin: ORIGIN },
     })
@@ -565,20 +331,11 @@ describe('session end', () => {
   })
 
   it('closes the console when the session expires', async () => {
-    const shortLived = Fastify({ logger: false })
-    await shortLived.register(app, {
-      kubeconfigPath: sim.kubeconfigPath,
-      sessionKeys: ['test-session-key-0123456789abcdef0123456789'],
-      publicOrigin: ORIGIN,
-      demo: true,
-      sessionTtlMs: 3000,
-    })
-    await shortLived.listen({ port: 0, host: '127.0.0.1' })
-    try {
-      const cookie = await login(shortLived, 'helpdesk')
-      const port = (shortLived.server.address() as AddressInfo).port
+    const shortLived = await stack.anotherBff({ sessionTtlMs: 3000 })
+    {
+      const cookie = await login(shortLived.bff, 'helpdesk')
       const ws = new WebSocket(
-        `ws://127.0.0.1:${port}${consolePath('serial')}`,
+        `${shortLived.base}${consolePath('serial')}`,
         ['plain.kubevirt.io'],
         {
           headers: browser(cookie),
@@ -591,13 +348,11 @@ describe('session end', () => {
         code: 4401,
         reason: 'Your session expired; log in again.',
       })
-    } finally {
-      await shortLived.close()
     }
   })
 
   it('logs open and close with user and VM, never the token', () => {
-    const events = logLines.map((line) => JSON.parse(line) as Record<string, unknown>)
+    const events = stack.logLines.map((line) => JSON.parse(line) as Record<string, unknown>)
     expect(events.find((e) => e.msg === 'console opened' && e.user === 'helpdesk')).toMatchObject({
       cluster: 'vmdeck-sim',
       namespace: NS,
@@ -605,8 +360,8 @@ describe('session end', () => {
       console: 'serial',
     })
     expect(events.some((e) => e.msg === 'console closed' && e.user === 'helpdesk')).toBe(true)
-    const all = logLines.join('\n')
-    for (const token of Object.values(sim.tokens)) expect(all).not.toContain(token)
+    const all = stack.logLines.join('\n')
+    for (const token of Object.values(stack.sim.tokens)) expect(all).not.toContain(token)
     expect(all).not.toContain(helpdesk.slice('vmdeck_session='.length))
   })
 })
