@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { AppOptions } from './app.ts'
 import { PUBLISHED_SESSION_KEYS } from './lib/published-session-keys.ts'
-import { prometheusTargetsFromEnv } from './plugins/app/prometheus.ts'
+import { prometheusTargetsFromEnv } from './lib/prometheus-targets.ts'
 
 export interface ServerConfig extends AppOptions {
   host: string

@@ -3,7 +3,8 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { HttpError } from '../src/kube/http-error.ts'
-import { PrometheusClient, prometheusTargetsFromEnv } from '../src/plugins/app/prometheus.ts'
+import { PrometheusClient } from '../src/lib/prometheus-client.ts'
+import { prometheusTargetsFromEnv } from '../src/lib/prometheus-targets.ts'
 
 let silent: Server
 let port: number

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { resolveCluster } from '../plugins/app/route-context.ts'
 import createVm from './create-vm.ts'
+import fleetMetrics from './fleet-metrics.ts'
 import metrics from './metrics.ts'
 import migrations from './migrations.ts'
 import namespaces from './namespaces.ts'
@@ -31,6 +32,7 @@ const clusterScope: FastifyPluginAsyncTypebox<ClusterScopeOptions> = async (fast
   await fastify.register(permissions, { reviewsPerMinute: options.permissionReviewsPerMinute })
   await fastify.register(stream, { maxPerUser: options.maxStreamsPerUser })
   await fastify.register(metrics)
+  await fastify.register(fleetMetrics)
   await fastify.register(vmScope, { prefix: '/namespaces/:namespace/vms/:name' })
 }
 
