@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HttpError } from '../src/kube/http-error.ts'
 import { as, buildStack, C, login, vmUrl, type TestStack } from './helper.ts'
 
-// kube-apiserver's own refusals, as vmdeck passes them on (issue 13): the status, a code named
+// kube-apiserver's own refusals, as vmdeck passes them on: the status, a code named
 // after the Status reason, and the API server's message, causes included.
 let stack: TestStack
 beforeAll(async () => {

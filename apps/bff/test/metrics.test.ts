@@ -354,7 +354,7 @@ describe('metrics from a real Prometheus scraping the simulator', () => {
   })
 
   it('serves the BFF its own /metrics on a separate port, not on the app port the Ingress exposes', async () => {
-    // Before issue 12, GET /metrics on the app port answered 200 to anyone.
+    // GET /metrics on the app port once answered 200 to anyone.
     const onApp = await bff.inject({ method: 'GET', url: '/metrics' })
     expect(onApp.statusCode).not.toBe(200)
     expect(onApp.body).not.toContain('vmdeck_http_requests_total')

@@ -2,7 +2,7 @@ import type { NodeList } from '@vmdeck/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, buildStack, C, login, waitUntil, type TestStack } from './helper.ts'
 
-// A dead kubelet, noticed by the real node lifecycle controller (issue 13): the node agent of
+// A dead kubelet, noticed by the real node lifecycle controller: the node agent of
 // node-3 stops renewing its Lease; after the grace period (6 s here, 40 s by default) the
 // controller manager sets Ready=Unknown, and vmdeck shows the node not ready.
 let stack: TestStack

@@ -33,7 +33,7 @@ export class Cluster {
   readonly nodes: NodeStore
   readonly migrations: MigrationStore
   readonly access: AccessControl
-  /** KubeVirt (and version), CDI, snapshots, Multus: from discovery, cached (issue 5). */
+  /** KubeVirt (and version), CDI, snapshots, Multus: from discovery, cached. */
   readonly capabilities: Capabilities
   /** The BFF's own identity toward this cluster: caches, access reviews, session revocations. */
   readonly serviceClient: KubeClient

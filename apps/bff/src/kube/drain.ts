@@ -11,7 +11,7 @@ export interface DrainOptions {
 
 /**
  * Drains a node as `kubectl drain` does for VMs: evict every virt-launcher pod through the Eviction
- * API, as the user, so KubeVirt's eviction strategy decides (API.md §4.4): a `LiveMigrate` VM is
+ * API, as the user, so KubeVirt's eviction strategy decides: a `LiveMigrate` VM is
  * migrated (the eviction answers 429 while it moves), others stop. Evictions are retried until no
  * launcher pod is left; progress goes to the node store and from there to the stream.
  */

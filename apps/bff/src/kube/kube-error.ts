@@ -4,14 +4,14 @@ import { isSubresourcePath } from './api/paths.ts'
 /** `AlreadyExists` → `ALREADY_EXISTS`: Kubernetes Status reasons as vmdeck error codes. */
 export const upperSnake = (text: string) => text.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()
 
-// KubeVirt answers some conflicts with 500 (API.md §2.1: a pending state change, a migration the
-// admission webhook refused); they are the user's to resolve, so they are conflicts here.
+// KubeVirt answers some conflicts with 500 (a pending state change, a migration the admission
+// webhook refused); they are the user's to resolve, so they are conflicts here.
 const conflictLike =
   /already underway|in-flight migration|Cannot migrate VMI|is not running|already (running|paused)/
 
 /**
  * Turns a Kubernetes or KubeVirt error answer into the BFF's error shape, keeping its message.
- * KubeVirt denies a subresource with 401 and a plain-text reason (API.md §2.1, gotcha 3): that is
+ * KubeVirt denies a subresource with 401 and a plain-text reason: that is
  * a 403 here, with that text; a 401 from the API server itself means the token is not accepted.
  */
 export function kubeError(status: number, text: string, path: string): HttpError {

@@ -1,6 +1,6 @@
 // The only place vmdeck writes PromQL. Every label value that goes into a query is checked
 // against the shape of a Kubernetes name first, so nothing a user sends can change a query's
-// meaning. Metric names and recording rules: shared/kubevirt/API.md §8.
+// meaning. Metric names and recording rules are KubeVirt's (its monitoring docs list them).
 import type { MetricRange, MetricUnit, VmMetricName } from '@vmdeck/shared'
 
 /** A DNS-1123 subdomain: namespaces, VM and node names all fit it. */

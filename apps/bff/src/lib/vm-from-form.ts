@@ -3,7 +3,7 @@ import type { VirtualMachine } from '../kube/types.ts'
 import { httpError } from '../kube/http-error.ts'
 
 // The only module that writes VirtualMachine objects: from the create form, and the copy a
-// cross-namespace clone creates. Shapes follow shared/kubevirt/API.md §9.1, §9.2 and §6.
+// cross-namespace clone creates, in the shapes KubeVirt's user guide writes them (kubevirt.io/v1).
 
 interface DataVolumeTemplate {
   metadata: { name: string }

@@ -5,7 +5,7 @@ import { paths } from '../kube/api/paths.ts'
 import { CloseCode, closeCodeForStatus, closeReason } from './ws-close-codes.ts'
 
 export const PLAIN_STREAM_PROTOCOL = 'plain.kubevirt.io'
-/** What virt-api's 500 says when virt-handler refused a second VNC client (API.md §2.3). */
+/** What virt-api's 500 says when virt-handler refused a second VNC client. */
 const ACTIVE_VNC = 'Active VNC connection'
 const MAX_ERROR_BODY = 16 * 1024
 

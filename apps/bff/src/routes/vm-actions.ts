@@ -21,7 +21,7 @@ import { HttpError, httpError } from '../kube/http-error.ts'
 import { cloneVmManifest } from '../lib/vm-from-form.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 
-/** Each power operation as KubeVirt's subresource API spells it (API.md §2.1, what virtctl sends). */
+/** Each power operation as KubeVirt's subresource API spells it (what virtctl sends). */
 const operations: Record<VmPowerAction, VmOperation & { verb: string }> = {
   start: { kind: 'virtualmachines', subresource: 'start', body: {}, verb: 'Start' },
   stop: { kind: 'virtualmachines', subresource: 'stop', body: {}, verb: 'Stop' },
