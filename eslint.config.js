@@ -33,7 +33,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/test/**/*.ts', 'e2e/**/*.ts'],
+    files: ['**/*.test.ts', '**/*.suite.ts', '**/test/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       // Tests poke at JSON bodies; an unexpected shape fails the assertion anyway.
       '@typescript-eslint/no-unsafe-member-access': 'off',
