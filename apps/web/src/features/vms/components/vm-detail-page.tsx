@@ -18,7 +18,7 @@ import {
   VmMetricsSlot as VmMetrics,
 } from '../../../components/ui/feature-slots.tsx'
 import { useVmPermissions } from '../../../lib/permissions.ts'
-import { vmQueries } from '../api/vm-queries.ts'
+import { vmQueries } from '../../../lib/vm-queries.ts'
 import { vmActions } from '../model/vm-actions.ts'
 import { DisksTab } from './detail/disks-tab.tsx'
 import { EventsTab } from './detail/events-tab.tsx'

@@ -22,7 +22,7 @@ import { clusterPath } from '../../../../lib/cluster-queries.ts'
 import { nameProblem } from '../../../../lib/k8s-name.ts'
 import { toYaml } from '../../../../lib/to-yaml.ts'
 import { useKnownNamespaces } from '../../api/use-known-namespaces.ts'
-import { vmPath } from '../../api/vm-queries.ts'
+import { vmPath } from '../../../../lib/vm-queries.ts'
 import { ReadOnlyYaml } from '../detail/yaml-tab.tsx'
 import {
   containerDiskCatalog,
