@@ -23,9 +23,15 @@ function forbid(files, rules) {
     files,
     rules: {
       'no-restricted-imports': ['error', { patterns }],
-      'no-restricted-syntax': ['error', ...selectors],
+      'no-restricted-syntax': ['error', ...selectors, noGlob],
     },
   }
+}
+
+// `import.meta.glob` would let any folder load any other one, unseen by the rules above.
+const noGlob = {
+  selector: "MemberExpression[object.type='MetaProperty'][property.name='glob']",
+  message: 'load other code with lazy(() => import(…)) from app/, not import.meta.glob',
 }
 
 const notApp = [`${relative}app/`, 'only main.tsx imports app/']
