@@ -31,7 +31,11 @@ import {
   wizardProblems,
   type WizardState,
 } from './wizard-model.ts'
-import { BasicsStep, CloudInitStep, NetworksStep, SizeStep, SourceStep } from './wizard-steps.tsx'
+import { BasicsStep } from './steps/basics-step.tsx'
+import { CloudInitStep } from './steps/cloud-init-step.tsx'
+import { NetworksStep } from './steps/networks-step.tsx'
+import { SizeStep } from './steps/size-step.tsx'
+import { SourceStep } from './steps/source-step.tsx'
 
 const empty = (problems: Record<string, string>) => Object.keys(problems).length === 0
 
