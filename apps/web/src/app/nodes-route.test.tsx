@@ -49,12 +49,15 @@ describe('the Nodes route', () => {
       }),
     )
     renderWithApp(<ConsoleRoutes cluster="c" />, { route: '/nodes' })
-    const table = await screen.findByRole('grid', { name: 'Nodes' })
-    const row = async (name: string) => (await within(table).findByText(name)).closest('tr')!
+    // The page and the metrics feature are lazy chunks: their first import may take a while.
+    const loading = { timeout: 10_000 }
+    const table = await screen.findByRole('grid', { name: 'Nodes' }, loading)
+    const row = async (name: string) =>
+      (await within(table).findByText(name, {}, loading)).closest('tr')!
     const first = await row('node-1')
     const second = await row('node-2')
     // The metrics chunk and its query arrive after the rows.
-    await within(first).findByRole('img', { name: 'CPU of node-1' })
+    await within(first).findByRole('img', { name: 'CPU of node-1' }, loading)
     expect(within(first).getByRole('img', { name: 'Memory of node-1' })).toHaveAttribute(
       'data-points',
       '4',
@@ -62,5 +65,5 @@ describe('the Nodes route', () => {
     expect(within(first).getByText(/53 %/)).toBeInTheDocument()
     expect(within(second).getByRole('img', { name: 'CPU of node-2' })).toBeInTheDocument()
     expect(within(second).queryByRole('img', { name: /node-1/ })).toBeNull()
-  })
+  }, 20_000)
 })
