@@ -2,6 +2,7 @@ import { Skeleton } from '@patternfly/react-core'
 import { useQuery } from '@tanstack/react-query'
 import { metricsQueries } from '../api/metrics-queries.ts'
 import { formatValue } from '../lib/format.ts'
+import { timeDomain } from '../lib/time-domain.ts'
 import { Sparkline } from './sparkline.tsx'
 
 const latest = (points: [number, number | null][]) =>
@@ -29,11 +30,21 @@ export function NodeUsage({
   const { label, color } = looks[metric]
   if (query.isPending) return <Skeleton width="120px" screenreaderText={`Loading ${label}`} />
   if (query.error && !query.data) return <span title={query.error.message}>—</span>
-  const series = query.data[metric].series.find((s) => s.name === node)
+  const matrix = query.data[metric]
+  const series = matrix.series.find((s) => s.name === node)
   if (!series) return <span className="vmdeck-muted">no data</span>
+  // Every row starts where the nodes' data starts (at most 15 minutes ago, at least 5).
+  const [from] = timeDomain(matrix)
   return (
     <span className="vmdeck-node-usage">
-      <Sparkline series={series} label={`${label} of ${node}`} color={color} max={100} />
+      <Sparkline
+        series={series}
+        label={`${label} of ${node}`}
+        color={color}
+        max={100}
+        from={from}
+        width={80}
+      />
       <span>{formatValue(latest(series.points), 'percent')}</span>
     </span>
   )

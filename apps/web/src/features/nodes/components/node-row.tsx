@@ -20,7 +20,7 @@ const usage = (used: number, total: number, format: (n: number) => string) => (
     size="sm"
     aria-label={`${format(used)} of ${format(total)}`}
     title={`${format(used)} / ${format(total)}`}
-    style={{ minWidth: 140 }}
+    style={{ minWidth: 110 }}
   />
 )
 
@@ -73,7 +73,7 @@ export function NodeRow({
   )
   return (
     <Tr data-node={node.name}>
-      <Td dataLabel="Name">
+      <Td dataLabel="Name" modifier="nowrap">
         {node.name}
         {node.roles.length > 0 && <span className="vmdeck-muted"> {node.roles.join(', ')}</span>}
       </Td>
@@ -97,11 +97,11 @@ export function NodeRow({
       <Td dataLabel="CPU requested">
         {usage(node.used.cpu, node.allocatable.cpu, (n) => `${formatCores(n)} cores`)}
       </Td>
-      <Td dataLabel="CPU use (15 min)">{usageCell('cpu')}</Td>
+      <Td dataLabel="CPU use">{usageCell('cpu')}</Td>
       <Td dataLabel="Memory requested">
         {usage(node.used.memory, node.allocatable.memory, formatBytes)}
       </Td>
-      <Td dataLabel="Memory use (15 min)">{usageCell('memory')}</Td>
+      <Td dataLabel="Memory use">{usageCell('memory')}</Td>
       <Td dataLabel="Maintenance">
         {node.drain ? <DrainProgress node={node.name} drain={node.drain} /> : '—'}
       </Td>

@@ -10,16 +10,17 @@ import { useNodeAction } from '../api/use-node-action.ts'
 import { MaintenanceDialog } from './maintenance-dialog.tsx'
 import { NodeRow, type NodeUsageCell } from './node-row.tsx'
 
-const columns = [
-  'Name',
-  'Status',
-  'Scheduling',
-  'VMs',
-  'CPU requested',
-  'CPU use (15 min)',
-  'Memory requested',
-  'Memory use (15 min)',
-  'Maintenance',
+const recent = { tooltip: 'Utilization over the last 15 minutes, and now' }
+const columns: { title: string; info?: typeof recent }[] = [
+  { title: 'Name' },
+  { title: 'Status' },
+  { title: 'Scheduling' },
+  { title: 'VMs' },
+  { title: 'CPU requested' },
+  { title: 'CPU use', info: recent },
+  { title: 'Memory requested' },
+  { title: 'Memory use', info: recent },
+  { title: 'Maintenance' },
 ]
 
 /** The cluster's nodes, live, with cordon and maintenance (drain). */
@@ -43,8 +44,10 @@ export default function NodesPage({ cluster, Usage }: { cluster: string; Usage: 
       <Table aria-label="Nodes" variant="compact" className="vmdeck-table">
         <Thead>
           <Tr>
-            {columns.map((column) => (
-              <Th key={column}>{column}</Th>
+            {columns.map(({ title, info }) => (
+              <Th key={title} {...(info ? { info } : {})}>
+                {title}
+              </Th>
             ))}
             <Th screenReaderText="Actions" />
           </Tr>
