@@ -20,7 +20,7 @@ const usage = (used: number, total: number, format: (n: number) => string) => (
     size="sm"
     aria-label={`${format(used)} of ${format(total)}`}
     title={`${format(used)} / ${format(total)}`}
-    style={{ minWidth: 110 }}
+    style={{ minWidth: 140 }}
   />
 )
 
@@ -94,14 +94,14 @@ export function NodeRow({
       <Td dataLabel="VMs">
         <Link to={`/vms?node=${encodeURIComponent(node.name)}`}>{node.vmCount}</Link>
       </Td>
-      <Td dataLabel="CPU requested">
+      <Td dataLabel="CPU">
         {usage(node.used.cpu, node.allocatable.cpu, (n) => `${formatCores(n)} cores`)}
+        {usageCell('cpu')}
       </Td>
-      <Td dataLabel="CPU use">{usageCell('cpu')}</Td>
-      <Td dataLabel="Memory requested">
+      <Td dataLabel="Memory">
         {usage(node.used.memory, node.allocatable.memory, formatBytes)}
+        {usageCell('memory')}
       </Td>
-      <Td dataLabel="Memory use">{usageCell('memory')}</Td>
       <Td dataLabel="Maintenance">
         {node.drain ? <DrainProgress node={node.name} drain={node.drain} /> : '—'}
       </Td>

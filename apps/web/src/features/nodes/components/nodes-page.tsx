@@ -10,16 +10,17 @@ import { useNodeAction } from '../api/use-node-action.ts'
 import { MaintenanceDialog } from './maintenance-dialog.tsx'
 import { NodeRow, type NodeUsageCell } from './node-row.tsx'
 
-const recent = { tooltip: 'Utilization over the last 15 minutes, and now' }
-const columns: { title: string; info?: typeof recent }[] = [
+const usage = {
+  tooltip:
+    'The bar: what the pods on the node request. The line: utilization over the last 15 minutes, and now.',
+}
+const columns: { title: string; info?: typeof usage }[] = [
   { title: 'Name' },
   { title: 'Status' },
   { title: 'Scheduling' },
   { title: 'VMs' },
-  { title: 'CPU requested' },
-  { title: 'CPU use', info: recent },
-  { title: 'Memory requested' },
-  { title: 'Memory use', info: recent },
+  { title: 'CPU', info: usage },
+  { title: 'Memory', info: usage },
   { title: 'Maintenance' },
 ]
 
