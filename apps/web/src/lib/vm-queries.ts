@@ -1,14 +1,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query'
-import type {
-  VmDetail,
-  VmEventList,
-  VmList,
-  VmListQuery,
-  VmSnapshotList,
-  VmYaml,
-} from '@vmdeck/shared'
-import { api } from '../../../lib/api-client.ts'
-import { clusterPath } from '../../../lib/cluster-queries.ts'
+import type { VmDetail, VmList, VmListQuery } from '@vmdeck/shared'
+import { api } from './api-client.ts'
+import { clusterPath } from './cluster-queries.ts'
 
 export type VmRef = { namespace: string; name: string }
 
@@ -22,6 +15,10 @@ const toSearch = (query: VmListQuery) => {
 export const vmPath = (cluster: string, { namespace, name }: VmRef) =>
   `${clusterPath(cluster)}/namespaces/${encodeURIComponent(namespace)}/vms/${encodeURIComponent(name)}`
 
+/**
+ * VM lists and details: the cluster stream writes into these, and several features read them
+ * (the VM pages, the consoles).
+ */
 export const vmQueries = {
   all: (cluster: string) => ['clusters', cluster, 'vms'] as const,
   lists: (cluster: string) => [...vmQueries.all(cluster), 'list'] as const,
@@ -41,23 +38,5 @@ export const vmQueries = {
       queryFn: ({ signal }) => api.get<VmDetail>(vmPath(cluster, vm), { signal }),
       // The stream invalidates a detail when its VM changes; this is the safety net.
       staleTime: 30_000,
-    }),
-  snapshots: (cluster: string, vm: VmRef) =>
-    queryOptions({
-      queryKey: [...vmQueries.detail(cluster, vm).queryKey, 'snapshots'],
-      queryFn: ({ signal }) =>
-        api.get<VmSnapshotList>(`${vmPath(cluster, vm)}/snapshots`, { signal }),
-      refetchInterval: 5_000,
-    }),
-  events: (cluster: string, vm: VmRef) =>
-    queryOptions({
-      queryKey: [...vmQueries.detail(cluster, vm).queryKey, 'events'],
-      queryFn: ({ signal }) => api.get<VmEventList>(`${vmPath(cluster, vm)}/events`, { signal }),
-      refetchInterval: 10_000,
-    }),
-  yaml: (cluster: string, vm: VmRef) =>
-    queryOptions({
-      queryKey: [...vmQueries.detail(cluster, vm).queryKey, 'yaml'],
-      queryFn: ({ signal }) => api.get<VmYaml>(`${vmPath(cluster, vm)}/yaml`, { signal }),
     }),
 }

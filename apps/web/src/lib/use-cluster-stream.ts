@@ -9,7 +9,7 @@ import {
   type VmMigrationList,
 } from '@vmdeck/shared'
 import { useEffect, useState } from 'react'
-import { clusterPath, clusterQueries } from '../../../lib/cluster-queries.ts'
+import { clusterPath, clusterQueries } from './cluster-queries.ts'
 import { vmQueries } from './vm-queries.ts'
 
 const upsertBy = <T>(items: T[], item: T, same: (a: T) => boolean) => {
