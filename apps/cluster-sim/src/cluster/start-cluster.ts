@@ -38,6 +38,8 @@ import {
 } from '../kubevirt-components/kubevirt-components.ts'
 import { startVirtHandler } from '../virt-handler/virt-handler.ts'
 import { startStorageSide } from '../controllers/storage-side.ts'
+import { requireDef } from '../controllers/context.ts'
+import { waitForHandlerPods } from '../virt-handler/handler-pods.ts'
 
 export interface ClusterSimOptions {
   stateDir: string
@@ -240,9 +242,28 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       closers.push(() => components.stop())
       const handlerClient = new KubeClient({ url: info.url, ca, token: components.handlerToken })
       closers.push(() => handlerClient.close())
+      const handlerPods = await waitForHandlerPods(
+        store,
+        requireDef(registry, '', 'pods'),
+        demoNodes().map((n) => n.name),
+      )
+      const nodeClients = new Map<string, KubeClient>()
+      for (const [node, pod] of handlerPods) {
+        const nodeClient = new KubeClient({
+          url: info.url,
+          ca,
+          token: await requestToken(client, 'kubevirt', 'kubevirt-handler', {
+            name: pod.metadata.name ?? '',
+            uid: pod.metadata.uid ?? '',
+          }),
+        })
+        closers.push(() => nodeClient.close())
+        nodeClients.set(node, nodeClient)
+      }
       const handler = await startVirtHandler({
         client: handlerClient,
         podClient: client,
+        nodeClients,
         registry,
         nodes: demoNodes().map((node) => ({
           name: node.name,
@@ -257,6 +278,17 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
         ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
       })
       closers.push(() => handler.close())
+      // A node that dies loses its virt-handler too: its heartbeat stops, as on a real node.
+      const stopNode = nodes.stop.bind(nodes)
+      const startNode = nodes.start.bind(nodes)
+      nodes.stop = async (name) => {
+        handler.heartbeats.stop(name)
+        await stopNode(name)
+      }
+      nodes.start = async (name) => {
+        await startNode(name)
+        await handler.heartbeats.start(name)
+      }
       const storage = startStorageSide({ registry, store })
       closers.push(() => storage.close())
       guests.registry = handler.guests

@@ -87,6 +87,16 @@ describe("KubeVirt's own components", () => {
     expect((lease.body as { spec?: { holderIdentity?: string } }).spec?.holderIdentity).toBeTruthy()
   })
 
+  it("has each node's virt-handler heartbeat on its Node, as virt-controller's node controller reads it", async () => {
+    const nodes = sim.store.list(def('', 'nodes')).items
+    expect(nodes.length).toBeGreaterThan(0)
+    for (const node of nodes) {
+      expect(node.metadata.labels?.['kubevirt.io/schedulable']).toBe('true')
+      const beat = Date.parse(node.metadata.annotations?.['kubevirt.io/heartbeat'] ?? '')
+      expect(Date.now() - beat).toBeLessThan(5 * 60_000)
+    }
+  })
+
   it("refuses an invalid VM with KubeVirt's own admission message", async () => {
     const res = await createVm(vm('bad-disk', 'Halted', 'nope'))
     expect(res.status).toBe(422)

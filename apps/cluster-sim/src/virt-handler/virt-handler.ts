@@ -16,6 +16,7 @@ import { GuestRuntime, type GuestMode } from '../kubevirt/guest-runtime.ts'
 import { keyOf } from '../kubevirt/k8s-util.ts'
 import { WorkQueue } from '../kubevirt/work-queue.ts'
 import { startHandlerServer } from './handler-server.ts'
+import { Heartbeats } from './heartbeat.ts'
 import { syncVmi, type HandlerContext } from './sync-vmi.ts'
 
 export interface VirtHandlerOptions {
@@ -27,6 +28,8 @@ export interface VirtHandlerOptions {
    * kubelets' client (the simulator's) watches them.
    */
   podClient: KubeClient
+  /** Each node's own virt-handler client (a token bound to its virt-handler pod). */
+  nodeClients: ReadonlyMap<string, KubeClient>
   registry: Registry
   nodes: readonly { name: string; address: string }[]
   certsDir: string
@@ -39,6 +42,8 @@ export interface VirtHandlerOptions {
 }
 
 export interface VirtHandler {
+  /** Each node's heartbeat on its Node object (stopped when its node dies). */
+  heartbeats: Heartbeats
   guests: GuestRegistry
   runtime: GuestRuntime
   consoles: ConsoleSubresources
@@ -54,7 +59,9 @@ export async function startVirtHandler(options: VirtHandlerOptions): Promise<Vir
   }
   const store = new ClusterStore(options.client)
   const podStore = new ClusterStore(options.podClient)
-  await Promise.all([store.sync([defs.vmi]), podStore.sync([defs.pod])])
+  // Events go through the node's store too: recording aggregates with the events already there,
+  // which virt-handler's service account may create but not list.
+  await Promise.all([store.sync([defs.vmi]), podStore.sync([defs.pod, defs.event])])
   const guests = new GuestRegistry()
   const queue = new WorkQueue('virt-handler', (key) => syncVmi(context, key))
   const runtime = new GuestRuntime({
@@ -76,7 +83,7 @@ export async function startVirtHandler(options: VirtHandlerOptions): Promise<Vir
     store,
     defs,
     runtime,
-    events: new EventRecorder(store, defs.event),
+    events: new EventRecorder(podStore, defs.event),
     pods: new PodIndex(podStore, defs.pod, enqueueOwner),
     nodes: new Set(options.nodes.map((n) => n.name)),
   }
@@ -95,11 +102,15 @@ export async function startVirtHandler(options: VirtHandlerOptions): Promise<Vir
     port: options.port,
     changed: (namespace, name) => queue.add(keyOf(namespace, name)),
   })
+  const heartbeats = new Heartbeats((node) => options.nodeClients.get(node) ?? options.client)
+  await Promise.all(options.nodes.map((n) => heartbeats.start(n.name)))
   return {
+    heartbeats,
     guests,
     runtime,
     consoles: server.consoles,
     async close() {
+      heartbeats.close()
       unwatch()
       context.pods.stop()
       await server.close()
