@@ -81,6 +81,9 @@ func run(ctx context.Context, kubeconfig, certsDir string, apiPort int32, ready 
 	if err != nil {
 		return err
 	}
+	// client-go's default limiter (5 requests/s, bursts of 10) would spread the ~150 objects of an
+	// install over half a minute (virt-operator takes its own from --client-qps and --client-burst).
+	config.QPS, config.Burst = 200, 400
 	client, err := kubecli.GetKubevirtClientFromRESTConfig(config)
 	if err != nil {
 		return err
