@@ -123,6 +123,9 @@ function kubevirtModeFromEnv(): KubevirtMode {
   return value
 }
 
+const guestImageBuilt = (dir: string) =>
+  existsSync(join(dir, 'vmlinuz')) && existsSync(join(dir, 'initrd.img'))
+
 /** The resource of the cluster-wide RBAC objects the simulator applies. */
 const rbacDef = (kind: string) => ({
   group: 'rbac.authorization.k8s.io',
@@ -132,6 +135,13 @@ const rbacDef = (kind: string) => ({
 })
 
 export async function startClusterSim(options: ClusterSimOptions): Promise<ClusterSim> {
+  const imageDir =
+    options.guestImageDir ?? join(process.env.VMDECK_ROOT ?? process.cwd(), '.vmdeck/guest')
+  // Running VMIs without the QEMU processes they claim would be a quiet lie: refuse instead.
+  if (options.guests === 'qemu' && !guestImageBuilt(imageDir))
+    throw new Error(
+      `no guest image in ${imageDir}: build it with \`bash apps/cluster-sim/guest/build-guest.sh ${imageDir}\` (\`npm run sim\` and \`npm run demo\` do), or run the guests simulated (--guests none)`,
+    )
   const controlPlaneOptions = {
     stateDir: join(options.stateDir, 'controlplane'),
     ...(options.host ? { host: options.host } : {}),
@@ -205,8 +215,6 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     })
     closers.push(() => nodes.close())
 
-    const imageDir =
-      options.guestImageDir ?? join(process.env.VMDECK_ROOT ?? process.cwd(), '.vmdeck/guest')
     // The simulator's KubeVirt controllers act as virt-controller's service account, as on a real
     // cluster: KubeVirt's admission tells virt-controller's requests apart by that name. Beside
     // KubeVirt's own components, the store feeds CDI's and the storage vendor's controllers.
