@@ -3,7 +3,7 @@
 // and VMs in the states a real cluster shows: one paused, one provisioning (a DataVolume still
 // importing), one that does not fit any node, plus a snapshot; and the cluster's storage classes.
 import type { KObject } from '../kube/types.ts'
-import type { SeedObject } from '../seed/seed-object.ts'
+import type { SeedObject } from './seed-object.ts'
 import { demoStorage } from './demo-storage.ts'
 
 const vendor = {

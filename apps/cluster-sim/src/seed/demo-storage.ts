@@ -1,6 +1,6 @@
 // The demo cluster's storage: two StorageClasses and a VolumeSnapshotClass, played by the
 // simulator's storage controllers (controllers/volume-provisioner.ts, volume-snapshotter.ts).
-import type { SeedObject } from '../seed/seed-object.ts'
+import type { SeedObject } from './seed-object.ts'
 
 /** The provisioner name of rancher's local-path-provisioner (its deploy/local-path-storage.yaml). */
 export const localPathProvisioner = 'rancher.io/local-path'
