@@ -2,6 +2,7 @@ import js from '@eslint/js'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+import { webImportZones } from './apps/web/eslint-import-zones.mjs'
 
 export default tseslint.config(
   {
@@ -33,7 +34,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/test/**/*.ts', 'e2e/**/*.ts'],
+    files: ['**/*.test.ts', '**/*.suite.ts', '**/test/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       // Tests poke at JSON bodies; an unexpected shape fails the assertion anyway.
       '@typescript-eslint/no-unsafe-member-access': 'off',
@@ -48,20 +49,9 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      // Features do not import each other; shared code lives in lib/ or components/.
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../../features/*', '../../../features/*'],
-              message: 'features must not import other features',
-            },
-          ],
-        },
-      ],
     },
   },
+  ...webImportZones(),
   {
     files: ['**/*.{js,mjs}'],
     ...tseslint.configs.disableTypeChecked,

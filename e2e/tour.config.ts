@@ -11,7 +11,8 @@ export default defineConfig({
   globalSetup: './tour/setup.ts',
   workers: 1,
   retries: 0,
-  timeout: 180_000,
+  // The chart screenshots wait for minutes of samples (tour.spec.ts: SAMPLES).
+  timeout: 600_000,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,

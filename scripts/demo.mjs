@@ -1,10 +1,9 @@
 // `npm run demo`: builds what is missing, starts the simulator and the BFF (serving the SPA),
 // prints the URL and demo users; Ctrl+C stops everything it started.
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { buildWeb } from './build-web.mjs'
-import { ensureDebianPackages } from './lib/apt.mjs'
 import { ensureGoBuildsOrExit } from './lib/go-builds.mjs'
+import { ensureGuestImage } from './lib/guest-image.mjs'
 import { reportGuests } from './lib/guest-progress.mjs'
 import { ensurePrometheus } from './lib/prometheus.mjs'
 import { stopAll, waitForExit } from './lib/processes.mjs'
@@ -15,15 +14,7 @@ const root = process.env.VMDECK_ROOT ?? process.cwd()
 process.env.VMDECK_LOG_LEVEL ??= 'warn'
 const step = (message) => console.log(`\x1b[36m▸\x1b[0m ${message}`)
 
-step('checking Debian packages (QEMU and busybox for the real guests)')
-ensureDebianPackages(['qemu-system-x86', 'busybox-static', 'openssl'])
-step('building the guest image (a Debian cloud kernel and a busybox initramfs)')
-const guest = spawnSync(
-  'bash',
-  [join(root, 'apps/cluster-sim/guest/build-guest.sh'), join(root, '.vmdeck/guest')],
-  { stdio: 'inherit' },
-)
-if (guest.status !== 0) process.exit(1)
+ensureGuestImage(root, step)
 if (buildWeb(root, step) !== 0) process.exit(1)
 ensurePrometheus()
 await ensureGoBuildsOrExit({ root, log: step })

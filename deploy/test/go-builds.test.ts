@@ -234,8 +234,15 @@ describe('ensureControlPlane and ensureCrds (on throw-away modules, with the rea
     try {
       delete process.env.VMDECK_CONTROLPLANE_BIN
       delete process.env.VMDECK_CRD_DIR
+      // KubeVirt's programs as the global setup built them: given, so used as they are.
+      const kubevirtBinDir = process.env.VMDECK_KUBEVIRT_BIN_DIR
+      expect(kubevirtBinDir).toBeTruthy()
       const built = await ensureGoBuilds({ root: repo, log: () => {} })
-      expect(built).toEqual({ controlPlaneBin: binary, crdDir: join(repo, '.vmdeck/crds') })
+      expect(built).toEqual({
+        controlPlaneBin: binary,
+        crdDir: join(repo, '.vmdeck/crds'),
+        kubevirtBinDir,
+      })
       expect(process.env.VMDECK_CONTROLPLANE_BIN).toBe(binary)
       expect(process.env.VMDECK_CRD_DIR).toBe(join(repo, '.vmdeck/crds'))
 

@@ -133,7 +133,7 @@ describe('apps/cluster-sim/Dockerfile: the generated CRDs', () => {
     const goMod = join(root, 'apps/cluster-sim/kubevirt/go.mod')
     expect(compareGoVersions(golang![1]!, goDirective(goMod))).toBeGreaterThanOrEqual(0)
     expect(crds.lines).toContain('WORKDIR /src/apps/cluster-sim/kubevirt')
-    // The module list (and the directories go.mod replaces modules with) before the download,
+    // The module list (and any directory go.mod replaces a module with) before the download,
     // the sources after it: the download layer is reused until go.mod or go.sum change.
     const download = crds.lines.indexOf('RUN go mod download')
     const copies = crds.lines.filter((l) => l.startsWith('COPY '))
@@ -143,7 +143,6 @@ describe('apps/cluster-sim/Dockerfile: the generated CRDs', () => {
     const replaced = new Set(
       [...readFileSync(goMod, 'utf8').matchAll(/=> \.\/([^/\s]+)/g)].map((m) => m[1]!),
     )
-    expect(replaced.size).toBeGreaterThan(0)
     expect(download).toBeGreaterThan(0)
     for (const top of replaced)
       expect(crds.lines.slice(0, download), top).toContain(

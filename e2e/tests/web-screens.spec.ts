@@ -1,7 +1,7 @@
 import { expect, test } from '../fixtures.ts'
 import type { Page } from '@playwright/test'
 
-/** Screenshots of every screen in both themes, saved for review under docs/screenshots/ (issue 7); the README's numbered ones come from the tour. */
+/** Screenshots of every screen in both themes, saved for review under docs/screenshots/; the README's numbered ones come from the tour. */
 const shoot = async (page: Page, name: string) => {
   for (const theme of ['light', 'dark'] as const) {
     // A modal hides the masthead's toggle from the page; switch the class the toggle sets.

@@ -1,8 +1,26 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 
 // A walk through vmdeck that saves the README's screenshots (docs/screenshots/NN-name.png).
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `docs/screenshots/${name}.png`, animations: 'disabled' })
+
+/**
+ * Samples a chart must hold before its screenshot: about two minutes of the 15-minute range (5 s
+ * steps), so it shows a line, not a dot. Charts and sparklines carry their count in `data-points`.
+ */
+const SAMPLES = 24
+const eachHasSamples = (charts: Locator, samples = SAMPLES) =>
+  expect
+    .poll(
+      async () => {
+        const counts = await charts.evaluateAll((elements) =>
+          elements.map((element) => Number(element.getAttribute('data-points'))),
+        )
+        return counts.length ? Math.min(...counts) : 0
+      },
+      { timeout: 240_000, intervals: [2_000] },
+    )
+    .toBeGreaterThanOrEqual(samples)
 
 const logIn = async (page: Page, user: 'admin' | 'helpdesk' | 'viewer') => {
   await page.goto('/')
@@ -89,14 +107,7 @@ test('tour', async ({ page }) => {
   await test.step('metrics', async () => {
     await page.getByRole('tab', { name: 'Metrics' }).click()
     await page.getByRole('button', { name: '15 min' }).click()
-    const curve = page.locator('.recharts-line-curve, .recharts-area-curve').first()
-    await expect(curve).toBeVisible({ timeout: 60_000 })
-    // A few scrapes' worth of points, so the charts show lines rather than dots.
-    await expect
-      .poll(async () => ((await curve.getAttribute('d')) ?? '').split(/[LC]/).length, {
-        timeout: 90_000,
-      })
-      .toBeGreaterThan(6)
+    await eachHasSamples(page.getByRole('figure', { name: 'CPU (% of vCPUs) chart' }))
     await shot(page, '08-metrics')
   })
 
@@ -109,9 +120,10 @@ test('tour', async ({ page }) => {
   await test.step('nodes and maintenance', async () => {
     await page.getByRole('link', { name: 'Nodes' }).click()
     await expect(page.getByRole('heading', { name: 'Nodes' })).toBeVisible()
-    await expect(
-      page.getByRole('grid', { name: 'Nodes' }).getByRole('row', { name: /node-1/ }),
-    ).toBeVisible()
+    const table = page.getByRole('grid', { name: 'Nodes' })
+    await expect(table.getByRole('row', { name: /node-1/ })).toBeVisible()
+    // Every row's CPU and memory sparklines hold a few minutes of samples.
+    await eachHasSamples(table.getByRole('img', { name: /^(CPU|Memory) of / }))
     await shot(page, '06-nodes')
   })
 
@@ -133,6 +145,10 @@ test('tour', async ({ page }) => {
   await test.step('overview', async () => {
     await page.getByRole('link', { name: 'Overview' }).click()
     await expect(page.getByRole('heading', { name: /Overview of/ })).toBeVisible()
+    // The charts once Prometheus answered: node utilization bars and the busiest VMs.
+    const nodes = page.getByRole('figure', { name: 'Node utilization chart' })
+    await expect(nodes.locator('.recharts-bar-rectangle').first()).toBeVisible({ timeout: 60_000 })
+    await expect(page.getByRole('progressbar', { name: /web-01/ }).first()).toBeVisible()
     await shot(page, '07-overview')
   })
 })

@@ -1,11 +1,12 @@
 // The Go side of the simulator, built on demand by every entry point (npm run demo/test/sim/tour,
 // the benches, vitest): the real Kubernetes control plane (apps/cluster-sim/controlplane) and the
 // KubeVirt, CDI, Multus and snapshot CRDs generated from their projects' Go modules
-// (apps/cluster-sim/kubevirt/cmd/crdgen). Each is rebuilt only when its sources changed (a hash
+// (apps/cluster-sim/kubevirt/cmd/crdgen), and KubeVirt's own virt-api and virt-controller with
+// kubevirt-install, which does virt-operator's part (the same module). Each is rebuilt only when its sources changed (a hash
 // of go.mod, go.sum and the .go files, kept in a stamp file beside the output); the Go build cache
 // makes a rebuild after a small change fast. Modules come from the module cache or through GOPROXY
 // as configured, nothing else is downloaded. The results are handed to child processes through
-// VMDECK_CONTROLPLANE_BIN and VMDECK_CRD_DIR; set those yourself to use builds of your own.
+// VMDECK_CONTROLPLANE_BIN, VMDECK_CRD_DIR and VMDECK_KUBEVIRT_BIN_DIR; set those yourself to use builds of your own.
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
@@ -154,8 +155,7 @@ export function ensureGo({
 
 /**
  * A hash of what a Go build depends on in `dir`: go.mod, go.sum and the .go files other than
- * tests, in every directory below (nested modules such as kubevirt's third_party included), plus
- * `extraFiles` (relative to `dir`).
+ * tests, in every directory below, plus `extraFiles` (relative to `dir`).
  */
 export function goSourceHash(dir, extraFiles = []) {
   const files = []
@@ -261,6 +261,8 @@ function paths(root) {
     crdgenBin: join(state, 'bin', 'crdgen'),
     crdgenStamp: join(state, 'bin', 'crdgen.stamp'),
     crdDir: join(state, 'crds'),
+    kubevirtBinDir: join(state, 'bin', 'kubevirt'),
+    kubevirtStamp: join(state, 'bin', 'kubevirt.stamp'),
     // Beside the directory, not in it: whatever loads the CRDs reads every file in there.
     crdStamp: join(state, 'crds.stamp'),
   }
@@ -283,6 +285,58 @@ function crdsFresh(root) {
     readdirSync(p.crdDir).some((name) => name.endsWith('.yaml')) &&
     readStamp(p.crdStamp) === goSourceHash(join(root, KUBEVIRT_MODULE))
   )
+}
+
+const KUBEVIRT_PROGRAMS = [
+  'kubevirt.io/kubevirt/cmd/virt-api',
+  'kubevirt.io/kubevirt/cmd/virt-controller',
+  './cmd/kubevirt-install',
+]
+
+function kubevirtFresh(root) {
+  const p = paths(root)
+  return (
+    ['virt-api', 'virt-controller', 'kubevirt-install'].every((name) =>
+      existsSync(join(p.kubevirtBinDir, name)),
+    ) && readStamp(p.kubevirtStamp) === goSourceHash(join(root, KUBEVIRT_MODULE))
+  )
+}
+
+/**
+ * Builds KubeVirt's virt-api and virt-controller (from the kubevirt.io/kubevirt release pinned in
+ * apps/cluster-sim/kubevirt/go.mod, without cgo: neither links libvirt) and kubevirt-install into
+ * .vmdeck/bin/kubevirt when missing or stale; resolves to the directory.
+ */
+export async function ensureKubevirtPrograms({ root = repositoryRoot, log = defaultLog, go } = {}) {
+  const p = paths(root)
+  if (kubevirtFresh(root)) return p.kubevirtBinDir
+  go ??= ensureGo({ root }).go
+  return withBuildLock(p.binDir, log, async () => {
+    if (kubevirtFresh(root)) return p.kubevirtBinDir
+    const hash = goSourceHash(join(root, KUBEVIRT_MODULE))
+    log(
+      'building KubeVirt’s virt-api and virt-controller from its Go module (first time ~5 min, cached after)…',
+    )
+    const started = Date.now()
+    const partial = `${p.kubevirtBinDir}.partial-${process.pid}`
+    rmSync(partial, { recursive: true, force: true })
+    mkdirSync(partial, { recursive: true })
+    const code = await runInherit(go, ['build', '-o', partial + '/', ...KUBEVIRT_PROGRAMS], {
+      cwd: join(root, KUBEVIRT_MODULE),
+      env: { ...goEnv(go), CGO_ENABLED: '0' },
+    })
+    if (code !== 0) {
+      rmSync(partial, { recursive: true, force: true })
+      throw new GoBuildError(
+        `building KubeVirt's programs in ${KUBEVIRT_MODULE} failed (go build exited ${code}); the go command's errors are above`,
+      )
+    }
+    rmSync(p.kubevirtBinDir, { recursive: true, force: true })
+    renameSync(partial, p.kubevirtBinDir)
+    writeFileSync(p.kubevirtStamp, `${hash}\n`)
+    log(`built .vmdeck/bin/kubevirt in ${Math.round((Date.now() - started) / 1000)} s`)
+    return p.kubevirtBinDir
+  })
 }
 
 /**
@@ -385,7 +439,11 @@ export async function ensureGoBuilds({ root = repositoryRoot, log = defaultLog }
   }
   let controlPlaneBin = preset('VMDECK_CONTROLPLANE_BIN')
   let crdDir = preset('VMDECK_CRD_DIR')
-  const needGo = (!controlPlaneBin && !controlPlaneFresh(root)) || (!crdDir && !crdsFresh(root))
+  let kubevirtBinDir = preset('VMDECK_KUBEVIRT_BIN_DIR')
+  const needGo =
+    (!controlPlaneBin && !controlPlaneFresh(root)) ||
+    (!crdDir && !crdsFresh(root)) ||
+    (!kubevirtBinDir && !kubevirtFresh(root))
   let go
   try {
     go = ensureGo({ root }).go
@@ -396,9 +454,11 @@ export async function ensureGoBuilds({ root = repositoryRoot, log = defaultLog }
   if (go) process.env.PATH = goEnv(go).PATH
   controlPlaneBin ??= await ensureControlPlane({ root, log, go })
   crdDir ??= await ensureCrds({ root, log, go })
+  kubevirtBinDir ??= await ensureKubevirtPrograms({ root, log, go })
   process.env.VMDECK_CONTROLPLANE_BIN = controlPlaneBin
   process.env.VMDECK_CRD_DIR = crdDir
-  return { controlPlaneBin, crdDir }
+  process.env.VMDECK_KUBEVIRT_BIN_DIR = kubevirtBinDir
+  return { controlPlaneBin, crdDir, kubevirtBinDir }
 }
 
 /** ensureGoBuilds(), printing the problem plainly and exiting non-zero when it fails. */

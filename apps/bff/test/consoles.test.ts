@@ -253,7 +253,7 @@ describe('refusals', () => {
     expect(await openConsole(consolePath('vnc', 'no-such-vm'), browser(helpdesk))).toEqual({
       kind: 'closed',
       code: 4404,
-      reason: 'virtualmachineinstances.kubevirt.io "no-such-vm" not found',
+      reason: 'virtualmachineinstance.kubevirt.io "no-such-vm" not found',
     })
   })
 

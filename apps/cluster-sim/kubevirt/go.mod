@@ -10,10 +10,10 @@ require (
 	github.com/kubernetes-csi/external-snapshotter/client/v8 v8.4.0
 	k8s.io/apiextensions-apiserver v0.34.3
 	k8s.io/apimachinery v0.34.3
-	kubevirt.io/api v1.9.0
-	kubevirt.io/client-go v1.9.0
+	kubevirt.io/api v1.8.2
+	kubevirt.io/client-go v1.8.2
 	kubevirt.io/containerized-data-importer v1.65.0
-	kubevirt.io/kubevirt v1.9.0
+	kubevirt.io/kubevirt v1.8.2
 	sigs.k8s.io/yaml v1.6.0
 )
 
@@ -27,11 +27,13 @@ require (
 	github.com/blang/semver/v4 v4.0.0 // indirect
 	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/cilium/ebpf v0.11.0 // indirect
 	github.com/coreos/go-semver v0.3.1 // indirect
 	github.com/coreos/go-systemd/v22 v22.6.0 // indirect
 	github.com/cyphar/filepath-securejoin v0.6.0 // indirect
 	github.com/davecgh/go-spew v1.1.2-0.20180830191138-d8f796af33cc // indirect
 	github.com/emicklei/go-restful/v3 v3.13.0 // indirect
+	github.com/evanphx/json-patch v5.6.0+incompatible // indirect
 	github.com/felixge/httpsnoop v1.0.4 // indirect
 	github.com/fsnotify/fsnotify v1.9.0 // indirect
 	github.com/fxamacker/cbor/v2 v2.9.0 // indirect
@@ -77,19 +79,20 @@ require (
 	github.com/mitchellh/go-ps v0.0.0-20190716172923-621e5597135b // indirect
 	github.com/mitchellh/mapstructure v1.5.0 // indirect
 	github.com/moby/sys/mountinfo v0.7.2 // indirect
-	github.com/moby/sys/userns v0.1.0 // indirect
 	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
 	github.com/modern-go/reflect2 v1.0.3-0.20250322232337-35a7c28c31ee // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/oklog/ulid v1.3.1 // indirect
 	github.com/onsi/gomega v1.39.1 // indirect
-	github.com/opencontainers/cgroups v0.0.6 // indirect
+	github.com/opencontainers/runc v1.1.14 // indirect
+	github.com/opencontainers/runtime-spec v1.2.0 // indirect
 	github.com/opencontainers/selinux v1.13.0 // indirect
 	github.com/openshift/api v0.0.0 // indirect
 	github.com/openshift/client-go v0.0.0 // indirect
 	github.com/openshift/custom-resource-status v1.1.2 // indirect
 	github.com/openshift/library-go v0.0.0-20240621150525-4bb4238aef81 // indirect
 	github.com/pierrec/lz4/v4 v4.1.21 // indirect
+	github.com/pkg/errors v0.9.1 // indirect
 	github.com/pmezard/go-difflib v1.0.1-0.20181226105442-5d4384ee4fb2 // indirect
 	github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring v0.80.1 // indirect
 	github.com/prometheus/client_golang v1.22.0 // indirect
@@ -143,9 +146,6 @@ require (
 	k8s.io/utils v0.0.0-20260319190234-28399d86e0b5 // indirect
 	kubevirt.io/containerized-data-importer-api v1.65.0 // indirect
 	kubevirt.io/controller-lifecycle-operator-sdk/api v0.2.4 // indirect
-	kubevirt.io/virt-template-api v0.2.0 // indirect
-	kubevirt.io/virt-template-client-go v0.2.0 // indirect
-	libvirt.org/go/libvirtxml v1.12002.0 // indirect
 	sigs.k8s.io/apiserver-network-proxy/konnectivity-client v0.31.2 // indirect
 	sigs.k8s.io/controller-runtime v0.22.5 // indirect
 	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730 // indirect
@@ -153,7 +153,7 @@ require (
 	sigs.k8s.io/structured-merge-diff/v6 v6.3.2-0.20260122202528-d9cc6641c482 // indirect
 )
 
-// Copied from kubevirt.io/kubevirt@v1.9.0's go.mod: replace directives of a
+// Copied from kubevirt.io/kubevirt@v1.8.2's go.mod: replace directives of a
 // dependency are not inherited, and kubevirt only builds with these pins.
 // Its ./staging replaces for kubevirt.io/api and kubevirt.io/client-go point
 // here at the published modules of the same release instead.
@@ -189,22 +189,14 @@ replace (
 	k8s.io/sample-cli-plugin => k8s.io/sample-cli-plugin v0.34.2
 	k8s.io/sample-controller => k8s.io/sample-controller v0.34.2
 
-	kubevirt.io/api => kubevirt.io/api v1.9.0
-	kubevirt.io/client-go => kubevirt.io/client-go v1.9.0
+	kubevirt.io/api => kubevirt.io/api v1.8.2
+	kubevirt.io/client-go => kubevirt.io/client-go v1.8.2
 )
 
 // CDI v1.65.0 requires its API module as v0.0.0 (it replaces it with its own
 // ./staging copy, which does not exist on the proxy): use the published API
 // of the same CDI release for every requirer.
 replace kubevirt.io/containerized-data-importer-api => kubevirt.io/containerized-data-importer-api v1.65.0
-
-// The Go module proxy refuses these two (403 Forbidden); the
-// directories hold the unmodified v0.2.0 modules kubevirt v1.9.0 pins (same
-// go.sum hash), see third_party/README.md.
-replace (
-	kubevirt.io/virt-template-api => ./third_party/virt-template-api
-	kubevirt.io/virt-template-client-go => ./third_party/virt-template-client-go
-)
 
 // KubeVirt's control plane, built from this module so its dependencies are
 // pinned in go.sum: go build -o DIR kubevirt.io/kubevirt/cmd/virt-api ...

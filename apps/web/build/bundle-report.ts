@@ -13,7 +13,7 @@ type Chunk = {
 /**
  * Reports the JavaScript each route costs, gzipped: the entry (the VM list route, which the app
  * renders eagerly) and each lazily loaded page or feature on top of it. Written to
- * dist/bundle-report.json and printed after the build; PRODUCT.md §7 caps the list route at 300 KB.
+ * dist/bundle-report.json and printed after the build; the list route's budget is 300 KB gzip (docs/PERFORMANCE.md).
  */
 export function bundleReport(): Plugin {
   return {

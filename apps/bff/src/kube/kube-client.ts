@@ -45,7 +45,9 @@ export class KubeClient {
     const options: RequestOptions = {
       method: req.method,
       headers: {
-        accept: 'application/json',
+        // client-go's default: KubeVirt's virt-api declares no representation on its subresource
+        // routes, and its go-restful container answers a bare `application/json` with 406.
+        accept: 'application/json, */*',
         'user-agent': 'vmdeck-bff',
         ...(payload
           ? {

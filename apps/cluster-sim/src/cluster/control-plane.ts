@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { KubeClient } from './kube-client.ts'
+import { stopChild } from './managed-process.ts'
 
 /** What `controlplane run` writes to `<state-dir>/cluster.json` once kube-apiserver is ready. */
 export interface ClusterInfo {
@@ -119,13 +120,5 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
 function stopProcess(child: ChildProcess, mark: () => void): Promise<void> {
   mark()
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((done) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    child.once('exit', () => {
-      clearTimeout(kill)
-      done()
-    })
-    child.kill('SIGTERM')
-  })
+  return stopChild(child)
 }

@@ -61,7 +61,9 @@ export class KubeClient {
           agent: this.#agent,
           headers: {
             Authorization: `Bearer ${this.#token}`,
-            Accept: 'application/json',
+            // client-go's default: virt-api's subresource routes declare no representation, so
+            // go-restful answers a bare `application/json` with 406 Not Acceptable.
+            Accept: 'application/json, */*',
             // An explicit length: Go's server answers the next request on a kept-alive
             // connection with 400 after a chunked DELETE body.
             ...(body !== undefined

@@ -25,12 +25,21 @@ import { ClusterStore } from './cluster-store.ts'
 import { attachControlPlane } from './attach-control-plane.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { KubeClient } from './kube-client.ts'
+import { requestToken } from './service-account-token.ts'
 import { demoNodes } from '../node/demo-nodes.ts'
 import { startNodeAgents, type NodeAgents } from '../node/node-agents.ts'
 import { startVirtApi, type VirtApi } from '../virt-api/virt-api.ts'
 import { startCdiApi, type CdiApi } from '../cdi-api/cdi-api.ts'
 import type { ConsoleSubresources } from '../kubevirt/console-subresources.ts'
 import type { GuestRegistry } from '../kubevirt/guest-registry.ts'
+import {
+  startKubevirtComponents,
+  type KubevirtComponents,
+} from '../kubevirt-components/kubevirt-components.ts'
+import { startVirtHandler } from '../virt-handler/virt-handler.ts'
+import { startStorageSide } from '../controllers/storage-side.ts'
+import { requireDef } from '../controllers/context.ts'
+import { waitForHandlerPods } from '../virt-handler/handler-pods.ts'
 
 export interface ClusterSimOptions {
   stateDir: string
@@ -55,7 +64,15 @@ export interface ClusterSimOptions {
    * lease renewals here).
    */
   attach?: string
+  /**
+   * `real` runs KubeVirt's own virt-api and virt-controller (built from kubevirt.io/kubevirt) with
+   * the simulator's virt-handler; `sim` the simulator's own KubeVirt. Default: VMDECK_KUBEVIRT, else
+   * `sim`.
+   */
+  kubevirt?: KubevirtMode
 }
+
+export type KubevirtMode = 'real' | 'sim'
 
 export const demoUsers = ['admin', 'helpdesk', 'viewer'] as const
 export type DemoUser = (typeof demoUsers)[number]
@@ -71,7 +88,10 @@ export interface ClusterSim {
   client: KubeClient
   metrics: KubevirtMetrics
   metricsUrl: string
-  virtApi: VirtApi
+  /** The simulator's virt-api (`sim` mode only). */
+  virtApi?: VirtApi
+  /** KubeVirt's own components (`real` mode only). */
+  kubevirtComponents?: KubevirtComponents
   /** CDI's aggregated API (`upload.cdi.kubevirt.io`: UploadTokenRequests). */
   cdiApi: CdiApi
   /** The node agents (kubelets): `nodes.stop(name)` makes a node go silent, as a dead kubelet. */
@@ -94,6 +114,18 @@ export interface ClusterSim {
   close(): Promise<void>
 }
 
+function kubevirtModeFromEnv(): KubevirtMode {
+  const value = process.env.VMDECK_KUBEVIRT ?? 'sim'
+  if (value !== 'real' && value !== 'sim')
+    throw new Error(
+      `VMDECK_KUBEVIRT=${value}: expected "real" (KubeVirt's own components) or "sim"`,
+    )
+  return value
+}
+
+const guestImageBuilt = (dir: string) =>
+  existsSync(join(dir, 'vmlinuz')) && existsSync(join(dir, 'initrd.img'))
+
 /** The resource of the cluster-wide RBAC objects the simulator applies. */
 const rbacDef = (kind: string) => ({
   group: 'rbac.authorization.k8s.io',
@@ -103,6 +135,13 @@ const rbacDef = (kind: string) => ({
 })
 
 export async function startClusterSim(options: ClusterSimOptions): Promise<ClusterSim> {
+  const imageDir =
+    options.guestImageDir ?? join(process.env.VMDECK_ROOT ?? process.cwd(), '.vmdeck/guest')
+  // Running VMIs without the QEMU processes they claim would be a quiet lie: refuse instead.
+  if (options.guests === 'qemu' && !guestImageBuilt(imageDir))
+    throw new Error(
+      `no guest image in ${imageDir}: build it with \`bash apps/cluster-sim/guest/build-guest.sh ${imageDir}\` (\`npm run sim\` and \`npm run demo\` do), or run the guests simulated (--guests none)`,
+    )
   const controlPlaneOptions = {
     stateDir: join(options.stateDir, 'controlplane'),
     ...(options.host ? { host: options.host } : {}),
@@ -139,10 +178,11 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       registry.add(def)
     // A control plane this process started has installed the CRDs already (`--crd-dir`).
     if (options.attach) await installCrds(client)
+    const mode = options.kubevirt ?? kubevirtModeFromEnv()
     await Promise.all(
       // KubeVirt's and CDI's cluster roles (as their operators install them) and the demo
-      // users' bindings.
-      [...kubevirtRoles(), ...cdiRoles(), ...demoBindings()].map((object) =>
+      // users' bindings. KubeVirt's own install applies its roles itself.
+      [...(mode === 'sim' ? kubevirtRoles() : []), ...cdiRoles(), ...demoBindings()].map((object) =>
         apply(client, rbacDef(object.kind), object),
       ),
     )
@@ -150,7 +190,10 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       find: (group: string, plural: string) =>
         registry.defs.find((d) => d.group === group && d.plural === plural),
     }
-    await createSeed(client, defs, fleetSeed(options.seed ?? 'demo'))
+    // With KubeVirt's own webhooks, the fleet is created once they serve (below), so it is
+    // defaulted and validated as on a cluster.
+    const seed = () => createSeed(client, defs, fleetSeed(options.seed ?? 'demo'))
+    if (mode === 'sim') await seed()
 
     // The running guests, set once KubeVirt runs: the node agents start first and ask later.
     const guests: { registry?: GuestRegistry } = {}
@@ -172,38 +215,125 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     })
     closers.push(() => nodes.close())
 
-    // KubeVirt's controllers and virt-api act as virt-controller's service account, as on a real
-    // cluster: KubeVirt's admission tells virt-controller's requests apart by that name.
-    const controllerClient = new KubeClient({
-      url: info.url,
-      ca,
-      token: await serviceAccountToken(client, 'kubevirt', 'kubevirt-controller'),
-    })
-    closers.push(() => controllerClient.close())
-    const store = new ClusterStore(controllerClient)
+    // The simulator's KubeVirt controllers act as virt-controller's service account, as on a real
+    // cluster: KubeVirt's admission tells virt-controller's requests apart by that name. Beside
+    // KubeVirt's own components, the store feeds CDI's and the storage vendor's controllers.
+    const storeClient =
+      mode === 'real'
+        ? client
+        : new KubeClient({
+            url: info.url,
+            ca,
+            token: await serviceAccountToken(client, 'kubevirt', 'kubevirt-controller'),
+          })
+    if (storeClient !== client) closers.push(() => storeClient.close())
+    const store = new ClusterStore(storeClient)
     closers.push(() => store.close())
     await store.sync(await servedDefs(client, registry))
 
-    const kubevirt = startKubevirt({
-      registry,
-      store,
-      guests: options.guests ?? 'none',
-      imageDir:
-        options.guestImageDir ?? join(process.env.VMDECK_ROOT ?? process.cwd(), '.vmdeck/guest'),
-      stateDir: options.stateDir,
-      ...(options.maxGuests ? { maxGuests: options.maxGuests } : {}),
-      ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
-    })
-    closers.push(() => kubevirt.close())
-    guests.registry = kubevirt.guests
-    // KubeVirt's virt-api: the subresource API (aggregated) and the admission webhooks.
-    const virtApi = await startVirtApi({
-      client,
-      kubevirt: kubevirt.context,
-      stateDir: options.stateDir,
-      guests: kubevirt.guests,
-    })
-    closers.push(() => virtApi.close())
+    let kubevirtSide: {
+      guests: GuestRegistry
+      consoles: ConsoleSubresources
+      virtApi?: VirtApi
+      kubevirtComponents?: KubevirtComponents
+      settled(): Promise<void>
+    }
+    if (mode === 'real') {
+      // KubeVirt's own virt-api and virt-controller; this process is every node's virt-handler.
+      const components = await startKubevirtComponents({
+        client,
+        token: token('cluster-sim'),
+        server: info.url,
+        ca,
+        stateDir: options.stateDir,
+      })
+      closers.push(() => components.stop())
+      const handlerClient = new KubeClient({ url: info.url, ca, token: components.handlerToken })
+      closers.push(() => handlerClient.close())
+      const handlerPods = await waitForHandlerPods(
+        store,
+        requireDef(registry, '', 'pods'),
+        demoNodes().map((n) => n.name),
+      )
+      const nodeClients = new Map<string, KubeClient>()
+      for (const [node, pod] of handlerPods) {
+        const nodeClient = new KubeClient({
+          url: info.url,
+          ca,
+          token: await requestToken(client, 'kubevirt', 'kubevirt-handler', {
+            name: pod.metadata.name ?? '',
+            uid: pod.metadata.uid ?? '',
+          }),
+        })
+        closers.push(() => nodeClient.close())
+        nodeClients.set(node, nodeClient)
+      }
+      const handler = await startVirtHandler({
+        client: handlerClient,
+        podClient: client,
+        nodeClients,
+        registry,
+        nodes: demoNodes().map((node) => ({
+          name: node.name,
+          address: nodes.endpoint(node.name)?.address ?? '127.0.0.1',
+        })),
+        certsDir: components.certsDir,
+        port: components.handlerPort,
+        guests: options.guests ?? 'none',
+        imageDir,
+        stateDir: options.stateDir,
+        ...(options.maxGuests ? { maxGuests: options.maxGuests } : {}),
+        ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
+      })
+      closers.push(() => handler.close())
+      // A node that dies loses its virt-handler too: its heartbeat stops, as on a real node.
+      const stopNode = nodes.stop.bind(nodes)
+      const startNode = nodes.start.bind(nodes)
+      nodes.stop = async (name) => {
+        handler.heartbeats.stop(name)
+        await stopNode(name)
+      }
+      nodes.start = async (name) => {
+        await startNode(name)
+        await handler.heartbeats.start(name)
+      }
+      const storage = startStorageSide({ registry, store })
+      closers.push(() => storage.close())
+      guests.registry = handler.guests
+      await seed()
+      kubevirtSide = {
+        guests: handler.guests,
+        consoles: handler.consoles,
+        kubevirtComponents: components,
+        settled: () => Promise.resolve(),
+      }
+    } else {
+      const kubevirt = startKubevirt({
+        registry,
+        store,
+        guests: options.guests ?? 'none',
+        imageDir,
+        stateDir: options.stateDir,
+        ...(options.maxGuests ? { maxGuests: options.maxGuests } : {}),
+        ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
+      })
+      closers.push(() => kubevirt.close())
+      guests.registry = kubevirt.guests
+      // KubeVirt's virt-api: the subresource API (aggregated) and the admission webhooks.
+      const virtApi = await startVirtApi({
+        client,
+        kubevirt: kubevirt.context,
+        stateDir: options.stateDir,
+        guests: kubevirt.guests,
+      })
+      closers.push(() => virtApi.close())
+      kubevirtSide = {
+        guests: kubevirt.guests,
+        consoles: virtApi.consoles,
+        virtApi,
+        settled: () => kubevirt.settled(),
+      }
+    }
     // CDI's cdi-apiserver: the upload token API (aggregated).
     const cdiApi = await startCdiApi({ client, stateDir: options.stateDir })
     closers.push(() => cdiApi.close())
@@ -222,7 +352,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       current: 'admin',
     })
 
-    const metrics = new KubevirtMetrics({ registry, store, guests: () => kubevirt.guests })
+    const metrics = new KubevirtMetrics({ registry, store, guests: () => kubevirtSide.guests })
     const metricsServer: Server = createServer((req, res) => {
       if (!metrics.handle(req, res)) {
         res.statusCode = 404
@@ -244,7 +374,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
         }),
     )
 
-    await kubevirt.settled()
+    await kubevirtSide.settled()
     return {
       url: info.url,
       kubeconfigPath,
@@ -255,11 +385,14 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       client,
       metrics,
       metricsUrl,
-      virtApi,
+      ...(kubevirtSide.virtApi ? { virtApi: kubevirtSide.virtApi } : {}),
+      ...(kubevirtSide.kubevirtComponents
+        ? { kubevirtComponents: kubevirtSide.kubevirtComponents }
+        : {}),
       cdiApi,
       nodes,
-      consoles: virtApi.consoles,
-      guests: kubevirt.guests,
+      consoles: kubevirtSide.consoles,
+      guests: kubevirtSide.guests,
       async request(method, path, { token: as, body, headers } = {}) {
         const asUser = new KubeClient({ url: info.url, ca, token: as ?? tokens.admin })
         try {
@@ -321,18 +454,7 @@ async function serviceAccountToken(
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
     subjects: [{ kind: 'ServiceAccount', name, namespace }],
   })
-  const review = await client.json<{ status: { token: string } }>(
-    'POST',
-    `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
-    {
-      body: {
-        apiVersion: 'authentication.k8s.io/v1',
-        kind: 'TokenRequest',
-        spec: { expirationSeconds: 365 * 24 * 3600 },
-      },
-    },
-  )
-  return review.status.token
+  return requestToken(client, namespace, name)
 }
 
 /**

@@ -34,9 +34,36 @@ export function storageDefs(registry: Registry): StorageDefs {
   }
 }
 
+/** The part of the KubeVirt context the storage controllers use. */
+export type StorageHost = Pick<
+  KubevirtContext,
+  'registry' | 'store' | 'defs' | 'events' | 'enqueueStorage'
+>
+
+/**
+ * Without KubeVirt's snapshot, restore and clone kinds: what CDI and the storage vendor run beside
+ * KubeVirt's own virt-controller, which has those controllers.
+ */
+export function withoutKubevirtKinds(defs: StorageDefs): StorageDefs {
+  const kept: StorageDefs = {}
+  for (const key of [
+    'dv',
+    'pvc',
+    'pv',
+    'storageClass',
+    'volumeSnapshot',
+    'volumeSnapshotContent',
+    'volumeSnapshotClass',
+  ] as const) {
+    const def = defs[key]
+    if (def) kept[key] = def
+  }
+  return kept
+}
+
 /** What each storage controller gets: the KubeVirt context, the defs, timers and the queue. */
 export interface StorageContext {
-  ctx: KubevirtContext
+  ctx: StorageHost
   defs: StorageDefs
   /** Runs `run` after `ms` (stopped with the controllers); a failure is logged. */
   after(ms: number, run: () => void | Promise<void>): void

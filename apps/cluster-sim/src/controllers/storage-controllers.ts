@@ -4,13 +4,14 @@
 import type { ResourceDef } from '../kube/registry.ts'
 import type { KObject } from '../kube/types.ts'
 import { keyOf, phaseOf, splitKey } from '../kubevirt/k8s-util.ts'
-import type { KubevirtContext } from './context.ts'
 import { DataVolumeController } from './datavolume-controller.ts'
 import {
   controllerOf,
   type StorageContext,
   type StorageDefs,
+  type StorageHost,
   storageDefs,
+  withoutKubevirtKinds,
 } from './storage-context.ts'
 import { VmCloneController } from './vm-clone-controller.ts'
 import { VmRestoreController } from './vm-restore-controller.ts'
@@ -21,7 +22,7 @@ import { VolumeSnapshotter } from './volume-snapshotter.ts'
 export { filterKeys } from './vm-clone-controller.ts'
 
 export class StorageControllers {
-  readonly #ctx: KubevirtContext
+  readonly #ctx: StorageHost
   readonly #defs: StorageDefs
   readonly #timers = new Set<NodeJS.Timeout>()
   /** Clean-ups after deleted snapshots still writing (no work queue awaits them). */
@@ -38,9 +39,11 @@ export class StorageControllers {
    */
   readonly defs: ResourceDef[]
 
-  constructor(ctx: KubevirtContext) {
+  /** `kubevirtKinds: false`: CDI's and the storage vendor's part only (beside KubeVirt's own). */
+  constructor(ctx: StorageHost, { kubevirtKinds = true }: { kubevirtKinds?: boolean } = {}) {
     this.#ctx = ctx
-    this.#defs = storageDefs(ctx.registry)
+    const all = storageDefs(ctx.registry)
+    this.#defs = kubevirtKinds ? all : withoutKubevirtKinds(all)
     const d = this.#defs
     const sc: StorageContext = {
       ctx,

@@ -8,7 +8,6 @@ import type { KObject } from '../kube/types.ts'
 import {
   type Condition,
   isFinal,
-  macFrom,
   now,
   parseQuantity,
   phaseOf,
@@ -19,6 +18,13 @@ import {
   milliCpu,
 } from '../kubevirt/k8s-util.ts'
 import { specOf, type KubevirtContext, type VmiSpec } from './context.ts'
+import {
+  applyHandlerConditions,
+  claimAccessModes,
+  interfacesOf,
+  liveMigratable,
+  ordinalOf,
+} from '../virt-handler/vmi-status.ts'
 
 export const VMI_FINALIZER = 'foregroundDeleteVirtualMachine'
 export const LAUNCHER_IMAGE = 'quay.io/kubevirt/virt-launcher:v1.9.0'
@@ -159,10 +165,7 @@ export function newLauncherPod(vmi: KObject, extra: { migrationUid?: string } = 
 }
 
 /** Node InternalIPs 192.168.122.11… and pod CIDRs 10.244.<n>.0/24, from the node's ordinal. */
-export function nodeIndex(node: string): number {
-  const m = /(\d+)$/.exec(node)
-  return m ? Number(m[1]) : 1
-}
+export const nodeIndex = ordinalOf
 export const nodeIp = (node: string): string => `192.168.122.${10 + nodeIndex(node)}`
 
 export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<void> {
@@ -369,6 +372,11 @@ export async function reconcileVmi(ctx: KubevirtContext, key: string): Promise<v
         await write()
         return
       }
+      if (pod.metadata.deletionTimestamp && pod.metadata.deletionGracePeriodSeconds === 0) {
+        // Force-deleted: the container runtime kills virt-launcher and QEMU with it.
+        runtime.kill(uid)
+        return
+      }
       if (pod.metadata.deletionTimestamp && !guest.stopping) {
         // The pod is being deleted (eviction, drain, a user): virt-launcher got SIGTERM and
         // shuts the guest down within the pod's grace period.
@@ -492,127 +500,13 @@ function applyRunningConditions(
   paused: boolean,
 ): void {
   const status = statusOf(vmi)
-  let conditions = status.conditions ?? []
-  conditions = setCondition(conditions, { type: 'Ready', status: 'True' })
-  const migratable = liveMigratable(ctx, vmi)
-  conditions = setCondition(conditions, migratable)
-  if (agent) {
-    conditions = setCondition(conditions, { type: 'AgentConnected', status: 'True' })
-    status.guestOSInfo = {
-      id: 'debian',
-      name: 'Debian GNU/Linux',
-      prettyName: 'Debian GNU/Linux 12 (bookworm)',
-      version: '12 (bookworm)',
-      versionId: '12',
-      kernelRelease: ctx.runtime.kernelRelease,
-      kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian',
-      machine: 'x86_64',
-    }
-  } else {
-    conditions = removeCondition(conditions, 'AgentConnected')
-    status.guestOSInfo = {}
-  }
-  if (paused) {
-    conditions = setCondition(conditions, {
-      type: 'Paused',
-      status: 'True',
-      reason: 'PausedByUser',
-      message: 'VMI was paused by user',
-    })
-  } else {
-    conditions = removeCondition(conditions, 'Paused')
-  }
-  status.conditions = conditions
-}
-
-/** LiveMigratable as virt-controller computes it, for the cases the simulator models. */
-export function liveMigratable(ctx: KubevirtContext, vmi: KObject): Condition {
-  const spec = specOf(vmi)
-  const podNetwork = (spec.networks ?? []).find((n) => n.pod)
-  const podIface = (spec.domain?.devices?.interfaces ?? []).find((i) => i.name === podNetwork?.name)
-  if (
-    podIface?.bridge &&
-    vmi.metadata.annotations?.['kubevirt.io/allow-pod-bridge-network-live-migration'] === undefined
-  ) {
-    return {
-      type: 'LiveMigratable',
-      status: 'False',
-      reason: 'InterfaceNotLiveMigratable',
-      message:
-        'cannot migrate VMI which does not use masquerade, bridge with kubevirt.io/allow-pod-bridge-network-live-migration VM annotation or a migratable plugin to connect to the pod network',
-    }
-  }
-  for (const volume of spec.volumes ?? []) {
-    const claim = volume.persistentVolumeClaim?.claimName ?? volume.dataVolume?.name
-    if (!claim) continue
-    const modes = accessModesOf(ctx, vmi.metadata.namespace ?? '', claim)
-    if (modes && !modes.includes('ReadWriteMany')) {
-      return {
-        type: 'LiveMigratable',
-        status: 'False',
-        reason: 'DisksNotLiveMigratable',
-        message: `cannot migrate VMI: PVC ${claim} is not shared, live migration requires that all PVCs must be shared (using ReadWriteMany access mode)`,
-      }
-    }
-  }
-  return { type: 'LiveMigratable', status: 'True' }
-}
-
-function accessModesOf(
-  ctx: KubevirtContext,
-  namespace: string,
-  claim: string,
-): string[] | undefined {
-  const pvc = ctx.defs.pvc && ctx.store.peek(ctx.defs.pvc, namespace, claim)
-  if (pvc) return (pvc.spec as { accessModes?: string[] } | undefined)?.accessModes
-  const dv = ctx.defs.dv && ctx.store.peek(ctx.defs.dv, namespace, claim)
-  if (dv) {
-    const s = dv.spec as { storage?: { accessModes?: string[] }; pvc?: { accessModes?: string[] } }
-    return s.storage?.accessModes ?? s.pvc?.accessModes
-  }
-  return undefined
-}
-
-export function interfacesOf(
-  vmi: KObject,
-  podIP: string,
-  agent: boolean,
-): Record<string, unknown>[] {
-  const spec = specOf(vmi)
-  const networks = spec.networks ?? []
-  return (spec.domain?.devices?.interfaces ?? []).map((iface, i) => {
-    const network = networks.find((n) => n.name === iface.name)
-    const mac =
-      iface.macAddress ?? macFrom(`${vmi.metadata.namespace}/${vmi.metadata.name}/${iface.name}`)
-    if (network?.multus) {
-      const vlan = 100 + i
-      const ip = `192.168.${vlan}.${(nodeIndex(vmi.metadata.name ?? '') % 200) + 20}`
-      return {
-        name: iface.name,
-        mac,
-        infoSource: agent ? 'domain, guest-agent, multus-status' : 'domain, multus-status',
-        ...(agent ? { interfaceName: `eth${i}`, ipAddress: ip, ipAddresses: [ip] } : {}),
-        linkState: 'up',
-        podInterfaceName: `pod${createPodIfaceHash(iface.name)}`,
-        queueCount: 1,
-      }
-    }
-    return {
-      name: iface.name,
-      mac,
-      ipAddress: podIP,
-      ipAddresses: [podIP],
-      infoSource: agent ? 'domain, guest-agent' : 'domain',
-      ...(agent ? { interfaceName: `eth${i}` } : {}),
-      linkState: 'up',
-      podInterfaceName: 'eth0',
-      queueCount: 1,
-    }
+  status.conditions = setCondition(status.conditions ?? [], { type: 'Ready', status: 'True' })
+  applyHandlerConditions(vmi, {
+    migratable: liveMigratable(vmi, (ns, claim) =>
+      claimAccessModes(ctx.store, ctx.defs, ns, claim),
+    ),
+    agent,
+    paused,
+    kernelRelease: ctx.runtime.kernelRelease,
   })
 }
-
-const createPodIfaceHash = (name: string) =>
-  [...name]
-    .reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)
-    .toString(16)
-    .slice(0, 11)

@@ -1,10 +1,10 @@
-// The external provisioners of the demo's StorageClasses (kubevirt/demo-storage.ts), on the real
+// The external provisioners of the demo's StorageClasses (seed/demo-storage.ts), on the real
 // path only. The controller manager's PV controller does the rest, as on a real cluster: it marks
 // a claim of a class with an external provisioner (`volume.kubernetes.io/storage-provisioner`),
 // binds the claim to the volume made for it, and releases the volume when the claim goes.
 import { randomUUID } from 'node:crypto'
 import type { KObject } from '../kube/types.ts'
-import { hostpathCsiDriver, localPathProvisioner } from '../kubevirt/demo-storage.ts'
+import { hostpathCsiDriver, localPathProvisioner } from '../seed/demo-storage.ts'
 import { parseQuantity, splitKey } from '../kubevirt/k8s-util.ts'
 import { pvcPhase, pvcSpec, type StorageContext } from './storage-context.ts'
 

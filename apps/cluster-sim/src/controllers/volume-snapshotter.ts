@@ -4,7 +4,7 @@
 // sidecar part (the driver "cuts" the snapshot: the content gets a handle and is ready to use).
 import { randomUUID } from 'node:crypto'
 import type { KObject } from '../kube/types.ts'
-import { hostpathCsiDriver } from '../kubevirt/demo-storage.ts'
+import { hostpathCsiDriver } from '../seed/demo-storage.ts'
 import { now, parseQuantity, splitKey } from '../kubevirt/k8s-util.ts'
 import { pvcPhase, pvcSpec, sameJson, type StorageContext } from './storage-context.ts'
 

@@ -20,8 +20,29 @@ import type { GuestRegistry } from './guest-registry.ts'
 export const PLAIN_STREAM_PROTOCOL = 'plain.kubevirt.io'
 export type ConsoleKind = 'vnc' | 'console'
 
-const PATH_RE =
+/** Which console a request path asks for. */
+export interface ConsoleTarget {
+  version: string
+  namespace: string
+  name: string
+  kind: ConsoleKind
+}
+
+const VIRT_API_PATH =
   /^\/apis\/subresources\.kubevirt\.io\/(v1|v1alpha3)\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/(vnc|console)$/
+
+/** virt-api's paths, as kube-apiserver's aggregator forwards them. */
+export function virtApiConsolePath(pathname: string): ConsoleTarget | undefined {
+  const match = VIRT_API_PATH.exec(pathname)
+  if (!match) return undefined
+  const [, version = '', namespace = '', name = '', kind = ''] = match
+  return {
+    version,
+    namespace: decodeURIComponent(namespace),
+    name: decodeURIComponent(name),
+    kind: kind as ConsoleKind,
+  }
+}
 /** What virt-handler answers a second VNC client that asked to preserve the first one's session. */
 export const ACTIVE_VNC_MESSAGE = 'Active VNC connection. Request denied.'
 /** virt-handler's read/write buffers are 10 KiB; a larger message from a client is refused. */
@@ -61,6 +82,8 @@ export interface ConsoleSubresourceOptions {
   authorize?(access: ConsoleAccess): Maybe<ConsoleRefusal | undefined>
   /** Where running guests are found; a function while the VMI controller's registry is wired. */
   guests: GuestRegistry | (() => GuestRegistry | undefined)
+  /** The paths served (default: virt-api's). */
+  parsePath?: (pathname: string) => ConsoleTarget | undefined
 }
 
 /** One open console connection, as virt-handler tracks it. */
@@ -154,23 +177,10 @@ export class ConsoleSubresources {
    */
   handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const url = new URL(req.url ?? '/', 'https://localhost')
-    const match = PATH_RE.exec(url.pathname)
-    if (!match) return false
-    const [, version = '', namespace = '', name = '', kind] = match as unknown as [
-      string,
-      string,
-      string,
-      string,
-      ConsoleKind,
-    ]
+    const target = (this.#options.parsePath ?? virtApiConsolePath)(url.pathname)
+    if (!target) return false
     socket.on('error', () => socket.destroy())
-    void this.#serve(req, socket, head, {
-      url,
-      version,
-      namespace: decodeURIComponent(namespace),
-      name: decodeURIComponent(name),
-      kind,
-    })
+    void this.#serve(req, socket, head, { url, ...target })
     return true
   }
 
@@ -178,7 +188,7 @@ export class ConsoleSubresources {
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-    target: { url: URL; version: string; namespace: string; name: string; kind: ConsoleKind },
+    target: ConsoleTarget & { url: URL },
   ): Promise<void> {
     const { url, kind } = target
     let user: ConsoleUser | undefined
@@ -221,8 +231,10 @@ export class ConsoleSubresources {
       const registry = typeof this.#guests === 'function' ? this.#guests() : this.#guests
       const guest = registry?.get(vmi.metadata.namespace ?? '', vmi.metadata.name ?? '')
       if (!guest?.running)
-        throw internalError(
-          `dialing virt-handler: no virt-launcher answers for VMI ${vmi.metadata.namespace}/${vmi.metadata.name}`,
+        return refuse(
+          this.#handlerError(
+            `no virt-launcher answers for VMI ${vmi.metadata.namespace}/${vmi.metadata.name}`,
+          ),
         )
       // virt-handler's session exclusivity (newStopChan).
       const previous = this.sessions({
@@ -235,7 +247,7 @@ export class ConsoleSubresources {
         previous.length > 0 &&
         url.searchParams.get('preserveSession') === 'true'
       )
-        throw internalError(`dialing virt-handler: ${ACTIVE_VNC_MESSAGE}`)
+        return refuse(this.#handlerError(ACTIVE_VNC_MESSAGE))
       if (!isWebSocketUpgrade(req))
         throw new StatusError(
           400,
@@ -270,8 +282,20 @@ export class ConsoleSubresources {
 
   #fetchVmi(namespace: string, name: string): KObject {
     const vmi = this.#options.store.peek(this.#options.vmiDef, namespace, name)
-    if (!vmi) throw notFound('kubevirt.io', 'virtualmachineinstances', name)
+    // virt-api's NewNotFound(v1.Resource("virtualmachineinstance"), name): singular, as KubeVirt says it.
+    if (!vmi) throw notFound('kubevirt.io', 'virtualmachineinstance', name)
     return vmi
+  }
+
+  /**
+   * What goes wrong on the node. As virt-handler (`parsePath` set) it is go-restful's WriteError:
+   * the plain error text, which KubeVirt's virt-api wraps in its own 500. As the simulated virt-api
+   * it is that 500 already.
+   */
+  #handlerError(message: string): ConsoleRefusal {
+    return this.#options.parsePath
+      ? { code: 400, text: message }
+      : internalError(`dialing virt-handler: ${message}`)
   }
 
   #bridge(
@@ -372,7 +396,13 @@ function validateForVnc(vmi: KObject): void {
 function validateForConsole(vmi: KObject): void {
   if (devicesOf(vmi).autoattachSerialConsole === false)
     throw new StatusError(400, 'BadRequest', 'No serial consoles are present.')
-  if (phaseOf(vmi) === 'Failed') throw new StatusError(409, 'Conflict', 'VMI is in failed status')
+  // virt-api: errors.NewConflict(v1.Resource("virtualmachineinstance"), name, "VMI is in failed status").
+  if (phaseOf(vmi) === 'Failed')
+    throw new StatusError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on virtualmachineinstance.kubevirt.io "${vmi.metadata.name}": VMI is in failed status`,
+    )
   if (phaseOf(vmi) !== 'Running') throw new StatusError(400, 'BadRequest', 'VMI is not running')
 }
 

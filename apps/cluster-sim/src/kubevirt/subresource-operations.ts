@@ -3,6 +3,7 @@
 // `status.stateChangeRequests`; pause/unpause/reset/softreboot/freeze and the guest-agent reads
 // act on the VMI's guest as virt-handler would. Reads come from the informer cache; writes go to
 // kube-apiserver as virt-api makes them (JSON patches guarded by what was read).
+import { guestAgentInfo } from '../virt-handler/guest-agent-info.ts'
 import { randomUUID } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -458,44 +459,7 @@ export class SubresourceOperations {
       return `Operation cannot be fulfilled on virtualmachineinstance.kubevirt.io "${this.#name}": VMI is not running`
     if (conditionOf(vmi, 'AgentConnected')?.status !== 'True')
       return `Operation cannot be fulfilled on virtualmachineinstance.kubevirt.io "${this.#name}": VMI does not have guest agent connected`
-    if (which === 'userlist')
-      return { metadata: {}, items: [{ userName: 'root', loginTime: Date.now() / 1000 }] }
-    if (which === 'filesystemlist')
-      return {
-        metadata: {},
-        items: [
-          {
-            diskName: 'ram0',
-            mountPoint: '/',
-            fileSystemType: 'rootfs',
-            usedBytes: 1_048_576,
-            totalBytes: 50_331_648,
-          },
-        ],
-      }
-    const os = (vmi.status as { guestOSInfo?: Record<string, unknown> }).guestOSInfo ?? {}
-    return {
-      guestAgentVersion: '7.2.0',
-      hostname: this.#name,
-      os,
-      timezone: 'UTC, 0',
-      userList: [{ userName: 'root', loginTime: Date.now() / 1000 }],
-      fsInfo: {
-        disks: [
-          {
-            diskName: 'ram0',
-            mountPoint: '/',
-            fileSystemType: 'rootfs',
-            usedBytes: 1_048_576,
-            totalBytes: 50_331_648,
-          },
-        ],
-      },
-      supportedCommands: [
-        { name: 'guest-info', enabled: true },
-        { name: 'guest-ping', enabled: true },
-      ],
-    }
+    return guestAgentInfo(which, vmi)
   }
 
   /** virt-api answers once virt-handler did it; the VMI's condition follows right after. */

@@ -39,6 +39,9 @@ export function nodeLabels(spec: NodeSpec): Record<string, string> {
     'kubernetes.io/os': 'linux',
     // virt-handler marks the nodes it runs on; launcher pods select it.
     'kubevirt.io/schedulable': 'true',
+    // virt-handler's node labeller publishes the machine types QEMU supports; virt-controller's
+    // launcher pods select the VMI's one (q35 by default on x86_64).
+    'machine-type.node.kubevirt.io/q35': 'true',
     ...spec.labels,
   }
 }

@@ -1,5 +1,5 @@
 import type { KObject } from '../kube/types.ts'
-import { demoKubevirtExtras } from '../kubevirt/demo-extras.ts'
+import { demoKubevirtExtras } from './demo-extras.ts'
 import type { SeedObject } from './seed-object.ts'
 
 const namespaces = ['default', 'kube-system', 'kubevirt', 'prod', 'dev']

@@ -1,29 +1,19 @@
-import { Bullseye, PageSection, Spinner } from '@patternfly/react-core'
+import { Bullseye, Spinner } from '@patternfly/react-core'
 import { QueryClientProvider, useQuery } from '@tanstack/react-query'
 import type { SessionInfo } from '@vmdeck/shared'
-import { lazy, Suspense, useState } from 'react'
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
+import { Suspense, useState } from 'react'
+import { BrowserRouter, Route, Routes } from 'react-router'
 import { ErrorAlert } from '../components/ui/error-alert.tsx'
 import { ToastGroup } from '../components/ui/toast-group.tsx'
 import { sessionQueries } from '../features/session/api/session-queries.ts'
 import { LoginPage } from '../features/session/components/login-page.tsx'
-import { useClusterStream } from '../features/vms/api/use-cluster-stream.ts'
-import { VmListPage } from '../features/vms/components/vm-list-page.tsx'
+import { useClusterStream } from '../lib/use-cluster-stream.ts'
 import { ApiError } from '../lib/api-client.ts'
 import { makeQueryClient } from '../lib/query-client.ts'
 import { createToastStore } from '../lib/toasts.ts'
-import { RouteErrorBoundary } from './route-error-boundary.tsx'
+import { ConsoleRoutes } from './console-routes.tsx'
+import { ConsoleWindow } from './lazy-features.ts'
 import { Shell } from './shell.tsx'
-
-// Everything but the list loads on demand: the list route's first paint stays small.
-const VmDetailPage = lazy(() => import('../features/vms/components/vm-detail-page.tsx'))
-const CreateVmPage = lazy(() => import('../features/vms/components/create/create-vm-page.tsx'))
-const NodesPage = lazy(() => import('../features/nodes/components/nodes-page.tsx'))
-const MigrationsPage = lazy(() => import('../features/migrations/components/migrations-page.tsx'))
-const OverviewPage = lazy(() => import('../features/overview/components/overview-page.tsx'))
-const ConsoleWindow = lazy(() =>
-  import('../features/consoles/index.ts').then((m) => ({ default: m.ConsoleWindow })),
-)
 
 export function App() {
   const [toasts] = useState(createToastStore)
@@ -106,33 +96,9 @@ function Console({
   onClusterChange: (cluster: string) => void
 }) {
   const { live } = useClusterStream(cluster)
-  const page = (element: React.ReactNode) => (
-    <RouteErrorBoundary>
-      <Suspense
-        fallback={
-          <PageSection>
-            <Spinner size="lg" aria-label="Loading page" />
-          </PageSection>
-        }
-      >
-        {element}
-      </Suspense>
-    </RouteErrorBoundary>
-  )
   return (
     <Shell session={session} cluster={cluster} live={live} onClusterChange={onClusterChange}>
-      <Routes>
-        <Route path="/overview" element={page(<OverviewPage cluster={cluster} />)} />
-        <Route path="/vms" element={page(<VmListPage cluster={cluster} />)} />
-        <Route path="/vms/new" element={page(<CreateVmPage cluster={cluster} />)} />
-        <Route
-          path="/vms/:namespace/:name/:tab?"
-          element={page(<VmDetailPage cluster={cluster} />)}
-        />
-        <Route path="/migrations" element={page(<MigrationsPage cluster={cluster} />)} />
-        <Route path="/nodes" element={page(<NodesPage cluster={cluster} />)} />
-        <Route path="*" element={<Navigate to="/vms" replace />} />
-      </Routes>
+      <ConsoleRoutes cluster={cluster} />
     </Shell>
   )
 }

@@ -39,11 +39,3 @@ export const clusterQueries = {
       staleTime: Infinity,
     }),
 }
-
-const GIB = 1024 ** 3
-export const formatBytes = (bytes: number) =>
-  bytes >= GIB
-    ? `${(bytes / GIB).toFixed(bytes >= 10 * GIB ? 0 : 1)} GiB`
-    : `${Math.round(bytes / 1024 ** 2)} MiB`
-export const formatCores = (cores: number) =>
-  Number.isInteger(cores) ? `${cores}` : cores.toFixed(1)

@@ -16,6 +16,37 @@ export const K8sSubdomain = Type.String({
   maxLength: 253,
 })
 
+/** vCPUs of a VM sized by hand. */
+export const VmCpuCount = Type.Integer({ minimum: 1, maximum: 256 })
+
+/** A container image reference: `quay.io/containerdisks/fedora:41`. */
+export const ContainerImage = Type.String({
+  pattern: '^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$',
+  maxLength: 512,
+})
+
+/** An http(s) address of a disk image for CDI to import. */
+export const ImageUrl = Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048 })
+
+/** A Multus NetworkAttachmentDefinition: `nad-name` or `namespace/nad-name`. */
+export const NetworkAttachmentName = Type.String({
+  pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$',
+  maxLength: 317,
+})
+
+/** The Linux user cloud-init creates. */
+export const LinuxUserName = Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}$' })
+
+/** A cloud-init password: no control characters. */
+export const CloudInitPassword = Type.String({ pattern: '^[^\\x00-\\x1f\\x7f]+$', maxLength: 256 })
+
+/** One `authorized_keys` line: key type, base64 key, optional comment. */
+export const SshPublicKey = Type.String({
+  pattern:
+    '^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9-]+@openssh\\.com) [A-Za-z0-9+/=]+( [^\\x00-\\x1f\\x7f]*)?$',
+  maxLength: 16384,
+})
+
 /** Size from an instancetype (cluster-wide by default) or explicit vCPUs and memory. */
 export const VmComputeForm = Type.Union([
   Type.Object(
@@ -30,7 +61,7 @@ export const VmComputeForm = Type.Union([
   Type.Object(
     {
       kind: Type.Literal('custom'),
-      cpus: Type.Integer({ minimum: 1, maximum: 256 }),
+      cpus: VmCpuCount,
       memory: Quantity,
     },
     { additionalProperties: false },
@@ -47,14 +78,14 @@ export const VmBootSource = Type.Union([
   Type.Object(
     {
       type: Type.Literal('containerDisk'),
-      image: Type.String({ pattern: '^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$', maxLength: 512 }),
+      image: ContainerImage,
     },
     { additionalProperties: false },
   ),
   Type.Object(
     {
       type: Type.Literal('url'),
-      url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048 }),
+      url: ImageUrl,
       size: Quantity,
       storageClass: Type.Optional(K8sSubdomain),
     },
@@ -103,11 +134,7 @@ export const VmNetworkForm = Type.Union([
     {
       name: K8sName,
       type: Type.Literal('multus'),
-      /** `nad-name` or `namespace/nad-name`. */
-      networkName: Type.String({
-        pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$',
-        maxLength: 317,
-      }),
+      networkName: NetworkAttachmentName,
     },
     { additionalProperties: false },
   ),
@@ -116,18 +143,9 @@ export type VmNetworkForm = Static<typeof VmNetworkForm>
 
 export const VmCloudInitForm = Type.Object(
   {
-    user: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}$' })),
-    password: Type.Optional(Type.String({ pattern: '^[^\\x00-\\x1f\\x7f]+$', maxLength: 256 })),
-    sshAuthorizedKeys: Type.Optional(
-      Type.Array(
-        Type.String({
-          pattern:
-            '^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9-]+@openssh\\.com) [A-Za-z0-9+/=]+( [^\\x00-\\x1f\\x7f]*)?$',
-          maxLength: 16384,
-        }),
-        { maxItems: 20 },
-      ),
-    ),
+    user: Type.Optional(LinuxUserName),
+    password: Type.Optional(CloudInitPassword),
+    sshAuthorizedKeys: Type.Optional(Type.Array(SshPublicKey, { maxItems: 20 })),
   },
   { additionalProperties: false },
 )

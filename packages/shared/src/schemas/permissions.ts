@@ -84,7 +84,7 @@ export type VmUiAction =
 
 const sub = 'subresources.kubevirt.io'
 
-/** The access check behind a VM action in a namespace (KubeVirt RBAC names, API.md §2.4). */
+/** The access check behind a VM action in a namespace (KubeVirt RBAC names: docs/KUBEVIRT-NOTES.md#rbac). */
 export function vmActionPermission(action: VmUiAction, namespace: string): PermissionCheck {
   const vm = (subresource: string, verb = 'update') => ({
     verb,

@@ -7,7 +7,7 @@ export const UserInfo = Type.Object({
 })
 export type UserInfo = Static<typeof UserInfo>
 
-/** What a cluster offers, from API discovery (issue 5); absent until first detected. */
+/** What a cluster offers, from API discovery; absent until first detected. */
 export const ClusterCapabilities = Type.Object({
   /** The API server's `gitVersion` (`GET /version`). */
   kubernetesVersion: Type.Optional(Type.String()),

@@ -1,6 +1,6 @@
 import { Alert, AlertActionLink, Label, Spinner } from '@patternfly/react-core'
 import { useEffect, useState } from 'react'
-import type { ConnectionState } from '../lib/use-console-connection.ts'
+import type { ConnectionState } from '../lib/connection-state.ts'
 
 /** The console's connection as a label: connected, connecting, reconnecting in n s, disconnected. */
 export function ConnectionLabel({ state }: { state: ConnectionState }) {

@@ -1,7 +1,7 @@
 import { Title } from '@patternfly/react-core'
 import { useEffect } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router'
-import { useClusterStream } from '../../vms/api/use-cluster-stream.ts'
+import { useClusterStream } from '../../../lib/use-cluster-stream.ts'
 import type { ConsoleKind } from '../lib/console-url.ts'
 import { VmConsole } from './vm-console.tsx'
 import '../consoles.css'

@@ -12,7 +12,7 @@ import { useQuery } from '@tanstack/react-query'
 import { lazy, Suspense, useState } from 'react'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { useVmPermissions } from '../../../lib/permissions.ts'
-import { vmQueries } from '../../vms/api/vm-queries.ts'
+import { vmQueries } from '../../../lib/vm-queries.ts'
 import { consoleWindowPath, type ConsoleKind } from '../lib/console-url.ts'
 
 // noVNC and xterm.js are fetched when a console is first shown, not with the page.

@@ -1,27 +1,11 @@
 import type RFB from '@novnc/novnc'
-import {
-  Button,
-  Dropdown,
-  DropdownItem,
-  DropdownList,
-  MenuToggle,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  Switch,
-  TextArea,
-  Toolbar,
-  ToolbarContent,
-  ToolbarGroup,
-  ToolbarItem,
-} from '@patternfly/react-core'
-import { CameraIcon, CompressIcon, ExpandIcon, KeyboardIcon } from '@patternfly/react-icons'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { consoleUrl, PLAIN_STREAM_PROTOCOL } from '../lib/console-url.ts'
-import { keyCombos, keystrokesFor, Keys, type Key } from '../lib/keysyms.ts'
+import type { Key } from '../lib/keysyms.ts'
 import { useConsoleConnection } from '../lib/use-console-connection.ts'
-import { ConnectionLabel, DisconnectedNotice } from './connection-status.tsx'
+import { DisconnectedNotice } from './connection-status.tsx'
+import { PasteDialog, typeText } from './paste-dialog.tsx'
+import { VncToolbar } from './vnc-toolbar.tsx'
 import '../consoles.css'
 
 type RfbClass = typeof RFB
@@ -44,7 +28,6 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
   const [Rfb, setRfb] = useState<RfbClass | null>(null)
   const [scale, setScale] = useState(true)
   const [fullscreen, setFullscreen] = useState(false)
-  const [keysOpen, setKeysOpen] = useState(false)
   const [pasteOpen, setPasteOpen] = useState(false)
 
   useEffect(() => {
@@ -138,102 +121,25 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
 
   return (
     <div className="vmdeck-console" ref={frameRef}>
-      <Toolbar className="vmdeck-console__toolbar" aria-label="VNC console toolbar">
-        <ToolbarContent>
-          <ToolbarGroup>
-            <ToolbarItem>
-              <Button
-                variant="secondary"
-                isDisabled={!connected}
-                onClick={() => {
-                  rfbRef.current?.sendCtrlAltDel()
-                  rfbRef.current?.focus()
-                }}
-              >
-                Send Ctrl+Alt+Del
-              </Button>
-            </ToolbarItem>
-            <ToolbarItem>
-              <Dropdown
-                isOpen={keysOpen}
-                onOpenChange={setKeysOpen}
-                onSelect={() => setKeysOpen(false)}
-                toggle={(ref) => (
-                  <MenuToggle
-                    ref={ref}
-                    icon={<KeyboardIcon />}
-                    isDisabled={!connected}
-                    isExpanded={keysOpen}
-                    onClick={() => setKeysOpen((open) => !open)}
-                  >
-                    Send keys
-                  </MenuToggle>
-                )}
-              >
-                <DropdownList>
-                  {keyCombos.map((combo) => (
-                    <DropdownItem key={combo.label} onClick={() => sendCombo(combo.keys)}>
-                      {combo.label}
-                    </DropdownItem>
-                  ))}
-                </DropdownList>
-              </Dropdown>
-            </ToolbarItem>
-            <ToolbarItem>
-              <Button
-                variant="secondary"
-                isDisabled={!connected}
-                onClick={() => setPasteOpen(true)}
-              >
-                Paste as keystrokes
-              </Button>
-            </ToolbarItem>
-          </ToolbarGroup>
-          <ToolbarGroup>
-            <ToolbarItem>
-              <Switch
-                id={`vnc-scale-${namespace}-${name}`}
-                label="Scale to fit"
-                isChecked={scale}
-                onChange={(_event, checked) => setScale(checked)}
-              />
-            </ToolbarItem>
-            <ToolbarItem>
-              <Button
-                variant="plain"
-                aria-label={fullscreen ? 'Exit full screen' : 'Full screen'}
-                icon={fullscreen ? <CompressIcon /> : <ExpandIcon />}
-                onClick={toggleFullscreen}
-              />
-            </ToolbarItem>
-            <ToolbarItem>
-              <Button
-                variant="plain"
-                aria-label="Screenshot"
-                icon={<CameraIcon />}
-                isDisabled={!connected}
-                onClick={screenshot}
-              />
-            </ToolbarItem>
-          </ToolbarGroup>
-          <ToolbarGroup align={{ default: 'alignEnd' }}>
-            <ToolbarItem>
-              <ConnectionLabel state={state} />
-            </ToolbarItem>
-            <ToolbarItem>
-              {state.phase === 'connected' || state.phase === 'connecting' ? (
-                <Button variant="link" onClick={disconnect}>
-                  Disconnect
-                </Button>
-              ) : (
-                <Button variant="link" isDisabled={!canConnect} onClick={() => reconnect()}>
-                  Connect
-                </Button>
-              )}
-            </ToolbarItem>
-          </ToolbarGroup>
-        </ToolbarContent>
-      </Toolbar>
+      <VncToolbar
+        id={`vnc-scale-${namespace}-${name}`}
+        connected={connected}
+        canConnect={canConnect}
+        state={state}
+        scale={scale}
+        fullscreen={fullscreen}
+        onScale={setScale}
+        onFullscreen={toggleFullscreen}
+        onCtrlAltDel={() => {
+          rfbRef.current?.sendCtrlAltDel()
+          rfbRef.current?.focus()
+        }}
+        onCombo={sendCombo}
+        onPaste={() => setPasteOpen(true)}
+        onScreenshot={screenshot}
+        onConnect={() => reconnect()}
+        onDisconnect={disconnect}
+      />
       <DisconnectedNotice
         state={state}
         what="The VNC console"
@@ -261,73 +167,4 @@ function rescale(rfb: RFB): void {
   const scale = rfb.scaleViewport
   rfb.scaleViewport = !scale
   rfb.scaleViewport = scale
-}
-
-/** Types text key by key; a shifted character is wrapped in an explicit Shift press. */
-async function typeText(rfb: RFB | null, text: string): Promise<void> {
-  if (!rfb) return
-  const { strokes } = keystrokesFor(text)
-  for (const { key, shift } of strokes) {
-    if (shift) rfb.sendKey(Keys.shift.keysym, Keys.shift.code, true)
-    rfb.sendKey(key.keysym, key.code, true)
-    rfb.sendKey(key.keysym, key.code, false)
-    if (shift) rfb.sendKey(Keys.shift.keysym, Keys.shift.code, false)
-    // Let the guest's keyboard keep up (QEMU queues, the guest's driver may not).
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  rfb.focus()
-}
-
-function PasteDialog({
-  onClose,
-  onType,
-}: {
-  onClose: () => void
-  onType: (text: string) => Promise<void>
-}) {
-  const [text, setText] = useState('')
-  const [typing, setTyping] = useState(false)
-  const { untypable } = keystrokesFor(text)
-  return (
-    <Modal isOpen variant="small" onClose={onClose} aria-labelledby="vnc-paste-title">
-      <ModalHeader
-        title="Paste as keystrokes"
-        labelId="vnc-paste-title"
-        description="The text is typed into the VM key by key (US keyboard layout)."
-      />
-      <ModalBody>
-        <TextArea
-          aria-label="Text to type"
-          value={text}
-          onChange={(_event, value) => setText(value)}
-          rows={5}
-          autoFocus
-        />
-        {untypable.length > 0 && (
-          <p className="vmdeck-muted">
-            These characters have no key and are skipped: {untypable.join(' ')}
-          </p>
-        )}
-      </ModalBody>
-      <ModalFooter>
-        <Button
-          variant="primary"
-          isDisabled={!text || typing}
-          isLoading={typing}
-          onClick={() => {
-            setTyping(true)
-            void onType(text).finally(() => {
-              setTyping(false)
-              onClose()
-            })
-          }}
-        >
-          Type it
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
-  )
 }

@@ -1,19 +1,7 @@
-/**
- * The BFF's console close codes (apps/bff/src/lib/ws-close-codes.ts) and what the UI makes of
- * them: a readable reason, and whether reconnecting by itself can help.
- */
-export const CloseCode = {
-  normal: 1000,
-  goingAway: 1001,
-  abnormal: 1006,
-  unauthenticated: 4401,
-  forbidden: 4403,
-  tooManyConsoles: 4429,
-  upstreamLost: 4502,
-  upstreamTimeout: 4504,
-  sessionInUse: 4900,
-  takenOver: 4901,
-} as const
+import { CloseCode, statusOfCloseCode } from '@vmdeck/shared'
+
+// What the UI makes of a console's close code (the codes: packages/shared/src/console-close-codes.ts):
+// a readable reason, and whether reconnecting by itself can help.
 
 export interface CloseInfo {
   code: number
@@ -62,8 +50,8 @@ export function describeClose(code: number, reason: string): CloseInfo {
     case CloseCode.abnormal:
       return { code, reason: 'The connection was lost.', retry: true }
   }
-  if (code >= 4000 && code < 5000) {
-    const status = code - 4000
+  const status = statusOfCloseCode(code)
+  if (status !== undefined) {
     // 400 "VMI is not running", 404, 409 "VMI is in failed status": the VM is not there to reach.
     const retry = status >= 500 || status === 408 || status === 429
     return { code, reason: said || `The cluster refused the console (${status}).`, retry }

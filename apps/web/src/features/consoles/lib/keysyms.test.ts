@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { describeClose } from './close-codes.ts'
 import { keyCombos, keystrokeFor, keystrokesFor } from './keysyms.ts'
 
 describe('paste as keystrokes', () => {
@@ -36,24 +35,6 @@ describe('paste as keystrokes', () => {
     expect(keyCombos.find((c) => c.label === 'Ctrl+Alt+F1')?.keys.at(-1)).toEqual({
       keysym: 0xffbe,
       code: 'F1',
-    })
-  })
-})
-
-describe('close codes', () => {
-  it('reconnects after a lost connection but not after a refusal the user must act on', () => {
-    expect(describeClose(1006, '').retry).toBe(true)
-    expect(describeClose(4502, 'lost').retry).toBe(true)
-    expect(describeClose(4400, 'VMI is not running')).toMatchObject({
-      retry: false,
-      reason: 'VMI is not running',
-    })
-    expect(describeClose(4403, '').retry).toBe(false)
-    expect(describeClose(4401, '')).toMatchObject({ retry: false, loggedOut: true })
-    expect(describeClose(4900, '')).toMatchObject({ retry: false, inUse: true })
-    expect(describeClose(4901, 'admin opened this console elsewhere.')).toMatchObject({
-      retry: false,
-      takenOver: true,
     })
   })
 })

@@ -1,12 +1,11 @@
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react'
-import { backoffMs, describeClose, type CloseInfo } from './close-codes.ts'
-
-export type ConnectionState =
-  | { phase: 'idle' }
-  | { phase: 'connecting'; attempt: number }
-  | { phase: 'connected'; since: number }
-  | { phase: 'retrying'; attempt: number; at: number; info: CloseInfo }
-  | { phase: 'stopped'; info: CloseInfo }
+import { describeClose } from './close-codes.ts'
+import {
+  afterClose,
+  shownState,
+  type ConnectionState,
+  type GenerationReport,
+} from './connection-state.ts'
 
 export interface ConnectHandlers {
   opened(): void
@@ -15,14 +14,6 @@ export interface ConnectHandlers {
 
 /** Opens one connection; returns how to tear it down. */
 export type Connect = (handlers: ConnectHandlers, options: { takeOver: boolean }) => () => void
-
-const MAX_ATTEMPTS = 12
-/** A connection that lived this long counts as healthy: the next drop starts back-off afresh. */
-const HEALTHY_MS = 10_000
-const USER_STOPPED: ConnectionState = {
-  phase: 'stopped',
-  info: { code: 1000, reason: 'You disconnected.', retry: false },
-}
 
 /**
  * Keeps a console connected while `enabled`: reconnects with back-off when the close reason says
@@ -33,7 +24,7 @@ export function useConsoleConnection(enabled: boolean, connect: Connect) {
   const [generation, setGeneration] = useState(0)
   const [wanted, setWanted] = useState(true)
   /** What the connection of a generation last reported. */
-  const [result, setResult] = useState<{ generation: number; state: ConnectionState } | null>(null)
+  const [result, setResult] = useState<GenerationReport | null>(null)
   const takeOverRef = useRef(false)
   const attemptRef = useRef(0)
   const open = useEffectEvent(connect)
@@ -57,16 +48,17 @@ export function useConsoleConnection(enabled: boolean, connect: Connect) {
         closed(code, reason) {
           if (disposed) return
           disposed = true
-          const info = describeClose(code, reason)
-          if (openedAt && Date.now() - openedAt > HEALTHY_MS) attemptRef.current = 1
-          if (info.retry && attemptRef.current < MAX_ATTEMPTS) {
-            const delay = backoffMs(attemptRef.current)
-            report({ phase: 'retrying', attempt: attemptRef.current, at: Date.now() + delay, info })
-            timer = setTimeout(() => setGeneration((g) => g + 1), delay)
-          } else {
-            attemptRef.current = 0
-            report({ phase: 'stopped', info })
-          }
+          const now = Date.now()
+          const outcome = afterClose(
+            describeClose(code, reason),
+            attemptRef.current,
+            openedAt ? now - openedAt : 0,
+            now,
+          )
+          attemptRef.current = outcome.attempt
+          report(outcome.state)
+          if (outcome.retryInMs !== undefined)
+            timer = setTimeout(() => setGeneration((g) => g + 1), outcome.retryInMs)
         },
       },
       { takeOver },
@@ -78,15 +70,7 @@ export function useConsoleConnection(enabled: boolean, connect: Connect) {
     }
   }, [enabled, wanted, generation])
 
-  let state: ConnectionState
-  if (!wanted) state = USER_STOPPED
-  else if (result?.generation === generation) state = result.state
-  else if (!enabled) state = result?.state.phase === 'stopped' ? result.state : { phase: 'idle' }
-  else
-    state = {
-      phase: 'connecting',
-      attempt: result?.state.phase === 'retrying' ? result.state.attempt + 1 : 1,
-    }
+  const state = shownState({ wanted, enabled, generation, last: result })
 
   /** Connect again now (optionally taking the session over from whoever holds it). */
   const reconnect = useCallback((options: { takeOver?: boolean } = {}) => {

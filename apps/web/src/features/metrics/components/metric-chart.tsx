@@ -11,6 +11,7 @@ import {
   YAxis,
 } from 'recharts'
 import { formatTime, formatValue } from '../lib/format.ts'
+import { timeDomain } from '../lib/time-domain.ts'
 
 // PatternFly's chart palette (blue, green, orange, purple, cyan, gold, red, black).
 export const palette = [
@@ -37,7 +38,8 @@ export function MetricChart({
   height?: number
 }) {
   const { rows, points } = useMemo(() => toRows(matrix), [matrix])
-  const span = matrix.end - matrix.start
+  const [start, end] = timeDomain(matrix)
+  const span = end - start
   const unit: MetricUnit = matrix.unit
   return (
     <figure
@@ -47,13 +49,16 @@ export function MetricChart({
       style={{ margin: 0, height, width: '100%' }}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+        <LineChart
+          data={rows.filter((row) => row.t >= start)}
+          margin={{ top: 8, right: 16, bottom: 0, left: 8 }}
+        >
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis
             dataKey="t"
             type="number"
             scale="time"
-            domain={[matrix.start, matrix.end]}
+            domain={[start, end]}
             tickFormatter={(t: number) => formatTime(t, span)}
             minTickGap={40}
             fontSize={12}

@@ -21,7 +21,8 @@ import {
   YAxis,
 } from 'recharts'
 import { metricsQueries } from '../api/metrics-queries.ts'
-import { formatBytes, formatValue } from '../lib/format.ts'
+import { formatBytes } from '../../../lib/format.ts'
+import { formatValue } from '../lib/format.ts'
 import { palette } from './metric-chart.tsx'
 import { MetricsUnavailable } from './metrics-unavailable.tsx'
 

@@ -1,17 +1,5 @@
 import type { MetricUnit } from '@vmdeck/shared'
-
-const binary = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-
-export function formatBytes(value: number): string {
-  let v = Math.abs(value)
-  let i = 0
-  while (v >= 1024 && i < binary.length - 1) {
-    v /= 1024
-    i++
-  }
-  const digits = v >= 100 || i === 0 ? 0 : v >= 10 ? 1 : 2
-  return `${value < 0 ? '-' : ''}${v.toFixed(digits)} ${binary[i]}`
-}
+import { formatBytes } from '../../../lib/format.ts'
 
 /** A value with its unit, for axes, tooltips and lists. */
 export function formatValue(value: number | null | undefined, unit: MetricUnit): string {

@@ -5,22 +5,16 @@ import {
   Gallery,
   PageSection,
   Skeleton,
+  Spinner,
   Title,
 } from '@patternfly/react-core'
 import { useQuery } from '@tanstack/react-query'
 import type { VmList } from '@vmdeck/shared'
+import { Suspense, type ComponentType } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { api } from '../../../lib/api-client.ts'
 import { clusterPath, clusterQueries } from '../../../lib/cluster-queries.ts'
-import { makeFeatureSlot } from '../../../components/ui/feature-slot.tsx'
-
-// The metrics feature's charts (top VMs, node utilization, migrations), loaded with recharts.
-const OverviewMetrics = makeFeatureSlot<{ cluster: string }>(
-  import.meta.glob<Record<string, unknown>>('../../metrics/index.{ts,tsx}'),
-  'OverviewMetrics',
-  'Charts are not available in this build.',
-)
 
 const statusGroups = [
   { label: 'Running', status: ['Running'] },
@@ -38,8 +32,17 @@ function Figure({ value, label, to }: { value: number | undefined; label: string
   )
 }
 
-/** The cluster at a glance: VMs by status, nodes, migrations; each figure links to its list. */
-export default function OverviewPage({ cluster }: { cluster: string }) {
+/**
+ * The cluster at a glance: VMs by status, nodes, migrations; each figure links to its list.
+ * `Charts` (top VMs, node utilization) come from the metrics feature, through app/.
+ */
+export default function OverviewPage({
+  cluster,
+  Charts,
+}: {
+  cluster: string
+  Charts: ComponentType<{ cluster: string }>
+}) {
   const [params] = useSearchParams()
   const namespace = params.get('namespace') ?? ''
   const scope = namespace ? `&namespace=${encodeURIComponent(namespace)}` : ''
@@ -121,7 +124,9 @@ export default function OverviewPage({ cluster }: { cluster: string }) {
           </CardBody>
         </Card>
       </Gallery>
-      <OverviewMetrics cluster={cluster} />
+      <Suspense fallback={<Spinner size="lg" aria-label="Loading charts" />}>
+        <Charts cluster={cluster} />
+      </Suspense>
     </PageSection>
   )
 }

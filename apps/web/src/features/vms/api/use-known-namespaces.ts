@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import type { VmList } from '@vmdeck/shared'
 import { clusterQueries } from '../../../lib/cluster-queries.ts'
-import { vmQueries } from './vm-queries.ts'
+import { vmQueries } from '../../../lib/vm-queries.ts'
 
 /**
  * Namespaces to suggest: those the BFF lists for the user, plus those of VMs already seen (so the

@@ -8,7 +8,7 @@ import type {
 } from '@vmdeck/shared'
 import { api } from '../../../lib/api-client.ts'
 import { progressive } from '../model/vm-actions.ts'
-import { vmPath, vmQueries, type VmRef } from './vm-queries.ts'
+import { vmPath, vmQueries, type VmRef } from '../../../lib/vm-queries.ts'
 
 /*
  * Every mutation takes the VM in its variables, so one hook serves a row, a detail page and a

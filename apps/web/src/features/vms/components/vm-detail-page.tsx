@@ -5,21 +5,20 @@ import {
   FlexItem,
   PageSection,
   Skeleton,
+  Spinner,
   Tab,
   Tabs,
   TabTitleText,
   Title,
 } from '@patternfly/react-core'
 import { useQuery } from '@tanstack/react-query'
+import { Suspense } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
-import {
-  VmConsoleSlot as VmConsole,
-  VmMetricsSlot as VmMetrics,
-} from '../../../components/ui/feature-slots.tsx'
 import { useVmPermissions } from '../../../lib/permissions.ts'
-import { vmQueries } from '../api/vm-queries.ts'
+import { vmQueries } from '../../../lib/vm-queries.ts'
 import { vmActions } from '../model/vm-actions.ts'
+import type { VmDetailPanels } from '../model/vm-panels.ts'
 import { DisksTab } from './detail/disks-tab.tsx'
 import { EventsTab } from './detail/events-tab.tsx'
 import { MigrationsTab } from './detail/migrations-tab.tsx'
@@ -41,7 +40,14 @@ const tabs = [
   { key: 'yaml', title: 'YAML' },
 ] as const
 
-export default function VmDetailPage({ cluster }: { cluster: string }) {
+export default function VmDetailPage({
+  cluster,
+  panels,
+}: {
+  cluster: string
+  panels: VmDetailPanels
+}) {
+  const { Console, Metrics } = panels
   const params = useParams()
   const namespace = params.namespace ?? ''
   const name = params.name ?? ''
@@ -114,32 +120,35 @@ export default function VmDetailPage({ cluster }: { cluster: string }) {
             {tabs.map((t) => (
               <Tab key={t.key} eventKey={t.key} title={<TabTitleText>{t.title}</TabTitleText>}>
                 <div className="vmdeck-tab-body">
-                  {t.key === 'overview' && <OverviewTab vm={vm} />}
-                  {t.key === 'console' && (
-                    <VmConsole cluster={cluster} namespace={namespace} name={name} />
-                  )}
-                  {t.key === 'metrics' && (
-                    <VmMetrics cluster={cluster} namespace={namespace} name={name} />
-                  )}
-                  {t.key === 'snapshots' && (
-                    <SnapshotsTab
-                      cluster={cluster}
-                      vm={vm}
-                      canTake={can('snapshot', namespace)}
-                      canRestore={can('restore', namespace)}
-                      onTake={() => runner.run('snapshot', [vm])}
-                    />
-                  )}
-                  {t.key === 'disks' && <DisksTab vm={vm} />}
-                  {t.key === 'migrations' && (
-                    <MigrationsTab
-                      cluster={cluster}
-                      vm={vm}
-                      canMigrate={can('migrate', namespace)}
-                    />
-                  )}
-                  {t.key === 'events' && <EventsTab cluster={cluster} vm={ref} />}
-                  {t.key === 'yaml' && <YamlTab cluster={cluster} vm={ref} />}
+                  <Suspense fallback={<Spinner size="lg" aria-label="Loading" />}>
+                    {t.key === 'overview' && <OverviewTab vm={vm} />}
+                    {t.key === 'console' && (
+                      <Console cluster={cluster} namespace={namespace} name={name} />
+                    )}
+                    {t.key === 'metrics' && (
+                      <Metrics cluster={cluster} namespace={namespace} name={name} />
+                    )}
+                    {t.key === 'snapshots' && (
+                      <SnapshotsTab
+                        cluster={cluster}
+                        vm={vm}
+                        canTake={can('snapshot', namespace)}
+                        canRestore={can('restore', namespace)}
+                        onTake={() => runner.run('snapshot', [vm])}
+                      />
+                    )}
+                    {t.key === 'disks' && <DisksTab vm={vm} />}
+                    {t.key === 'migrations' && (
+                      <MigrationsTab
+                        cluster={cluster}
+                        vm={vm}
+                        canMigrate={can('migrate', namespace)}
+                        ProgressChart={panels.MigrationProgress}
+                      />
+                    )}
+                    {t.key === 'events' && <EventsTab cluster={cluster} vm={ref} />}
+                    {t.key === 'yaml' && <YamlTab cluster={cluster} vm={ref} />}
+                  </Suspense>
                 </div>
               </Tab>
             ))}

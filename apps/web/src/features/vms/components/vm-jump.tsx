@@ -11,7 +11,7 @@ import {
 import { useQuery } from '@tanstack/react-query'
 import { useDeferredValue, useState } from 'react'
 import { useNavigate } from 'react-router'
-import { vmQueries } from '../api/vm-queries.ts'
+import { vmQueries } from '../../../lib/vm-queries.ts'
 import { VmStatusLabel } from './vm-status-label.tsx'
 
 /** Ctrl+K: find any VM by name and jump to it. */

@@ -22,7 +22,7 @@ import { clusterPath } from '../../../../lib/cluster-queries.ts'
 import { nameProblem } from '../../../../lib/k8s-name.ts'
 import { toYaml } from '../../../../lib/to-yaml.ts'
 import { useKnownNamespaces } from '../../api/use-known-namespaces.ts'
-import { vmPath } from '../../api/vm-queries.ts'
+import { vmPath } from '../../../../lib/vm-queries.ts'
 import { ReadOnlyYaml } from '../detail/yaml-tab.tsx'
 import {
   containerDiskCatalog,
@@ -31,7 +31,11 @@ import {
   wizardProblems,
   type WizardState,
 } from './wizard-model.ts'
-import { BasicsStep, CloudInitStep, NetworksStep, SizeStep, SourceStep } from './wizard-steps.tsx'
+import { BasicsStep } from './steps/basics-step.tsx'
+import { CloudInitStep } from './steps/cloud-init-step.tsx'
+import { NetworksStep } from './steps/networks-step.tsx'
+import { SizeStep } from './steps/size-step.tsx'
+import { SourceStep } from './steps/source-step.tsx'
 
 const empty = (problems: Record<string, string>) => Object.keys(problems).length === 0
 

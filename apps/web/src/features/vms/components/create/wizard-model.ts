@@ -1,5 +1,17 @@
-import type { VmCreateForm } from '@vmdeck/shared'
+import {
+  CloudInitPassword,
+  ContainerImage,
+  ImageUrl,
+  K8sSubdomain,
+  LinuxUserName,
+  NetworkAttachmentName,
+  Quantity,
+  SshPublicKey,
+  VmCpuCount,
+  type VmCreateForm,
+} from '@vmdeck/shared'
 import { nameProblem } from '../../../../lib/k8s-name.ts'
+import { fitsInteger, fitsString, rulesOf } from '../../../../lib/schema-rules.ts'
 
 /** Well-known container disk images (quay.io/containerdisks), for a one-click boot source. */
 export const containerDiskCatalog = [
@@ -67,13 +79,6 @@ export const initialWizardState = (namespace: string): WizardState => ({
   startNow: true,
 })
 
-const quantity = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|M|G|T)?$/
-const sshKey =
-  /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9-]+@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/
-const hasControl = (text: string) =>
-  [...text].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127)
-const nadName = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/
-
 /** Problems per step, as the user types; a step with problems cannot be left forward. */
 export function wizardProblems(state: WizardState) {
   const problems = {
@@ -83,37 +88,35 @@ export function wizardProblems(state: WizardState) {
     networks: {} as Record<string, string>,
     cloudInit: {} as Record<string, string>,
   }
+  // Each check is the API contract's own schema for the field the form turns into (toCreateForm).
   const name = nameProblem(state.name)
   if (name) problems.basics.name = name
   if (nameProblem(state.namespace)) problems.basics.namespace = 'Choose a namespace.'
-  if (state.source === 'image' && !/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$/.test(state.image))
+  if (state.source === 'image' && !fitsString(ContainerImage, state.image.trim()))
     problems.source.image = 'An image reference such as quay.io/containerdisks/fedora:41.'
-  if (state.source === 'url' && !/^https?:\/\/\S+$/.test(state.url))
+  if (state.source === 'url' && !fitsString(ImageUrl, state.url.trim()))
     problems.source.url = 'An http:// or https:// address of a disk image.'
-  if (state.source === 'pvc' && nameProblem(state.pvcName.split('.').join('-')))
+  if (state.source === 'pvc' && !fitsString(K8sSubdomain, state.pvcName.trim()))
     problems.source.pvcName = 'The name of an existing volume claim.'
-  if ((state.source === 'url' || state.source === 'pvc') && !quantity.test(state.diskSize))
+  if ((state.source === 'url' || state.source === 'pvc') && !fitsString(Quantity, state.diskSize))
     problems.source.diskSize = 'A size such as 30Gi.'
   if (state.size === 'custom') {
-    if (!Number.isInteger(state.cpus) || state.cpus < 1 || state.cpus > 256)
-      problems.size.cpus = 'From 1 to 256.'
-    if (!quantity.test(state.memory)) problems.size.memory = 'A size such as 2Gi or 512Mi.'
+    const { minimum, maximum } = rulesOf(VmCpuCount)
+    if (!fitsInteger(VmCpuCount, state.cpus)) problems.size.cpus = `From ${minimum} to ${maximum}.`
+    if (!fitsString(Quantity, state.memory)) problems.size.memory = 'A size such as 2Gi or 512Mi.'
   }
   state.multus.forEach((nad, index) => {
-    if (!nadName.test(nad))
+    if (!fitsString(NetworkAttachmentName, nad.trim()))
       problems.networks[`multus-${index}`] =
         'A NetworkAttachmentDefinition: name or namespace/name.'
   })
   if (!state.podNetwork && state.multus.length === 0)
     problems.networks.none = 'Without a network the VM is reachable only through its console.'
-  if (state.user && !/^[a-z_][a-z0-9_-]{0,31}$/.test(state.user))
+  if (state.user && !fitsString(LinuxUserName, state.user))
     problems.cloudInit.user = 'A Linux user name: lowercase letters, digits, “_” and “-”.'
-  if (state.auth === 'password' && state.password && hasControl(state.password))
-    problems.cloudInit.password = 'No control characters.'
-  if (
-    state.auth === 'ssh' &&
-    (!sshKey.test(state.sshKey.trim()) || hasControl(state.sshKey.trim()))
-  )
+  if (state.auth === 'password' && state.password && !fitsString(CloudInitPassword, state.password))
+    problems.cloudInit.password = 'No control characters, at most 256 characters.'
+  if (state.auth === 'ssh' && !fitsString(SshPublicKey, state.sshKey.trim()))
     problems.cloudInit.sshKey = 'A public key line such as “ssh-ed25519 AAAA… me@host”.'
   return problems
 }

@@ -2,10 +2,11 @@ import { Label, Skeleton } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { useQuery } from '@tanstack/react-query'
 import { ErrorAlert } from '../../../../components/ui/error-alert.tsx'
-import { vmQueries, type VmRef } from '../../api/vm-queries.ts'
+import type { VmRef } from '../../../../lib/vm-queries.ts'
+import { vmTabQueries } from '../../api/vm-tab-queries.ts'
 
 export function EventsTab({ cluster, vm }: { cluster: string; vm: VmRef }) {
-  const events = useQuery(vmQueries.events(cluster, vm))
+  const events = useQuery(vmTabQueries.events(cluster, vm))
   if (events.error) return <ErrorAlert error={events.error} title="Events could not be loaded" />
   if (events.isPending) return <Skeleton screenreaderText="Loading events" />
   const items = [...events.data.items].sort((a, b) =>

@@ -10,9 +10,9 @@ import {
   Tooltip,
 } from '@patternfly/react-core'
 import type { VmDetail, VmMigration } from '@vmdeck/shared'
-import { MigrationProgressSlot } from '../../../../components/ui/feature-slots.tsx'
 import type { Decision } from '../../../../lib/permissions.ts'
 import { useCancelMigration } from '../../api/vm-mutations.ts'
+import type { VmPanel } from '../../model/vm-panels.ts'
 
 export const migrationColor = (m: VmMigration) =>
   m.phase === 'Succeeded' ? 'green' : m.phase === 'Failed' ? 'red' : m.active ? 'blue' : 'grey'
@@ -22,10 +22,12 @@ export function MigrationsTab({
   cluster,
   vm,
   canMigrate,
+  ProgressChart,
 }: {
   cluster: string
   vm: VmDetail
   canMigrate: Decision
+  ProgressChart: VmPanel
 }) {
   const cancel = useCancelMigration(cluster)
   const migration = vm.migration
@@ -91,7 +93,7 @@ export function MigrationsTab({
         )}
       </DescriptionList>
       <div style={{ marginTop: 16, maxWidth: 720 }}>
-        <MigrationProgressSlot cluster={cluster} namespace={vm.namespace} name={vm.name} />
+        <ProgressChart cluster={cluster} namespace={vm.namespace} name={vm.name} />
       </div>
       {migration.active && (
         <Tooltip

@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../../../../components/ui/confirm-dialog.tsx'
 import { ErrorAlert } from '../../../../components/ui/error-alert.tsx'
 import type { Decision } from '../../../../lib/permissions.ts'
 import { useDeleteSnapshot, usePowerAction, useRestoreSnapshot } from '../../api/vm-mutations.ts'
-import { vmQueries } from '../../api/vm-queries.ts'
+import { vmTabQueries } from '../../api/vm-tab-queries.ts'
 import { RestoreDialog } from '../dialogs/restore-dialog.tsx'
 
 const phaseColor = { Succeeded: 'green', Failed: 'red', InProgress: 'blue' } as const
@@ -27,7 +27,7 @@ export function SnapshotsTab({
 }) {
   const ref = { namespace: vm.namespace, name: vm.name }
   const snapshots = useQuery({
-    ...vmQueries.snapshots(cluster, ref),
+    ...vmTabQueries.snapshots(cluster, ref),
     placeholderData: { items: vm.snapshots },
   })
   const power = usePowerAction(cluster)

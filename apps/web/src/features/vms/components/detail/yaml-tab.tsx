@@ -11,7 +11,8 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { ErrorAlert } from '../../../../components/ui/error-alert.tsx'
 import { useRevealCloudInit } from '../../api/vm-mutations.ts'
-import { vmQueries, type VmRef } from '../../api/vm-queries.ts'
+import type { VmRef } from '../../../../lib/vm-queries.ts'
+import { vmTabQueries } from '../../api/vm-tab-queries.ts'
 
 /**
  * The raw objects, read-only: an escape hatch, never the way to change a VM. Inline cloud-init
@@ -19,7 +20,7 @@ import { vmQueries, type VmRef } from '../../api/vm-queries.ts'
  * records who did.
  */
 export function YamlTab({ cluster, vm }: { cluster: string; vm: VmRef }) {
-  const yaml = useQuery(vmQueries.yaml(cluster, vm))
+  const yaml = useQuery(vmTabQueries.yaml(cluster, vm))
   const reveal = useRevealCloudInit(cluster, vm)
   if (yaml.error) return <ErrorAlert error={yaml.error} title="YAML could not be loaded" />
   if (yaml.isPending) return <Skeleton screenreaderText="Loading YAML" />

@@ -13,7 +13,7 @@ import { useState } from 'react'
 import { NamespacePicker } from '../../../../components/ui/namespace-picker.tsx'
 import { useKnownNamespaces } from '../../api/use-known-namespaces.ts'
 import { nameProblem } from '../../../../lib/k8s-name.ts'
-import type { VmRef } from '../../api/vm-queries.ts'
+import type { VmRef } from '../../../../lib/vm-queries.ts'
 import { NameField } from './name-field.tsx'
 
 export function CloneVmDialog({

@@ -10,7 +10,7 @@ import {
   TextInput,
 } from '@patternfly/react-core'
 import { useState } from 'react'
-import type { VmRef } from '../../api/vm-queries.ts'
+import type { VmRef } from '../../../../lib/vm-queries.ts'
 
 /** Delete one or many VMs: type the name (or the count) to confirm; disks optional. */
 export function DeleteVmDialog({

@@ -13,7 +13,8 @@ import { useQuery } from '@tanstack/react-query'
 import type { NodeSummary, VmSummary } from '@vmdeck/shared'
 import { useState } from 'react'
 import { ErrorAlert } from '../../../../components/ui/error-alert.tsx'
-import { clusterQueries, formatBytes, formatCores } from '../../../../lib/cluster-queries.ts'
+import { clusterQueries } from '../../../../lib/cluster-queries.ts'
+import { formatBytes, formatCores } from '../../../../lib/format.ts'
 
 const whyNot = (node: NodeSummary, sources: Set<string | undefined>) =>
   !node.ready

@@ -1,7 +1,7 @@
 import { Button, Form, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core'
 import { useState } from 'react'
 import { nameProblem, timestampedName } from '../../../../lib/k8s-name.ts'
-import type { VmRef } from '../../api/vm-queries.ts'
+import type { VmRef } from '../../../../lib/vm-queries.ts'
 import { NameField } from './name-field.tsx'
 
 export function SnapshotDialog({

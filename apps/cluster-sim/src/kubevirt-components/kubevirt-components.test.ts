@@ -1,0 +1,138 @@
+// KubeVirt's own virt-api and virt-controller (built from kubevirt.io/kubevirt) on the real
+// control plane, with the simulator's virt-handler and kubelets as the nodes: what virt-operator
+// would have installed, KubeVirt's admission, and a VM's life as virt-controller drives it.
+import { describe, expect, it } from 'vitest'
+import type { KObject } from '../kube/types.ts'
+import type { Sim } from '../sim.ts'
+import { useSim } from '../testing/use-sim.ts'
+import { requireDef } from '../controllers/context.ts'
+import { waitForObject } from '../controllers/wait-for-object.ts'
+
+let sim: Sim
+useSim({ guests: 'none', seed: 'none', kubevirt: 'real' }, (test) => ({ sim } = test))
+
+const def = (group: string, plural: string) => requireDef(sim.registry, group, plural)
+const statusOf = (o: KObject | undefined) =>
+  (o?.status ?? {}) as {
+    phase?: string
+    nodeName?: string
+    printableStatus?: string
+    conditions?: { type: string; status: string }[]
+  }
+
+function vm(name: string, runStrategy: string, disk = 'rootdisk'): KObject {
+  return {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      runStrategy,
+      template: {
+        spec: {
+          domain: {
+            cpu: { cores: 1 },
+            memory: { guest: '128Mi' },
+            devices: {
+              disks: [{ name: disk, disk: { bus: 'virtio' } }],
+              interfaces: [{ name: 'default', masquerade: {} }],
+            },
+          },
+          networks: [{ name: 'default', pod: {} }],
+          volumes: [
+            { name: 'rootdisk', containerDisk: { image: 'quay.io/containerdisks/fedora:41' } },
+          ],
+        },
+      },
+    },
+  }
+}
+const createVm = (body: KObject) =>
+  sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', { body })
+const waitForVm = (name: string, printableStatus: string) =>
+  waitForObject(
+    sim.store,
+    def('kubevirt.io', 'virtualmachines'),
+    'default',
+    name,
+    (o) => statusOf(o).printableStatus === printableStatus,
+    60_000,
+  )
+
+describe("KubeVirt's own components", () => {
+  it('are installed as virt-operator installs them, and report Deployed', async () => {
+    expect(sim.kubevirtComponents?.version).toMatch(/^v1\.\d+\.\d+$/)
+    const kv = await sim.request(
+      'GET',
+      '/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt',
+    )
+    expect(kv.status).toBe(200)
+    const status = statusOf(kv.body as KObject)
+    expect(status.phase).toBe('Deployed')
+    expect(status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Available', status: 'True' }),
+    )
+    const api = await sim.request(
+      'GET',
+      '/apis/apiregistration.k8s.io/v1/apiservices/v1.subresources.kubevirt.io',
+    )
+    expect(statusOf(api.body as KObject).conditions).toContainEqual(
+      expect.objectContaining({ type: 'Available', status: 'True' }),
+    )
+    // virt-controller elects its leader through a Lease, as its Deployment's replicas do.
+    const lease = await sim.request(
+      'GET',
+      '/apis/coordination.k8s.io/v1/namespaces/kubevirt/leases/virt-controller',
+    )
+    expect(lease.status).toBe(200)
+    expect((lease.body as { spec?: { holderIdentity?: string } }).spec?.holderIdentity).toBeTruthy()
+  })
+
+  it("has each node's virt-handler heartbeat on its Node, as virt-controller's node controller reads it", async () => {
+    const nodes = sim.store.list(def('', 'nodes')).items
+    expect(nodes.length).toBeGreaterThan(0)
+    for (const node of nodes) {
+      expect(node.metadata.labels?.['kubevirt.io/schedulable']).toBe('true')
+      const beat = Date.parse(node.metadata.annotations?.['kubevirt.io/heartbeat'] ?? '')
+      expect(Date.now() - beat).toBeLessThan(5 * 60_000)
+    }
+  })
+
+  it("refuses an invalid VM with KubeVirt's own admission message", async () => {
+    const res = await createVm(vm('bad-disk', 'Halted', 'nope'))
+    expect(res.status).toBe(422)
+    expect(res.text).toContain("spec.template.spec.domain.devices.disks[0].Name 'nope' not found.")
+    const stored = await sim.request(
+      'GET',
+      '/apis/kubevirt.io/v1/namespaces/default/virtualmachines/bad-disk',
+    )
+    expect(stored.status).toBe(404)
+  })
+
+  it('starts a VM through a launcher pod on a node, and stops it', async () => {
+    expect((await createVm(vm('life', 'Always'))).status).toBe(201)
+    const running = await waitForVm('life', 'Running')
+    expect(running).toBeDefined()
+    const vmi = await sim.request(
+      'GET',
+      '/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances/life',
+    )
+    const vmiStatus = statusOf(vmi.body as KObject)
+    expect(vmiStatus.phase).toBe('Running')
+    expect(vmiStatus.nodeName).toMatch(/./)
+    const pods = sim.store
+      .list(def('', 'pods'), 'default')
+      .items.filter(
+        (p) => p.metadata.labels?.['kubevirt.io/created-by'] === (vmi.body as KObject).metadata.uid,
+      )
+    expect(pods).toHaveLength(1)
+    expect((pods[0]?.spec as { nodeName?: string }).nodeName).toBe(vmiStatus.nodeName)
+
+    const stop = await sim.request(
+      'PUT',
+      '/apis/subresources.kubevirt.io/v1/namespaces/default/virtualmachines/life/stop',
+      { body: {} },
+    )
+    expect(stop.status, stop.text).toBe(202)
+    await waitForVm('life', 'Stopped')
+  })
+})

@@ -1,0 +1,173 @@
+import { Button, Flex, Label, Progress, Skeleton, Tooltip } from '@patternfly/react-core'
+import { Td, Tr } from '@patternfly/react-table'
+import type { NodeAction, NodeDrain, NodeSummary } from '@vmdeck/shared'
+import { Suspense, type ComponentType } from 'react'
+import { Link } from 'react-router'
+import { formatBytes, formatCores } from '../../../lib/format.ts'
+import type { Decision } from '../../../lib/permissions.ts'
+
+/** A node's recent CPU or memory utilization; the metrics feature provides it (through app/). */
+export type NodeUsageCell = ComponentType<{
+  cluster: string
+  node: string
+  metric: 'cpu' | 'memory'
+}>
+
+const usage = (used: number, total: number, format: (n: number) => string) => (
+  <Progress
+    value={total ? Math.min(100, (used / total) * 100) : 0}
+    measureLocation="none"
+    size="sm"
+    aria-label={`${format(used)} of ${format(total)}`}
+    title={`${format(used)} / ${format(total)}`}
+    style={{ minWidth: 140 }}
+  />
+)
+
+const drainTitle = (drain: NodeDrain) =>
+  drain.phase === 'Drained'
+    ? 'Empty: ready for maintenance'
+    : drain.phase === 'Failed'
+      ? `Drain failed${drain.message ? `: ${drain.message}` : ''}`
+      : `Moving VMs: ${drain.remaining} of ${drain.total} left`
+
+function DrainProgress({ node, drain }: { node: string; drain: NodeDrain }) {
+  return (
+    <Progress
+      value={drain.total ? ((drain.total - drain.remaining) / drain.total) * 100 : 100}
+      title={drainTitle(drain)}
+      variant={
+        drain.phase === 'Failed' ? 'danger' : drain.phase === 'Drained' ? 'success' : undefined
+      }
+      size="sm"
+      aria-label={`Maintenance of ${node}`}
+      style={{ minWidth: 200 }}
+    />
+  )
+}
+
+export interface NodeRowProps {
+  cluster: string
+  node: NodeSummary
+  Usage: NodeUsageCell
+  canCordon: Decision
+  canDrain: Decision
+  onAction: (action: NodeAction) => void
+  onEnterMaintenance: () => void
+}
+
+/** One node: health, requests, recent utilization, maintenance, and its actions. */
+export function NodeRow({
+  cluster,
+  node,
+  Usage,
+  canCordon,
+  canDrain,
+  onAction,
+  onEnterMaintenance,
+}: NodeRowProps) {
+  const usageCell = (metric: 'cpu' | 'memory') => (
+    <Suspense fallback={<Skeleton width="120px" screenreaderText="Loading metrics" />}>
+      <Usage cluster={cluster} node={node.name} metric={metric} />
+    </Suspense>
+  )
+  return (
+    <Tr data-node={node.name}>
+      <Td dataLabel="Name" modifier="nowrap">
+        {node.name}
+        {node.roles.length > 0 && <span className="vmdeck-muted"> {node.roles.join(', ')}</span>}
+      </Td>
+      <Td dataLabel="Status">
+        <Label isCompact color={node.ready ? 'green' : 'red'}>
+          {node.ready ? 'Ready' : 'Not ready'}
+        </Label>
+      </Td>
+      <Td dataLabel="Scheduling">
+        {node.schedulable ? (
+          'Schedulable'
+        ) : (
+          <Label isCompact color="orange">
+            Cordoned
+          </Label>
+        )}
+      </Td>
+      <Td dataLabel="VMs">
+        <Link to={`/vms?node=${encodeURIComponent(node.name)}`}>{node.vmCount}</Link>
+      </Td>
+      <Td dataLabel="CPU">
+        {usage(node.used.cpu, node.allocatable.cpu, (n) => `${formatCores(n)} cores`)}
+        {usageCell('cpu')}
+      </Td>
+      <Td dataLabel="Memory">
+        {usage(node.used.memory, node.allocatable.memory, formatBytes)}
+        {usageCell('memory')}
+      </Td>
+      <Td dataLabel="Maintenance">
+        {node.drain ? <DrainProgress node={node.name} drain={node.drain} /> : '—'}
+      </Td>
+      <Td isActionCell>
+        <NodeActions
+          node={node}
+          canCordon={canCordon}
+          canDrain={canDrain}
+          onAction={onAction}
+          onEnterMaintenance={onEnterMaintenance}
+        />
+      </Td>
+    </Tr>
+  )
+}
+
+function NodeActions({
+  node,
+  canCordon,
+  canDrain,
+  onAction,
+  onEnterMaintenance,
+}: Omit<NodeRowProps, 'cluster' | 'Usage'>) {
+  const cordonLabel = node.schedulable ? 'Cordon' : 'Uncordon'
+  return (
+    <Flex gap={{ default: 'gapSm' }} flexWrap={{ default: 'nowrap' }}>
+      <Tooltip
+        content={canCordon.reason ?? ''}
+        trigger={canCordon.allowed ? 'manual' : 'mouseenter focus'}
+      >
+        <Button
+          variant="secondary"
+          size="sm"
+          isAriaDisabled={!canCordon.allowed}
+          onClick={() => onAction(node.schedulable ? 'cordon' : 'uncordon')}
+          aria-label={`${cordonLabel} ${node.name}`}
+        >
+          {cordonLabel}
+        </Button>
+      </Tooltip>
+      {!node.schedulable && node.drain ? (
+        <Button
+          variant="secondary"
+          size="sm"
+          isAriaDisabled={!canCordon.allowed}
+          onClick={() => onAction('uncordon')}
+          aria-label={`Exit maintenance on ${node.name}`}
+        >
+          Exit maintenance
+        </Button>
+      ) : (
+        <Tooltip
+          content={canDrain.reason ?? ''}
+          trigger={canDrain.allowed ? 'manual' : 'mouseenter focus'}
+        >
+          <Button
+            variant="secondary"
+            size="sm"
+            isAriaDisabled={!canDrain.allowed}
+            onClick={onEnterMaintenance}
+            aria-label={`Enter maintenance on ${node.name}`}
+          >
+            Enter maintenance
+          </Button>
+        </Tooltip>
+      )}
+    </Flex>
+  )
+}

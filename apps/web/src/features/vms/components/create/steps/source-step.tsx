@@ -1,0 +1,141 @@
+import {
+  Card,
+  CardHeader,
+  CardTitle,
+  Content,
+  Form,
+  Gallery,
+  TextInput,
+} from '@patternfly/react-core'
+import { RadioChoice } from '../../../../../components/ui/radio-choice.tsx'
+import { containerDiskCatalog, type WizardState } from '../wizard-model.ts'
+import { Field, noSubmit, type StepProps } from './step-field.tsx'
+
+const sources: { value: WizardState['source']; label: string }[] = [
+  { value: 'catalog', label: 'A container disk from the catalog' },
+  { value: 'image', label: 'Another container disk image' },
+  { value: 'url', label: 'Import a disk image from a URL (into a new DataVolume)' },
+  { value: 'pvc', label: 'Clone an existing volume' },
+]
+
+/** Where the root disk comes from: catalog, image, URL import, or a cloned volume. */
+export function SourceStep({ state, set, problems }: StepProps) {
+  return (
+    <Form onSubmit={noSubmit}>
+      <RadioChoice
+        name="source"
+        label="Boot from"
+        value={state.source}
+        options={sources}
+        onChange={(source) =>
+          set(source === 'catalog' ? { source, image: containerDiskCatalog[0]!.image } : { source })
+        }
+      />
+      {state.source === 'catalog' && (
+        <Gallery hasGutter minWidths={{ default: '200px' }} role="radiogroup" aria-label="Catalog">
+          {containerDiskCatalog.map((entry) => (
+            <Card
+              key={entry.image}
+              isSelectable
+              isSelected={state.image === entry.image}
+              isCompact
+              id={`catalog-${entry.label}`}
+            >
+              <CardHeader
+                selectableActions={{
+                  selectableActionId: `catalog-${entry.image}`,
+                  // PatternFly drops aria-label on these radios; labelledby survives.
+                  selectableActionAriaLabelledby: `catalog-title-${entry.label.replace(/\W+/g, '-')}`,
+                  name: 'catalog',
+                  variant: 'single',
+                  isChecked: state.image === entry.image,
+                  onChange: () => set({ image: entry.image, user: entry.user }),
+                }}
+              >
+                <CardTitle id={`catalog-title-${entry.label.replace(/\W+/g, '-')}`}>
+                  {entry.label}
+                </CardTitle>
+                <Content component="small" className="vmdeck-muted">
+                  {entry.image}
+                </Content>
+              </CardHeader>
+            </Card>
+          ))}
+        </Gallery>
+      )}
+      {state.source === 'image' && (
+        <Field
+          id="vm-image"
+          label="Image"
+          problem={problems.image}
+          hint="The disk is ephemeral: changes are lost when the VM stops."
+        >
+          <TextInput
+            id="vm-image"
+            value={state.image}
+            onChange={(_e, image) => set({ image })}
+            validated={problems.image ? 'error' : 'default'}
+          />
+        </Field>
+      )}
+      {state.source === 'url' && (
+        <>
+          <Field
+            id="vm-url"
+            label="Image URL"
+            problem={problems.url}
+            hint="CDI downloads it into the VM's namespace; the VM shows Provisioning until the import finishes."
+            isRequired
+          >
+            <TextInput
+              id="vm-url"
+              type="url"
+              value={state.url}
+              onChange={(_e, url) => set({ url })}
+              validated={problems.url ? 'error' : 'default'}
+            />
+          </Field>
+          <Field id="vm-disk-size" label="Disk size" problem={problems.diskSize} isRequired>
+            <TextInput
+              id="vm-disk-size"
+              value={state.diskSize}
+              onChange={(_e, diskSize) => set({ diskSize })}
+              validated={problems.diskSize ? 'error' : 'default'}
+            />
+          </Field>
+        </>
+      )}
+      {state.source === 'pvc' && (
+        <>
+          <Field id="vm-pvc" label="Volume claim to clone" problem={problems.pvcName} isRequired>
+            <TextInput
+              id="vm-pvc"
+              value={state.pvcName}
+              onChange={(_e, pvcName) => set({ pvcName })}
+              validated={problems.pvcName ? 'error' : 'default'}
+            />
+          </Field>
+          <Field
+            id="vm-pvc-namespace"
+            label="Its namespace"
+            hint="Cloning across namespaces needs permission to clone from the source."
+          >
+            <TextInput
+              id="vm-pvc-namespace"
+              value={state.pvcNamespace}
+              onChange={(_e, pvcNamespace) => set({ pvcNamespace })}
+            />
+          </Field>
+          <Field id="vm-disk-size" label="Disk size" problem={problems.diskSize} isRequired>
+            <TextInput
+              id="vm-disk-size"
+              value={state.diskSize}
+              onChange={(_e, diskSize) => set({ diskSize })}
+              validated={problems.diskSize ? 'error' : 'default'}
+            />
+          </Field>
+        </>
+      )}
+    </Form>
+  )
+}

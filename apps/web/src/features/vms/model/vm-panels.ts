@@ -1,0 +1,11 @@
+import type { ComponentType } from 'react'
+
+/** Another feature's view of one VM, which app/ hands to the detail page (consoles, metrics). */
+export type VmPanel = ComponentType<{ cluster: string; namespace: string; name: string }>
+
+export type VmDetailPanels = {
+  Console: VmPanel
+  Metrics: VmPanel
+  /** The latest migration's progress over time, under the Migrations tab's facts. */
+  MigrationProgress: VmPanel
+}

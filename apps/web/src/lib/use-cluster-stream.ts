@@ -1,0 +1,98 @@
+import { useQueryClient } from '@tanstack/react-query'
+import {
+  applyVmChange,
+  type MigrationChange,
+  type NodeChange,
+  type NodeList,
+  type VmChange,
+  type VmList,
+  type VmMigrationList,
+} from '@vmdeck/shared'
+import { useEffect, useState } from 'react'
+import { clusterPath, clusterQueries } from './cluster-queries.ts'
+import { vmQueries } from './vm-queries.ts'
+
+const upsertBy = <T>(items: T[], item: T, same: (a: T) => boolean) => {
+  const index = items.findIndex(same)
+  if (index < 0) return [...items, item]
+  const next = items.slice()
+  next[index] = item
+  return next
+}
+
+/**
+ * One SSE stream per tab for a cluster; it writes into the query cache, never a second store.
+ * Rows on screen update in place; changes a page cannot place itself refetch it (debounced, so a
+ * burst of changes costs one request). Open detail pages of a changed VM refetch.
+ */
+export function useClusterStream(cluster: string): { live: boolean } {
+  const queryClient = useQueryClient()
+  const [live, setLive] = useState(false)
+  useEffect(() => {
+    const source = new EventSource(
+      `${clusterPath(cluster)}/events/stream?topics=vms,nodes,migrations`,
+    )
+    const nodesKey = clusterQueries.nodes(cluster).queryKey
+    const migrationsKey = clusterQueries.migrations(cluster).queryKey
+    let refetch: ReturnType<typeof setTimeout> | undefined
+    const invalidateSoon = () => {
+      clearTimeout(refetch)
+      refetch = setTimeout(
+        () => void queryClient.invalidateQueries({ queryKey: vmQueries.lists(cluster) }),
+        250,
+      )
+    }
+    const refreshDetail = (vm: { namespace: string; name: string }) =>
+      void queryClient.invalidateQueries({
+        queryKey: vmQueries.detail(cluster, vm).queryKey,
+        exact: true,
+      })
+    source.onerror = () => setLive(false)
+    source.addEventListener('sync', () => {
+      setLive(true)
+      void queryClient.invalidateQueries({ queryKey: vmQueries.all(cluster) })
+      void queryClient.invalidateQueries({ queryKey: nodesKey })
+      void queryClient.invalidateQueries({ queryKey: migrationsKey })
+    })
+    source.addEventListener('vms', (message: MessageEvent<string>) => {
+      const change = JSON.parse(message.data) as VmChange
+      let stale = false
+      queryClient.setQueriesData<VmList>({ queryKey: vmQueries.lists(cluster) }, (list) => {
+        if (!list) return list
+        const result = applyVmChange(list, change)
+        stale ||= result.stale
+        return result.list
+      })
+      if (stale) invalidateSoon()
+      refreshDetail(change.type === 'upsert' ? change.vm : change)
+    })
+    source.addEventListener('nodes', (message: MessageEvent<string>) => {
+      const change = JSON.parse(message.data) as NodeChange
+      queryClient.setQueryData<NodeList>(nodesKey, (list) => {
+        if (!list) return list
+        if (change.type === 'delete')
+          return { items: list.items.filter((node) => node.name !== change.name) }
+        return { items: upsertBy(list.items, change.node, (n) => n.name === change.node.name) }
+      })
+    })
+    source.addEventListener('migrations', (message: MessageEvent<string>) => {
+      const change = JSON.parse(message.data) as MigrationChange
+      const same = (m: { namespace: string; name: string }) =>
+        change.type === 'upsert'
+          ? m.namespace === change.migration.namespace && m.name === change.migration.name
+          : m.namespace === change.namespace && m.name === change.name
+      queryClient.setQueryData<VmMigrationList>(migrationsKey, (list) => {
+        if (!list) return list
+        if (change.type === 'delete') return { items: list.items.filter((m) => !same(m)) }
+        return { items: upsertBy(list.items, change.migration, same) }
+      })
+      if (change.type === 'upsert')
+        refreshDetail({ namespace: change.migration.namespace, name: change.migration.vmName })
+    })
+    return () => {
+      clearTimeout(refetch)
+      source.close()
+    }
+  }, [cluster, queryClient])
+  return { live }
+}
