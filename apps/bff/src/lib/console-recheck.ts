@@ -1,6 +1,6 @@
+import { CloseCode } from '@vmdeck/shared'
 import type { Identity } from './identity.ts'
 import type { OpenConsole } from './console-registry.ts'
-import { CloseCode } from './ws-close-codes.ts'
 
 export interface Verdict {
   code: number

@@ -1,10 +1,10 @@
+import { CloseCode } from '@vmdeck/shared'
 import type { WebSocket } from 'ws'
 import type { Cluster } from '../kube/cluster.ts'
 import { matches, type Revocation } from '../kube/session-revocations.ts'
 import type { ConsoleKind } from './console-target.ts'
 import type { Identity } from './identity.ts'
 import type { WsRelay } from './ws-relay.ts'
-import { CloseCode } from './ws-close-codes.ts'
 
 /** An open console as operators (and tests) see it: no credentials. */
 export interface ConsoleInfo {

@@ -1,10 +1,11 @@
+import { CloseCode } from '@vmdeck/shared'
 import type { WebSocket } from 'ws'
 import type { Cluster } from '../kube/cluster.ts'
 import type { ConsoleRegistry, OpenConsole } from './console-registry.ts'
 import { recheckConsole } from './console-recheck.ts'
 import type { ConsoleTarget } from './console-target.ts'
 import type { Identity } from './identity.ts'
-import { CloseCode, closeReason } from './ws-close-codes.ts'
+import { closeReason } from './ws-close-codes.ts'
 import { closeQuietly, WsRelay } from './ws-relay.ts'
 import { openUpstream, UpstreamRefusal } from './ws-upstream.ts'
 

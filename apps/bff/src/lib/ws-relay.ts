@@ -1,5 +1,6 @@
 import WebSocket, { type RawData } from 'ws'
-import { CloseCode, closeReason, sendableCode } from './ws-close-codes.ts'
+import { CloseCode } from '@vmdeck/shared'
+import { closeReason, sendableCode } from './ws-close-codes.ts'
 
 export interface RelayOptions {
   /** Ping both legs this often; a leg that did not answer the previous ping is dropped. */

@@ -1,8 +1,9 @@
+import { CloseCode, closeCodeForStatus } from '@vmdeck/shared'
 import type { KubeConfig } from '@kubernetes/client-node'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import WebSocket from 'ws'
 import { paths } from '../kube/api/paths.ts'
-import { CloseCode, closeCodeForStatus, closeReason } from './ws-close-codes.ts'
+import { closeReason } from './ws-close-codes.ts'
 
 export const PLAIN_STREAM_PROTOCOL = 'plain.kubevirt.io'
 /** What virt-api's 500 says when virt-handler refused a second VNC client. */
