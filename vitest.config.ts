@@ -19,8 +19,9 @@ export default defineConfig({
           name: 'bff',
           include: ['apps/bff/src/**/*.test.ts', 'apps/bff/test/**/*.test.ts'],
           testTimeout: 30_000,
-          // KubeVirt's own components (VMDECK_KUBEVIRT=real) add their install and start-up.
-          hookTimeout: process.env.VMDECK_KUBEVIRT === 'real' ? 120_000 : 30_000,
+          // A simulator starts in ~25 s on a busy machine; KubeVirt's own components
+          // (VMDECK_KUBEVIRT=real) add their install and start-up.
+          hookTimeout: process.env.VMDECK_KUBEVIRT === 'real' ? 120_000 : 60_000,
         },
       },
       {

@@ -148,6 +148,9 @@ describe('cdi-apiserver behind kube-apiserver', () => {
     await waitForClusterRole(client, 'edit', (role) =>
       JSON.stringify(role.rules ?? []).includes('uploadtokenrequests'),
     )
+    // kube-apiserver's RBAC authorizer reads its own informers, which may trail the writes on a
+    // busy machine: ask it (SubjectAccessReview) until it sees the binding and the aggregated rule.
+    await waitUntilAllowed(client, 'editor')
     const as = (user: string) => ({ body: tokenRequest, headers: { 'Impersonate-User': user } })
     const editor = await clients.admin!.raw('POST', CREATE, as('editor'))
     expect(editor.status).toBe(200)
@@ -212,4 +215,33 @@ async function waitForClusterRole(
     clearTimeout(timer)
   }
   if (!done) throw new Error(`ClusterRole ${name} did not change as expected`)
+}
+
+/** Resolves once kube-apiserver's authorizer lets `user` create UploadTokenRequests in NS. */
+async function waitUntilAllowed(admin: KubeClient, user: string, attempts = 200): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    const review = await admin.json<{ status?: { allowed?: boolean } }>(
+      'POST',
+      '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      {
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: {
+            user,
+            resourceAttributes: {
+              namespace: NS,
+              verb: 'create',
+              group: 'upload.cdi.kubevirt.io',
+              resource: 'uploadtokenrequests',
+            },
+          },
+        },
+      },
+    )
+    if (review.status?.allowed) return
+    // No watch shows the authorizer's caches; the review is the only view of them.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`the authorizer never allowed ${user} to create uploadtokenrequests`)
 }
