@@ -1,7 +1,7 @@
 // The shapes of the KubeVirt and Kubernetes objects the BFF reads (kubevirt.io/v1,
 // snapshot.kubevirt.io/v1beta1, core/v1), as far as it reads them: every field optional, since
-// a cluster may omit any. Only kube/ maps them; everything above it uses the view models of
-// packages/shared.
+// a cluster may omit any. kube/view-models maps them to the view models of packages/shared,
+// which is all that routes and the browser see.
 
 export interface Condition {
   type?: string
