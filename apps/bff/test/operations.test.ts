@@ -283,11 +283,13 @@ describe('migrations', () => {
 
     const moved = await running('prod')
     await migrateAway(moved)
-    await waitFor(() =>
-      [...cluster().migrations.list()].some((m) => m.vmName === moved && !m.active),
+    // A whole migration, on a machine running the other suites beside this one.
+    await waitUntil(
+      () => [...cluster().migrations.list()].some((m) => m.vmName === moved && !m.active),
+      45_000,
     )
     const done = [...cluster().migrations.list()].find((m) => m.vmName === moved && !m.active)!
     const again = await admin.del(`${vmUrl('prod', moved)}/migrations/${done.name}`)
     expect(again.status).toBe(409)
-  })
+  }, 90_000)
 })
