@@ -48,14 +48,14 @@ export class Conn {
       const tail = JSON.stringify(this.#data.toString('latin1').slice(-300))
       if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`closed before ${what}: ${tail}`)
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${tail}`)
-      // Woken by the next message or the close; the timer only bounds the wait.
+      // Woken by the next message or the close; the timer only ends the wait at the deadline.
       await new Promise<void>((resolve) => {
         const wake = () => {
           this.#wake.delete(wake)
           clearTimeout(timer)
           resolve()
         }
-        const timer = setTimeout(wake, 200)
+        const timer = setTimeout(wake, deadline - Date.now() + 1)
         this.#wake.add(wake)
       })
     }
