@@ -135,4 +135,55 @@ describe("KubeVirt's own components", () => {
     expect(stop.status, stop.text).toBe(202)
     await waitForVm('life', 'Stopped')
   })
+
+  it('live-migrates a VM: virt-controller drives the migration, the node side hands it over', async () => {
+    expect((await createVm(vm('move', 'Always'))).status).toBe(201)
+    await waitForVm('move', 'Running')
+    const vmiPath = '/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances/move'
+    const before = await sim.request('GET', vmiPath)
+    const uid = (before.body as KObject).metadata.uid
+    const source = statusOf(before.body as KObject).nodeName
+    const migrate = await sim.request(
+      'PUT',
+      '/apis/subresources.kubevirt.io/v1/namespaces/default/virtualmachines/move/migrate',
+      { body: {} },
+    )
+    expect(migrate.status, migrate.text).toBe(202)
+    const migrations = def('kubevirt.io', 'virtualmachineinstancemigrations')
+    const done = await new Promise<KObject>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stop()
+        reject(new Error('the migration did not end within 60 s'))
+      }, 60_000)
+      const stop = sim.store.watch(migrations, 0, (e) => {
+        const m = e.object
+        const phase = statusOf(m).phase
+        if ((m.spec as { vmiName?: string }).vmiName !== 'move') return
+        if (phase !== 'Succeeded' && phase !== 'Failed') return
+        clearTimeout(timer)
+        stop()
+        resolve(m)
+      })
+    })
+    expect(statusOf(done).phase).toBe('Succeeded')
+    const after = (await sim.request('GET', vmiPath)).body as KObject
+    const moved = statusOf(after).nodeName
+    expect(moved).not.toBe(source)
+    expect(after.metadata.labels?.['kubevirt.io/nodeName']).toBe(moved)
+    const state = (after.status as { migrationState?: Record<string, unknown> }).migrationState
+    expect(state).toMatchObject({
+      completed: true,
+      failed: false,
+      sourceNode: source,
+      targetNode: moved,
+    })
+    // The source's virt-launcher exited: its pod completed, the target's runs.
+    const pods = sim.store
+      .list(def('', 'pods'), 'default')
+      .items.filter((p) => p.metadata.labels?.['kubevirt.io/created-by'] === uid)
+    const phaseOn = (node: string | undefined) =>
+      statusOf(pods.find((p) => (p.spec as { nodeName?: string }).nodeName === node)).phase
+    expect(phaseOn(source)).toBe('Succeeded')
+    expect(phaseOn(moved)).toBe('Running')
+  })
 })

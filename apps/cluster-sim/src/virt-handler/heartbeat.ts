@@ -3,6 +3,7 @@
 // timestamp. virt-controller's node controller takes a node whose heartbeat is older than its
 // timeout as unresponsive: it marks the node unschedulable for VMs and fails the VMIs on it.
 import type { KubeClient } from '../cluster/kube-client.ts'
+import { nodeLabels } from './node-labeller.ts'
 
 /** KubeVirt's heartBeatInterval; each beat waits up to 1.2 times longer (wait.JitterUntil). */
 const INTERVAL_MS = 60_000
@@ -61,6 +62,8 @@ export class Heartbeats {
             'kubevirt.io/schedulable': 'true',
             'kubevirt.io/cpumanager': 'false',
             cpumanager: 'false',
+            // The node labeller's labels go in the same patch: one write per beat.
+            ...nodeLabels(),
           },
           annotations: {
             'kubevirt.io/heartbeat': new Date().toISOString().replace(/\.\d+Z$/, 'Z'),

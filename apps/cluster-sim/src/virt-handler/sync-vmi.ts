@@ -18,6 +18,8 @@ import {
   type Condition,
 } from '../kubevirt/k8s-util.ts'
 import { specOf } from '../controllers/context.ts'
+import { MACHINE_TYPE } from './node-labeller.ts'
+import { afterWrite, stepMigration, type Transfers } from './migration.ts'
 import {
   applyHandlerConditions,
   interfacesOf,
@@ -35,6 +37,14 @@ export interface HandlerContext {
   pods: PodIndex
   /** The nodes this machine's virt-handlers run on. */
   nodes: ReadonlySet<string>
+  /** Each node's InternalIP, where its virt-handler listens for migrations. */
+  nodeAddresses: ReadonlyMap<string, string>
+  /** The migrations this process is transferring. */
+  transfers: Transfers
+  /** Syncs the VMI again (a transfer ended). */
+  resync(vmi: KObject): void
+  /** The VMI's virt-launcher on `node` exited: its kubelet reports the pod completed. */
+  completePods(vmi: KObject, node: string): Promise<void>
 }
 
 interface Status {
@@ -122,7 +132,10 @@ export async function syncVmi(ctx: HandlerContext, key: string): Promise<void> {
       events.record(vmi, 'Normal', 'Started', 'VirtualMachineInstance started.', COMPONENT)
       statusOf(vmi).phase = 'Running'
       statusOf(vmi).migrationMethod = 'BlockMigration'
-      statusOf(vmi).machine = { type: 'pc-q35-rhel9.6.0' }
+      statusOf(vmi).machine = { type: MACHINE_TYPE }
+      // virt-handler reports the launcher's SELinux context, "none" on a host without SELinux;
+      // virt-controller needs it to create a migration's target pod.
+      statusOf(vmi).selinuxContext = 'none'
       report(ctx, vmi, pod, guest.agentConnected, guest.paused)
       return write()
     }
@@ -130,8 +143,11 @@ export async function syncVmi(ctx: HandlerContext, key: string): Promise<void> {
       if (!guest || guest.status === 'exited' || guest.status === 'failed')
         return finish(ctx, vmi, guest?.exitReason === 'shutdown', write)
       if (guest.status === 'starting') return
-      report(ctx, vmi, pod, guest.agentConnected, guest.paused)
-      return write()
+      stepMigration(ctx, vmi)
+      // After a hand-over the VMI's pod is the one on the target node.
+      report(ctx, vmi, launcherPod(ctx, vmi) ?? pod, guest.agentConnected, guest.paused)
+      await write()
+      return afterWrite(ctx, vmi)
     }
   }
 }

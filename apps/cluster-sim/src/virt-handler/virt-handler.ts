@@ -15,6 +15,7 @@ import { GuestRegistry } from '../kubevirt/guest-registry.ts'
 import { GuestRuntime, type GuestMode } from '../kubevirt/guest-runtime.ts'
 import { keyOf } from '../kubevirt/k8s-util.ts'
 import { WorkQueue } from '../kubevirt/work-queue.ts'
+import { statusOfPod, terminatedStatus } from '../node/pod-status.ts'
 import { startHandlerServer } from './handler-server.ts'
 import { Heartbeats } from './heartbeat.ts'
 import { syncVmi, type HandlerContext } from './sync-vmi.ts'
@@ -86,6 +87,23 @@ export async function startVirtHandler(options: VirtHandlerOptions): Promise<Vir
     events: new EventRecorder(podStore, defs.event),
     pods: new PodIndex(podStore, defs.pod, enqueueOwner),
     nodes: new Set(options.nodes.map((n) => n.name)),
+    nodeAddresses: new Map(options.nodes.map((n) => [n.name, n.address])),
+    transfers: new Map(),
+    resync: (vmi) => queue.add(keyOf(vmi.metadata.namespace, vmi.metadata.name ?? '')),
+    async completePods(vmi, node) {
+      const done = context.pods
+        .podsOf(vmi.metadata.uid ?? '')
+        .filter((pod) => (pod.spec as { nodeName?: string } | undefined)?.nodeName === node)
+        .filter((pod) => !['Succeeded', 'Failed'].includes(statusOfPod(pod).phase ?? ''))
+      for (const pod of done)
+        await podStore.patch(
+          defs.pod,
+          pod.metadata.namespace,
+          pod.metadata.name ?? '',
+          { metadata: { uid: pod.metadata.uid }, status: terminatedStatus(pod) },
+          { type: 'strategic', subresource: 'status' },
+        )
+    },
   }
   const unwatch = store.watch(defs.vmi, store.revision, (e) =>
     queue.add(keyOf(e.object.metadata.namespace, e.object.metadata.name ?? '')),

@@ -1,0 +1,193 @@
+// virt-handler's half of a live migration (kubevirt v1.8.2 pkg/virt-handler/migration-source.go,
+// migration-target.go); virt-controller's half (the target pod, the hand-off into
+// status.migrationState, the VMIM phases, the abort request) runs for real. The protocol, as
+// both handlers see it in the VMI:
+// - virt-controller hands off: migrationState {migrationUid, sourceNode, targetNode, targetPod}
+//   and the label kubevirt.io/migrationTargetNodeName=<target>;
+// - the target's handler prepares and advertises where it listens: targetNodeAddress and
+//   targetDirectMigrationNodePorts (virt-controller: PreparingTarget → TargetReady);
+// - the source's handler starts the transfer: startTimestamp, mode (TargetReady → Running);
+// - afterwards the target's handler takes the VMI over: targetNodeDomainDetected,
+//   targetNodeDomainReadyTimestamp, endTimestamp, status.nodeName and the kubevirt.io/nodeName
+//   label, completed, the target label removed (Running → Succeeded);
+// - a failure or an abort (virt-controller sets abortRequested) ends with failed, endTimestamp,
+//   failureReason and, for an abort, abortStatus Succeeded (virt-controller: Failed).
+// One process plays every node's handler here, so source and target act in the same sync.
+import type { KObject } from '../kube/types.ts'
+import { now } from '../kubevirt/k8s-util.ts'
+import type { HandlerContext } from './sync-vmi.ts'
+
+const COMPONENT = 'virt-handler'
+const TARGET_NODE_LABEL = 'kubevirt.io/migrationTargetNodeName'
+const NODE_LABEL = 'kubevirt.io/nodeName'
+/** virt-handler's migration proxy listens on this port for the domain (virt-handler's default). */
+const MIGRATION_PORT = '49152'
+
+export interface MigrationState {
+  migrationUid?: string
+  sourceNode?: string
+  targetNode?: string
+  targetPod?: string
+  targetNodeAddress?: string
+  targetDirectMigrationNodePorts?: Record<string, number>
+  targetNodeDomainDetected?: boolean
+  targetNodeDomainReadyTimestamp?: string
+  startTimestamp?: string
+  endTimestamp?: string
+  completed?: boolean
+  failed?: boolean
+  failureReason?: string
+  abortRequested?: boolean
+  abortStatus?: string
+  mode?: string
+}
+
+/** A transfer this process runs, by the VMI's uid, until its outcome is written. */
+export interface Transfer {
+  migrationUID: string
+  outcome?: { failed: false } | { failed: true; reason: string; aborted: boolean }
+  aborting?: boolean
+}
+
+export type Transfers = Map<string, Transfer>
+
+const stateOf = (vmi: KObject) =>
+  (vmi.status as { migrationState?: MigrationState } | undefined)?.migrationState
+
+/**
+ * Moves the VMI's migration one step on (changing `vmi` in place); true when `vmi` changed and
+ * must be written. Called for a Running VMI whose source or target node is one of ours.
+ */
+export function stepMigration(ctx: HandlerContext, vmi: KObject): boolean {
+  const state = stateOf(vmi)
+  const uid = vmi.metadata.uid ?? ''
+  const transfer = ctx.transfers.get(uid)
+  if (!state?.migrationUid || state.endTimestamp || state.completed || state.failed) return false
+  const status = vmi.status as { nodeName?: string }
+  const source = ctx.nodes.has(status.nodeName ?? '') && state.sourceNode === status.nodeName
+  const target =
+    !!state.targetNode &&
+    ctx.nodes.has(state.targetNode) &&
+    vmi.metadata.labels?.[TARGET_NODE_LABEL] === state.targetNode
+
+  if (transfer?.migrationUID === state.migrationUid && transfer.outcome) {
+    // The transfer is forgotten once this is written (afterWrite): a lost write is redone.
+    return transfer.outcome.failed
+      ? fail(ctx, vmi, state, transfer.outcome.reason, transfer.outcome.aborted)
+      : takeOver(ctx, vmi, state)
+  }
+  if (target && !state.targetNodeAddress) {
+    const address = ctx.nodeAddresses.get(state.targetNode ?? '') ?? ''
+    state.targetNodeAddress = address
+    state.targetDirectMigrationNodePorts = { [MIGRATION_PORT]: 0 }
+    ctx.events.record(
+      vmi,
+      'Normal',
+      'PreparingTarget',
+      `Migration Target is listening at ${address}, on ports: ${MIGRATION_PORT}`,
+      COMPONENT,
+    )
+    return true
+  }
+  if (!source || !state.targetNodeAddress) return false
+  if (state.abortRequested) {
+    if (!transfer) return fail(ctx, vmi, state, 'Migration aborted', true)
+    if (!transfer.aborting) {
+      transfer.aborting = true
+      ctx.runtime.cancelMigration(uid)
+    }
+    return false
+  }
+  if (state.startTimestamp || transfer) return false
+  state.startTimestamp = now()
+  state.mode = 'PreCopy'
+  ctx.events.record(vmi, 'Normal', 'Migrating', 'VirtualMachineInstance is migrating.', COMPONENT)
+  return true
+}
+
+/**
+ * What follows a written step: the transfer whose start was written runs (its end syncs the
+ * VMI again); a written outcome forgets the transfer, and after a hand-over the source's
+ * virt-launcher exits, which its kubelet reports as the pod's completion.
+ */
+export async function afterWrite(ctx: HandlerContext, vmi: KObject): Promise<void> {
+  const state = stateOf(vmi)
+  const uid = vmi.metadata.uid ?? ''
+  const transfer = ctx.transfers.get(uid)
+  if (transfer?.outcome && (state?.endTimestamp || transfer.migrationUID !== state?.migrationUid)) {
+    ctx.transfers.delete(uid)
+    if (!transfer.outcome.failed && state?.sourceNode) await ctx.completePods(vmi, state.sourceNode)
+    return
+  }
+  if (state?.startTimestamp && !state.endTimestamp && !transfer && state.migrationUid)
+    startTransfer(ctx, vmi, state.migrationUid)
+}
+
+function startTransfer(ctx: HandlerContext, vmi: KObject, migrationUID: string): void {
+  const uid = vmi.metadata.uid ?? ''
+  const transfer: Transfer = { migrationUID }
+  ctx.transfers.set(uid, transfer)
+  const done = (outcome: NonNullable<Transfer['outcome']>) => {
+    transfer.outcome = outcome
+    ctx.resync(vmi)
+  }
+  ctx.runtime
+    .migrate(uid, () => {})
+    .then(
+      () => done({ failed: false }),
+      (error: unknown) =>
+        done({
+          failed: true,
+          reason: (error as Error).message,
+          aborted: transfer.aborting === true,
+        }),
+    )
+}
+
+/** The target node's handler sees the domain running there and takes the VMI over. */
+function takeOver(ctx: HandlerContext, vmi: KObject, state: MigrationState): boolean {
+  const target = state.targetNode ?? ''
+  const at = now()
+  state.targetNodeDomainDetected = true
+  state.targetNodeDomainReadyTimestamp = at
+  state.endTimestamp = at
+  state.completed = true
+  state.failed = false
+  const status = vmi.status as { nodeName?: string; migrationTransport?: string }
+  status.nodeName = target
+  status.migrationTransport = 'Unix'
+  const labels = (vmi.metadata.labels ??= {})
+  labels[NODE_LABEL] = target
+  delete labels[TARGET_NODE_LABEL]
+  ctx.events.record(
+    vmi,
+    'Normal',
+    'Migrated',
+    `The VirtualMachineInstance migrated to node ${target}.`,
+    COMPONENT,
+  )
+  return true
+}
+
+/** The source's handler reports the failed (or aborted) transfer; the target lets go. */
+function fail(
+  ctx: HandlerContext,
+  vmi: KObject,
+  state: MigrationState,
+  reason: string,
+  aborted: boolean,
+): boolean {
+  state.failed = true
+  state.endTimestamp = now()
+  state.failureReason = reason
+  if (aborted) state.abortStatus = 'Succeeded'
+  delete vmi.metadata.labels?.[TARGET_NODE_LABEL]
+  ctx.events.record(
+    vmi,
+    'Warning',
+    'Migrated',
+    `VirtualMachineInstance migration uid ${state.migrationUid} failed. reason:${reason}`,
+    COMPONENT,
+  )
+  return true
+}
