@@ -63,7 +63,7 @@ export class Cluster {
     const launchers = informer(paths.pods(), 'kubevirt.io=virt-launcher')
     const migrations = informer(paths.migrations())
     this.nodes = new NodeStore(nodes, launchers, this.vms)
-    this.migrations = new MigrationStore(migrations)
+    this.migrations = new MigrationStore(migrations, vmis)
     this.access = new AccessControl((token) => this.clientFor(token), log)
     // RBAC objects are watched only to know when cached access decisions went stale.
     const rbac = (['rolebindings', 'clusterrolebindings', 'roles', 'clusterroles'] as const).map(

@@ -2,17 +2,38 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import type { MigrationChange, VmMigration } from '@vmdeck/shared'
 import { toVmMigration } from './view-models/vm-migration.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
+import type { VirtualMachineInstanceMigration } from './types.ts'
 
-/** Live migrations of one cluster from one shared VirtualMachineInstanceMigration informer. */
+type MigrationState = NonNullable<
+  NonNullable<VirtualMachineInstanceMigration['status']>['migrationState']
+>
+
+/**
+ * Live migrations of one cluster from one shared VirtualMachineInstanceMigration informer.
+ * KubeVirt copies the migration state (nodes, start, end, mode) into the migration object only
+ * once it is final; while it runs, the state lives in its VMI's status.migrationState, so a
+ * running migration's view is joined with its VMI's (virt-controller, migration.go).
+ */
 export class MigrationStore {
   readonly #informer: ResilientInformer<KubernetesObject>
   readonly #views = new Map<string, VmMigration>()
   readonly #listeners = new Set<(change: MigrationChange) => void>()
 
-  constructor(informer: ResilientInformer<KubernetesObject>) {
+  constructor(
+    informer: ResilientInformer<KubernetesObject>,
+    vmis: ResilientInformer<KubernetesObject>,
+  ) {
     this.#informer = informer
+    const vmiState = (vmim: VirtualMachineInstanceMigration): MigrationState | undefined => {
+      const namespace = vmim.metadata?.namespace ?? ''
+      const vmi = vmis.get(vmim.spec?.vmiName ?? '', namespace) as
+        { status?: { migrationState?: MigrationState & { migrationUid?: string } } } | undefined
+      const state = vmi?.status?.migrationState
+      return state?.migrationUid === vmim.metadata?.uid ? state : undefined
+    }
     const upsert = (object: KubernetesObject) => {
-      const view = toVmMigration(object)
+      const vmim = object as VirtualMachineInstanceMigration
+      const view = toVmMigration(vmim, vmiState(vmim))
       const key = `${view.namespace}/${view.name}`
       const previous = this.#views.get(key)
       if (previous && JSON.stringify(previous) === JSON.stringify(view)) return
@@ -21,6 +42,16 @@ export class MigrationStore {
     }
     informer.on('add', upsert)
     informer.on('update', upsert)
+    // A running migration moves on in its VMI's status: re-join the migration it names.
+    const vmiChanged = (vmi: KubernetesObject) => {
+      const uid = (vmi as { status?: { migrationState?: { migrationUid?: string } } }).status
+        ?.migrationState?.migrationUid
+      if (!uid) return
+      const vmim = informer.list().find((object) => object.metadata?.uid === uid)
+      if (vmim) upsert(vmim)
+    }
+    vmis.on('add', vmiChanged)
+    vmis.on('update', vmiChanged)
     informer.on('delete', (object) => {
       const namespace = object.metadata?.namespace ?? ''
       const name = object.metadata?.name ?? ''

@@ -12,7 +12,13 @@ import {
 import { Type } from 'typebox'
 import { cloudInitOf, maskCloudInit } from '../lib/cloud-init.ts'
 import { snapshotsOf } from '../kube/snapshots.ts'
-import { deleteVm, getVm, namespaceEvents, releaseDataVolume } from '../kube/api/vm-requests.ts'
+import {
+  deleteVm,
+  dropDataVolumeTemplates,
+  getVm,
+  namespaceEvents,
+  releaseDataVolume,
+} from '../kube/api/vm-requests.ts'
 import type { VirtualMachine } from '../kube/types.ts'
 import { toVmDetail } from '../kube/view-models/vm-detail.ts'
 import { toVmEvent } from '../kube/view-models/vm-event.ts'
@@ -74,6 +80,8 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
         .filter((n): n is string => Boolean(n))
       if (keepDisks) {
         // Owned DataVolumes go with their VM (ownerReference garbage collection) unless released.
+        if (owned.length > 0)
+          await dropDataVolumeTemplates(client, namespace, name, vm.metadata?.uid)
         for (const dv of owned) await releaseDataVolume(client, namespace, dv, vm.metadata?.uid)
       }
       await deleteVm(client, namespace, name, vm.metadata?.uid)

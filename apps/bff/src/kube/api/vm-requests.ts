@@ -86,6 +86,29 @@ export async function deleteVm(
   })
 }
 
+/**
+ * Takes the VM's dataVolumeTemplates out of its spec (the DataVolumes stay, its volumes still name
+ * them). KubeVirt's VM controller adopts every DataVolume a template names again while the VM is
+ * not being deleted (ClaimMatchedDataVolumes, pkg/virt-controller/watch/vm), so a disk to keep is
+ * released from the templates before it is released from the VM as owner.
+ */
+export async function dropDataVolumeTemplates(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  uid: string | undefined,
+): Promise<void> {
+  await client.call({
+    method: 'PATCH',
+    path: paths.vm(namespace, name),
+    contentType: 'application/json-patch+json',
+    body: [
+      { op: 'test', path: '/metadata/uid', value: uid },
+      { op: 'remove', path: '/spec/dataVolumeTemplates' },
+    ],
+  })
+}
+
 /** Drops `ownerUid` from a DataVolume's owners, so it outlives its VM; a missing one is skipped. */
 export async function releaseDataVolume(
   client: KubeClient,

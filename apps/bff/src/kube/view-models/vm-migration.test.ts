@@ -51,4 +51,22 @@ describe('toVmMigration', () => {
         .evacuation,
     ).toBe(true)
   })
+
+  it("joins a running migration with its VMI's state, where KubeVirt keeps it until the end", () => {
+    const view = toVmMigration(
+      {
+        metadata: { name: 'm2', uid: 'u2' },
+        spec: { vmiName: 'web-02' },
+        // virt-controller sets a few fields early; the rest is copied only when final.
+        status: { phase: 'TargetReady', migrationState: { sourcePod: 'virt-launcher-web-02-x' } },
+      },
+      { sourceNode: 'n1', targetNode: 'n3', startTimestamp: '2026-01-01T00:00:02Z' },
+    )
+    expect(view).toMatchObject({
+      sourceNode: 'n1',
+      targetNode: 'n3',
+      startedAt: '2026-01-01T00:00:02Z',
+      progress: 60,
+    })
+  })
 })

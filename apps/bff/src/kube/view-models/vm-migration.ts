@@ -14,15 +14,23 @@ const phaseProgress: Record<string, number> = {
   Succeeded: 100,
 }
 
-/** A live migration, with a progress that moves by phase. */
-export function toVmMigration(vmim: VirtualMachineInstanceMigration): VmMigration {
+/**
+ * A live migration, with a progress that moves by phase. `running` is its VMI's migration state,
+ * where KubeVirt keeps it until the migration is final.
+ */
+export function toVmMigration(
+  vmim: VirtualMachineInstanceMigration,
+  running?: NonNullable<VirtualMachineInstanceMigration['status']>['migrationState'],
+): VmMigration {
   const raw = vmim.status?.phase ?? ''
   const phase: MigrationPhase = Value.Check(MigrationPhase, raw)
     ? raw
     : raw === ''
       ? 'Pending'
       : 'Unknown'
-  const state = vmim.status?.migrationState
+  // The VMI's state is the whole one while the migration runs (the migration object may hold a
+  // few fields virt-controller set early, such as sourcePod); the object's is final afterwards.
+  const state = { ...vmim.status?.migrationState, ...running }
   const active = phase !== 'Succeeded' && phase !== 'Failed'
   const progress = phaseProgress[phase]
   return {
