@@ -2,11 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import type { MigrationChange, VmMigration } from '@vmdeck/shared'
 import { toVmMigration } from './view-models/vm-migration.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
-import type { VirtualMachineInstanceMigration } from './types.ts'
-
-type MigrationState = NonNullable<
-  NonNullable<VirtualMachineInstanceMigration['status']>['migrationState']
->
+import type { MigrationState, VirtualMachineInstanceMigration } from './types.ts'
 
 /**
  * Live migrations of one cluster from one shared VirtualMachineInstanceMigration informer.

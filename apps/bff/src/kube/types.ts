@@ -96,6 +96,7 @@ export interface VirtualMachine {
 export interface MigrationState {
   migrationUid?: string
   sourceNode?: string
+  sourcePod?: string
   targetNode?: string
   startTimestamp?: string | Date
   endTimestamp?: string | Date

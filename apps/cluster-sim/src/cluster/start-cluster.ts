@@ -54,6 +54,8 @@ export interface ClusterSimOptions {
   guestImageDir?: string
   maxGuests?: number
   qemuBinary?: string
+  /** How long a simulated guest's migration transfer takes (default 1 s; tests that watch one run longer). */
+  simulatedMigrationMs?: number
   /** The node lifecycle controller's grace period, e.g. `6s` in tests (default 40s). */
   nodeMonitorGracePeriod?: string
   /**
@@ -284,6 +286,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
         stateDir: options.stateDir,
         ...(options.maxGuests ? { maxGuests: options.maxGuests } : {}),
         ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
+        ...(options.simulatedMigrationMs
+          ? { simulatedMigrationMs: options.simulatedMigrationMs }
+          : {}),
       })
       closers.push(() => handler.close())
       // A node that dies loses its virt-handler too: its heartbeat stops, as on a real node.
@@ -316,6 +321,9 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
         stateDir: options.stateDir,
         ...(options.maxGuests ? { maxGuests: options.maxGuests } : {}),
         ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
+        ...(options.simulatedMigrationMs
+          ? { simulatedMigrationMs: options.simulatedMigrationMs }
+          : {}),
       })
       closers.push(() => kubevirt.close())
       guests.registry = kubevirt.guests

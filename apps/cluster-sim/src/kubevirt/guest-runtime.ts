@@ -43,6 +43,8 @@ export interface GuestRuntimeOptions {
   memoryMiB: number
   /** The QEMU binary (default qemu-system-x86_64). */
   qemuBinary?: string
+  /** How long a simulated guest's memory takes to "transfer" in a migration (default 1 s). */
+  simulatedMigrationMs?: number
   /** Called whenever a guest's state changed (so the VMI gets reconciled). */
   onChange: (namespace: string, name: string, uid: string) => void
 }
@@ -312,10 +314,13 @@ export class GuestRuntime {
             resolve()
             return
           }
-          const timer = setTimeout(() => {
-            this.#timers.delete(timer)
-            tick()
-          }, 200)
+          const timer = setTimeout(
+            () => {
+              this.#timers.delete(timer)
+              tick()
+            },
+            (this.#options.simulatedMigrationMs ?? 1000) / 5,
+          )
           this.#timers.add(timer)
           state.migration = {
             progress: { transferred, remaining: total - transferred, total },

@@ -26,6 +26,7 @@ export interface KubevirtOptions {
   maxConcurrentBoots?: number
   guestMemoryMiB?: number
   qemuBinary?: string
+  simulatedMigrationMs?: number
 }
 
 export interface Kubevirt {
@@ -65,6 +66,7 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
     maxConcurrentBoots: options.maxConcurrentBoots ?? 2,
     memoryMiB: options.guestMemoryMiB ?? 96,
     ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
+    ...(options.simulatedMigrationMs ? { simulatedMigrationMs: options.simulatedMigrationMs } : {}),
     onChange: (namespace, name) => {
       vmiQueue.add(keyOf(namespace, name))
       checkSettled()

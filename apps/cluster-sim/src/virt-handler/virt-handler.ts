@@ -40,6 +40,7 @@ export interface VirtHandlerOptions {
   stateDir: string
   maxGuests?: number
   qemuBinary?: string
+  simulatedMigrationMs?: number
 }
 
 export interface VirtHandler {
@@ -74,6 +75,7 @@ export async function startVirtHandler(options: VirtHandlerOptions): Promise<Vir
     maxConcurrentBoots: 2,
     memoryMiB: 96,
     ...(options.qemuBinary ? { qemuBinary: options.qemuBinary } : {}),
+    ...(options.simulatedMigrationMs ? { simulatedMigrationMs: options.simulatedMigrationMs } : {}),
     onChange: (namespace, name) => queue.add(keyOf(namespace, name)),
   })
   const enqueueOwner = (pod: KObject) => {
