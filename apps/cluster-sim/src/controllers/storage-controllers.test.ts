@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { Kubectl } from '../cluster/kubectl.ts'
 import type { KObject } from '../kube/types.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { useSim } from '../../test/use-sim.ts'
 import { requireDef } from './context.ts'
 import { waitForObject } from './wait-for-object.ts'
 
