@@ -1,4 +1,4 @@
-// DataVolumes, snapshots, restores and clones (API.md §5, §6) in the simulator on the real
+// DataVolumes, snapshots, restores and clones (docs/KUBEVIRT-NOTES.md) in the simulator on the real
 // control plane: CDI, KubeVirt's snapshot/restore/clone controllers and the storage vendor's
 // parts (the provisioners, the CSI snapshotter) are the simulator's; the controller manager's PV
 // controller binds every claim and its garbage collector takes what their owners leave.

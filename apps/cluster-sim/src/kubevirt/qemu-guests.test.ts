@@ -128,7 +128,7 @@ describe('real QEMU guests behind VMIs', () => {
       )
       serial.destroy()
 
-      // vnc/screenshot: a PNG of the real display, for admins only (API.md §2.1 #16, §2.4).
+      // vnc/screenshot: a PNG of the real display, for admins only (docs/KUBEVIRT-NOTES.md#rbac).
       const screenshot =
         '/apis/subresources.kubevirt.io/v1/namespaces/default/virtualmachineinstances/q1/vnc/screenshot'
       const shot = await sim.request('GET', screenshot)

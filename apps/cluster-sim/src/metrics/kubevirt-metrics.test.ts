@@ -1,5 +1,6 @@
-// The simulator's `/metrics` scrape target (API.md §8) over the demo fleet on the real control
-// plane, and what it renders for VMIs in states the fleet does not hold still (a migration).
+// The simulator's `/metrics` scrape target (docs/KUBEVIRT-NOTES.md#metrics) over the demo fleet on
+// the real control plane, and what it renders for VMIs in states the fleet does not hold still (a
+// migration).
 import { describe, expect, it } from 'vitest'
 import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'

@@ -4,7 +4,7 @@ import type { SeedObject } from './seed-object.ts'
 
 const namespaces = ['default', 'kube-system', 'kubevirt', 'prod', 'dev']
 
-/** A VirtualMachine as users write them (API.md §9.1): containerDisk, cloud-init, pod network. */
+/** A VirtualMachine as users write them: containerDisk, cloud-init, pod network. */
 export function demoVm(
   namespace: string,
   name: string,
