@@ -6,23 +6,24 @@ import { Link } from 'react-router'
 import { formatBytes, formatCores } from '../../../lib/format.ts'
 import type { Decision } from '../../../lib/permissions.ts'
 
-/** A node's recent CPU or memory utilization; the metrics feature provides it (through app/). */
+/**
+ * What a node uses of its CPU or memory, now and recently, from the cluster's metrics; the
+ * metrics feature provides it (through app/).
+ */
 export type NodeUsageCell = ComponentType<{
   cluster: string
   node: string
   metric: 'cpu' | 'memory'
+  capacity: number
+  allocatable: number
 }>
 
-const usage = (used: number, total: number, format: (n: number) => string) => (
-  <Progress
-    value={total ? Math.min(100, (used / total) * 100) : 0}
-    measureLocation="none"
-    size="sm"
-    aria-label={`${format(used)} of ${format(total)}`}
-    title={`${format(used)} / ${format(total)}`}
-    style={{ minWidth: 140 }}
-  />
-)
+/** What the pods on a node request, of what it can allocate: `req 1 / 8 cores`. */
+function requested(node: NodeSummary, metric: 'cpu' | 'memory'): string {
+  return metric === 'cpu'
+    ? `req ${formatCores(node.used.cpu)} / ${formatCores(node.allocatable.cpu)} cores`
+    : `req ${formatBytes(node.used.memory)} / ${formatBytes(node.allocatable.memory)}`
+}
 
 const drainTitle = (drain: NodeDrain) =>
   drain.phase === 'Drained'
@@ -56,7 +57,7 @@ export interface NodeRowProps {
   onEnterMaintenance: () => void
 }
 
-/** One node: health, requests, recent utilization, maintenance, and its actions. */
+/** One node: health, use and requests, maintenance, and its actions. */
 export function NodeRow({
   cluster,
   node,
@@ -66,10 +67,20 @@ export function NodeRow({
   onAction,
   onEnterMaintenance,
 }: NodeRowProps) {
+  // Use is the figure that matters; what pods request (what the scheduler counts) comes second.
   const usageCell = (metric: 'cpu' | 'memory') => (
-    <Suspense fallback={<Skeleton width="120px" screenreaderText="Loading metrics" />}>
-      <Usage cluster={cluster} node={node.name} metric={metric} />
-    </Suspense>
+    <>
+      <Suspense fallback={<Skeleton width="120px" screenreaderText="Loading metrics" />}>
+        <Usage
+          cluster={cluster}
+          node={node.name}
+          metric={metric}
+          capacity={node.capacity[metric]}
+          allocatable={node.allocatable[metric]}
+        />
+      </Suspense>
+      <div className="vmdeck-muted vmdeck-node-requests">{requested(node, metric)}</div>
+    </>
   )
   return (
     <Tr data-node={node.name}>
@@ -94,14 +105,8 @@ export function NodeRow({
       <Td dataLabel="VMs">
         <Link to={`/vms?node=${encodeURIComponent(node.name)}`}>{node.vmCount}</Link>
       </Td>
-      <Td dataLabel="CPU">
-        {usage(node.used.cpu, node.allocatable.cpu, (n) => `${formatCores(n)} cores`)}
-        {usageCell('cpu')}
-      </Td>
-      <Td dataLabel="Memory">
-        {usage(node.used.memory, node.allocatable.memory, formatBytes)}
-        {usageCell('memory')}
-      </Td>
+      <Td dataLabel="CPU">{usageCell('cpu')}</Td>
+      <Td dataLabel="Memory">{usageCell('memory')}</Td>
       <Td dataLabel="Maintenance">
         {node.drain ? <DrainProgress node={node.name} drain={node.drain} /> : '—'}
       </Td>
