@@ -1,10 +1,11 @@
-import { Button, Flex, Label, Progress, Skeleton, Tooltip } from '@patternfly/react-core'
+import { Button, Flex, Label, Progress, Skeleton } from '@patternfly/react-core'
 import { Td, Tr } from '@patternfly/react-table'
 import type { NodeAction, NodeDrain, NodeSummary } from '@vmdeck/shared'
 import { Suspense, type ComponentType } from 'react'
 import { Link } from 'react-router'
 import { formatBytes, formatCores } from '../../../lib/format.ts'
 import type { Decision } from '../../../lib/permissions.ts'
+import { ExplainedButton } from '../../../components/ui/explained-button.tsx'
 
 /**
  * What a node uses of its CPU or memory, now and recently, from the cluster's metrics; the
@@ -133,20 +134,16 @@ function NodeActions({
   const cordonLabel = node.schedulable ? 'Cordon' : 'Uncordon'
   return (
     <Flex gap={{ default: 'gapSm' }} flexWrap={{ default: 'nowrap' }}>
-      <Tooltip
-        content={canCordon.reason ?? ''}
-        trigger={canCordon.allowed ? 'manual' : 'mouseenter focus'}
+      <ExplainedButton
+        blocked={!canCordon.allowed}
+        reason={canCordon.reason}
+        variant="secondary"
+        size="sm"
+        onClick={() => onAction(node.schedulable ? 'cordon' : 'uncordon')}
+        aria-label={`${cordonLabel} ${node.name}`}
       >
-        <Button
-          variant="secondary"
-          size="sm"
-          isAriaDisabled={!canCordon.allowed}
-          onClick={() => onAction(node.schedulable ? 'cordon' : 'uncordon')}
-          aria-label={`${cordonLabel} ${node.name}`}
-        >
-          {cordonLabel}
-        </Button>
-      </Tooltip>
+        {cordonLabel}
+      </ExplainedButton>
       {!node.schedulable && node.drain ? (
         <Button
           variant="secondary"
@@ -158,20 +155,16 @@ function NodeActions({
           Exit maintenance
         </Button>
       ) : (
-        <Tooltip
-          content={canDrain.reason ?? ''}
-          trigger={canDrain.allowed ? 'manual' : 'mouseenter focus'}
+        <ExplainedButton
+          blocked={!canDrain.allowed}
+          reason={canDrain.reason}
+          variant="secondary"
+          size="sm"
+          onClick={onEnterMaintenance}
+          aria-label={`Enter maintenance on ${node.name}`}
         >
-          <Button
-            variant="secondary"
-            size="sm"
-            isAriaDisabled={!canDrain.allowed}
-            onClick={onEnterMaintenance}
-            aria-label={`Enter maintenance on ${node.name}`}
-          >
-            Enter maintenance
-          </Button>
-        </Tooltip>
+          Enter maintenance
+        </ExplainedButton>
       )}
     </Flex>
   )
