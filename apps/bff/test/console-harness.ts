@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { expect } from 'vitest'
 import WebSocket from 'ws'
-import { TestGuests } from '../../cluster-sim/src/kubevirt/console-test-guests.ts'
+import { TestGuests } from '../../cluster-sim/test/console-test-guests.ts'
 import app, { type AppOptions } from '../src/app.ts'
 import { login, ORIGIN } from './helper.ts'
 

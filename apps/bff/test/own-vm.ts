@@ -1,3 +1,4 @@
+import { testVm } from '../../cluster-sim/test/test-vm.ts'
 import type { TestStack } from './helper.ts'
 import { waitUntil } from './helper.ts'
 
@@ -15,32 +16,10 @@ export async function ownVm(
   prefix = 'own',
 ): Promise<string> {
   const name = `${prefix}-${++created}`
-  await stack.sim.store.create(stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!, {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachine',
-    metadata: { name, namespace },
-    spec: {
-      runStrategy: running ? 'Always' : 'Halted',
-      template: {
-        metadata: { labels: { 'kubevirt.io/domain': name } },
-        spec: {
-          domain: {
-            cpu: { cores: 1 },
-            memory: { guest: '128Mi' },
-            devices: {
-              disks: [{ name: 'rootdisk', disk: { bus: 'virtio' } }],
-              interfaces: [{ name: 'default', masquerade: {} }],
-            },
-          },
-          networks: [{ name: 'default', pod: {} }],
-          evictionStrategy: 'LiveMigrate',
-          volumes: [
-            { name: 'rootdisk', containerDisk: { image: 'quay.io/containerdisks/fedora:41' } },
-          ],
-        },
-      },
-    },
-  })
+  await stack.sim.store.create(
+    stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!,
+    testVm(name, running ? 'Always' : 'Halted', { namespace }),
+  )
   const cluster = stack.app.clusters.get('vmdeck-sim')!
   await waitUntil(
     () => cluster.vms.get(namespace, name)?.status === (running ? 'Running' : 'Stopped'),

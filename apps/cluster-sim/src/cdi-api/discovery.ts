@@ -40,7 +40,7 @@ function resourceList(version: string) {
         version,
         kind: UPLOAD_KIND,
         verbs: ['create'],
-        // Listed by cdi-apiserver, though shared/kubevirt/API.md §1 gives none.
+        // Listed by cdi-apiserver's discovery (`composeUploadTokenAPI`); the kind has no CRD.
         shortNames: ['utr', 'utrs'],
       },
     ],

@@ -8,7 +8,7 @@ import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
 import type { KObject } from '../kube/types.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { useSim } from '../../test/use-sim.ts'
 import type { KubectlResult } from './kubectl.ts'
 
 let sim: Sim
@@ -325,8 +325,8 @@ describe('a node whose agent stops', () => {
 })
 
 /**
- * The kinds of ../shared/kubevirt/API.md §1 (KubeVirt v1.9.0, CDI v1.66.0, NAD, external
- * snapshotter): group, plural, scope and shortNames as that table gives them.
+ * The kinds of KubeVirt v1.9.0, CDI v1.66.0, NAD and the external snapshotter
+ * (docs/KUBEVIRT-NOTES.md#kinds): group, plural, scope and shortNames as their CRDs declare them.
  */
 const section1Kinds: {
   kind: string
@@ -431,7 +431,7 @@ const section1Kinds: {
   ['CDI', 'cdi.kubevirt.io', 'cdis', false, 'cdi,cdis'],
   ['CDIConfig', 'cdi.kubevirt.io', 'cdiconfigs', false, ''],
   ['StorageProfile', 'cdi.kubevirt.io', 'storageprofiles', false, ''],
-  // API.md §1 gives no short names; cdi-apiserver's discovery lists `utr`, `utrs`
+  // Not a CRD, so no short names there; cdi-apiserver's discovery lists `utr`, `utrs`
   // (cdi:pkg/apiserver/apiserver.go `composeUploadTokenAPI`).
   ['UploadTokenRequest', 'upload.cdi.kubevirt.io', 'uploadtokenrequests', true, 'utr,utrs'],
   [

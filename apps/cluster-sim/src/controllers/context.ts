@@ -27,8 +27,6 @@ export interface KubevirtContext {
   enqueueVm(key: string): void
   enqueueVmi(key: string): void
   enqueueMigration(key: string): void
-  /** DataVolumes, snapshots, restores, clones. */
-  enqueueStorage(def: ResourceDef, key: string): void
 }
 
 export function requireDef(registry: Registry, group: string, plural: string): ResourceDef {
@@ -39,6 +37,19 @@ export function requireDef(registry: Registry, group: string, plural: string): R
 
 export const findDef = (registry: Registry, group: string, plural: string) =>
   registry.defs.find((d) => d.group === group && d.plural === plural)
+
+export function kubevirtDefs(registry: Registry): KubevirtDefs {
+  return {
+    vm: requireDef(registry, 'kubevirt.io', 'virtualmachines'),
+    vmi: requireDef(registry, 'kubevirt.io', 'virtualmachineinstances'),
+    vmim: requireDef(registry, 'kubevirt.io', 'virtualmachineinstancemigrations'),
+    pod: requireDef(registry, '', 'pods'),
+    node: requireDef(registry, '', 'nodes'),
+    event: requireDef(registry, '', 'events'),
+    dv: findDef(registry, 'cdi.kubevirt.io', 'datavolumes'),
+    pvc: findDef(registry, '', 'persistentvolumeclaims'),
+  }
+}
 
 /** Typed views of the KubeVirt objects the controllers read (only the fields they use). */
 export interface VmiSpec {

@@ -1,4 +1,5 @@
-// CDI's DataVolume controller (API.md §6): phases, "42.00%" progress, a bound PVC.
+// CDI's DataVolume controller (docs/KUBEVIRT-NOTES.md#disks-and-networks): phases, "42.00%"
+// progress, a bound PVC.
 import { StatusError } from '../kube/status-error.ts'
 import type { KObject } from '../kube/types.ts'
 import { type Condition, phaseOf, setCondition, splitKey } from '../kubevirt/k8s-util.ts'

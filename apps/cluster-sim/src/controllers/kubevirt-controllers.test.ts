@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest'
 import type { Kubectl } from '../cluster/kubectl.ts'
 import type { KObject, StoreEvent } from '../kube/types.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { testVm } from '../../test/test-vm.ts'
+import { useSim } from '../../test/use-sim.ts'
 import { requireDef } from './context.ts'
 import { waitForObject } from './wait-for-object.ts'
 
@@ -72,34 +73,6 @@ const podsOf = (vmi: KObject | undefined) =>
     .items.filter((p) => vmi && p.metadata.labels?.['kubevirt.io/created-by'] === vmi.metadata.uid)
 const nodeNameOf = (pod: KObject | undefined) => (pod?.spec as { nodeName?: string }).nodeName
 
-function vm(name: string, runStrategy: string, extra: Record<string, unknown> = {}): KObject {
-  return {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachine',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      runStrategy,
-      template: {
-        spec: {
-          domain: {
-            cpu: { cores: 1 },
-            memory: { guest: '128Mi' },
-            devices: {
-              disks: [{ name: 'rootdisk', disk: { bus: 'virtio' } }],
-              interfaces: [{ name: 'default', masquerade: {} }],
-            },
-          },
-          networks: [{ name: 'default', pod: {} }],
-          evictionStrategy: 'LiveMigrate',
-          volumes: [
-            { name: 'rootdisk', containerDisk: { image: 'quay.io/containerdisks/fedora:41' } },
-          ],
-          ...extra,
-        },
-      },
-    },
-  }
-}
 const createVm = (body: KObject) =>
   sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', { body })
 
@@ -186,7 +159,7 @@ describe('the seeded fleet', () => {
 
 describe('runStrategy and subresources', () => {
   it('starts, pauses, stops a Manual VM through the subresource API with the real codes', async () => {
-    expect((await createVm(vm('manual-1', 'Manual'))).status).toBe(201)
+    expect((await createVm(testVm('manual-1', 'Manual'))).status).toBe(201)
     await waitForVm('default', 'manual-1', 'Stopped')
     expect((await sub('virtualmachines', 'manual-1', 'stop')).body).toMatchObject({
       code: 409,
@@ -240,7 +213,7 @@ describe('runStrategy and subresources', () => {
   })
 
   it('refuses a graceful restart, restarts with a new VMI and maps stop to runStrategy Halted', async () => {
-    expect((await createVm(vm('always-1', 'Always'))).status).toBe(201)
+    expect((await createVm(testVm('always-1', 'Always'))).status).toBe(201)
     await waitForVm('default', 'always-1', 'Running')
     expect(
       (await sub('virtualmachines', 'always-1', 'restart', { body: { gracePeriodSeconds: 5 } }))
@@ -348,8 +321,13 @@ describe('scheduling', () => {
     )
     // A node selector no node matches: the VMI waits in Scheduling with the scheduler's words.
     expect(
-      (await createVm(vm('nowhere', 'Always', { nodeSelector: { 'vmdeck.test/zone': 'nowhere' } })))
-        .status,
+      (
+        await createVm(
+          testVm('nowhere', 'Always', {
+            template: { nodeSelector: { 'vmdeck.test/zone': 'nowhere' } },
+          }),
+        )
+      ).status,
     ).toBe(201)
     const vmi = await waitForVmi(
       'default',
@@ -375,12 +353,12 @@ describe('scheduling', () => {
 
 describe('admission', () => {
   it('rejects invalid VMs with KubeVirt webhook messages', async () => {
-    expect((await createVm(vm('bad', 'Sometimes'))).body).toMatchObject({
+    expect((await createVm(testVm('bad', 'Sometimes'))).body).toMatchObject({
       code: 422,
       message:
         'admission webhook "virtualmachine-validator.kubevirt.io" denied the request: Invalid RunStrategy (Sometimes)',
     })
-    const both = vm('bad', 'Always')
+    const both = testVm('bad', 'Always')
     ;(both.spec as { running?: boolean }).running = true
     expect(((await createVm(both)).body as { message: string }).message).toContain(
       'Running and RunStrategy are mutually exclusive',
@@ -392,11 +370,13 @@ describe('admission', () => {
     writeFileSync(
       file,
       JSON.stringify(
-        vm('bad-kubectl', 'Always', {
-          volumes: [
-            { name: 'rootdisk', containerDisk: { image: 'x' } },
-            { name: 'rootdisk', containerDisk: { image: 'y' } },
-          ],
+        testVm('bad-kubectl', 'Always', {
+          template: {
+            volumes: [
+              { name: 'rootdisk', containerDisk: { image: 'x' } },
+              { name: 'rootdisk', containerDisk: { image: 'y' } },
+            ],
+          },
         }),
       ),
     )
@@ -547,7 +527,7 @@ describe('kubectl drain', () => {
 
 describe('instancetypes', () => {
   it('admits a VM whose instancetype does not exist and reports FailedFindInstancetype (as v1.9.0)', async () => {
-    const body = vm('typed', 'Always')
+    const body = testVm('typed', 'Always')
     ;(body.spec as Record<string, unknown>).instancetype = {
       kind: 'VirtualMachineClusterInstancetype',
       name: 'u1.huge',

@@ -1,6 +1,7 @@
-// VirtualMachineInstanceMigration (API.md §4): Pending → Scheduling (target pod) → Scheduled →
-// PreparingTarget → TargetReady → Running (a real QEMU migration, or a simulated one) →
-// Succeeded / Failed; cancel by deleting the migration; `migrationState` on VMI and VMIM.
+// VirtualMachineInstanceMigration (docs/KUBEVIRT-NOTES.md#live-migration-and-drain): Pending →
+// Scheduling (target pod) → Scheduled → PreparingTarget → TargetReady → Running (a real QEMU
+// migration, or a simulated one) → Succeeded / Failed; cancel by deleting the migration;
+// `migrationState` on VMI and VMIM.
 // Also the evacuation controller: VMIs marked with `status.evacuationNodeName` get a migration.
 import { StatusError } from '../kube/status-error.ts'
 import type { KObject } from '../kube/types.ts'

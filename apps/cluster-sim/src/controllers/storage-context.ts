@@ -35,10 +35,7 @@ export function storageDefs(registry: Registry): StorageDefs {
 }
 
 /** The part of the KubeVirt context the storage controllers use. */
-export type StorageHost = Pick<
-  KubevirtContext,
-  'registry' | 'store' | 'defs' | 'events' | 'enqueueStorage'
->
+export type StorageHost = Pick<KubevirtContext, 'registry' | 'store' | 'defs' | 'events'>
 
 /**
  * Without KubeVirt's snapshot, restore and clone kinds: what CDI and the storage vendor run beside

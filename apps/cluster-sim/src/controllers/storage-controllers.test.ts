@@ -1,4 +1,4 @@
-// DataVolumes, snapshots, restores and clones (API.md §5, §6) in the simulator on the real
+// DataVolumes, snapshots, restores and clones (docs/KUBEVIRT-NOTES.md) in the simulator on the real
 // control plane: CDI, KubeVirt's snapshot/restore/clone controllers and the storage vendor's
 // parts (the provisioners, the CSI snapshotter) are the simulator's; the controller manager's PV
 // controller binds every claim and its garbage collector takes what their owners leave.
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { Kubectl } from '../cluster/kubectl.ts'
 import type { KObject } from '../kube/types.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { useSim } from '../../test/use-sim.ts'
 import { requireDef } from './context.ts'
 import { waitForObject } from './wait-for-object.ts'
 

@@ -1,6 +1,6 @@
-// KubeVirt's VirtualMachineClone controller (API.md §5.3; kubevirt
-// pkg/virt-controller/watch/clone): a temporary VirtualMachineSnapshot of the source, then a
-// temporary VirtualMachineRestore of it to the target with patches that give the copy its own
+// KubeVirt's VirtualMachineClone controller (docs/KUBEVIRT-NOTES.md#snapshots-restores-clones;
+// kubevirt pkg/virt-controller/watch/clone): a temporary VirtualMachineSnapshot of the source, then
+// a temporary VirtualMachineRestore of it to the target with patches that give the copy its own
 // identity; both are deleted once the new VM's claims are bound.
 import { randomUUID } from 'node:crypto'
 import type { KObject } from '../kube/types.ts'

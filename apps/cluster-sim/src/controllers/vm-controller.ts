@@ -1,7 +1,7 @@
 // The VirtualMachine controller (virt-controller's vm.go in miniature): runStrategy and the
-// deprecated `running`, `status.stateChangeRequests`, start-failure back-off, and the status
-// users see (`printableStatus` by the ordered predicates of API.md §3.1, created/ready,
-// conditions copied from the VMI).
+// deprecated `running`, `status.stateChangeRequests`, start-failure back-off, and the status users
+// see (`printableStatus` by the ordered predicates of docs/KUBEVIRT-NOTES.md#vm-status,
+// created/ready, conditions copied from the VMI).
 import type { KObject } from '../kube/types.ts'
 import {
   type Condition,

@@ -1,7 +1,7 @@
-// KubeVirt's VirtualMachineRestore controller (API.md §5.2; kubevirt pkg/storage/snapshot
-// restore.go): wait for the target VM to stop (per targetReadinessPolicy), make a claim from each
-// volume's VolumeSnapshot, then write the snapshot's spec onto the target (or create it) with the
-// volumes pointing at the new claims.
+// KubeVirt's VirtualMachineRestore controller (kubevirt pkg/storage/snapshot restore.go;
+// docs/KUBEVIRT-NOTES.md#snapshots-restores-clones): wait for the target VM to stop (per
+// targetReadinessPolicy), make a claim from each volume's VolumeSnapshot, then write the snapshot's
+// spec onto the target (or create it) with the volumes pointing at the new claims.
 import type { KObject } from '../kube/types.ts'
 import { type Condition, isFinal, now, setCondition, splitKey } from '../kubevirt/k8s-util.ts'
 import { applyJsonPatch, parsePatches } from './json-patch.ts'

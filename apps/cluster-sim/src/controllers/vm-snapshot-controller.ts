@@ -1,7 +1,7 @@
-// KubeVirt's VirtualMachineSnapshot controller (API.md §5.1; kubevirt pkg/storage/snapshot
-// snapshot.go, source.go): lock the VM, record its spec and volumes in a
-// VirtualMachineSnapshotContent, take a CSI VolumeSnapshot of each volume whose StorageClass has
-// a VolumeSnapshotClass, and report ready when they are.
+// KubeVirt's VirtualMachineSnapshot controller (kubevirt pkg/storage/snapshot snapshot.go,
+// source.go; docs/KUBEVIRT-NOTES.md#snapshots-restores-clones): lock the VM, record its spec and
+// volumes in a VirtualMachineSnapshotContent, take a CSI VolumeSnapshot of each volume whose
+// StorageClass has a VolumeSnapshotClass, and report ready when they are.
 import type { KObject } from '../kube/types.ts'
 import { type Condition, now, phaseOf, setCondition, splitKey } from '../kubevirt/k8s-util.ts'
 import { snapshotClassFor } from './snapshot-classes.ts'

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import type { KObject } from '../kube/types.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { testVm } from '../../test/test-vm.ts'
+import { useSim } from '../../test/use-sim.ts'
 import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
 
@@ -20,32 +21,6 @@ const statusOf = (o: KObject | undefined) =>
     conditions?: { type: string; status: string }[]
   }
 
-function vm(name: string, runStrategy: string, disk = 'rootdisk'): KObject {
-  return {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachine',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      runStrategy,
-      template: {
-        spec: {
-          domain: {
-            cpu: { cores: 1 },
-            memory: { guest: '128Mi' },
-            devices: {
-              disks: [{ name: disk, disk: { bus: 'virtio' } }],
-              interfaces: [{ name: 'default', masquerade: {} }],
-            },
-          },
-          networks: [{ name: 'default', pod: {} }],
-          volumes: [
-            { name: 'rootdisk', containerDisk: { image: 'quay.io/containerdisks/fedora:41' } },
-          ],
-        },
-      },
-    },
-  }
-}
 const createVm = (body: KObject) =>
   sim.request('POST', '/apis/kubevirt.io/v1/namespaces/default/virtualmachines', { body })
 const waitForVm = (name: string, printableStatus: string) =>
@@ -98,7 +73,7 @@ describe("KubeVirt's own components", () => {
   })
 
   it("refuses an invalid VM with KubeVirt's own admission message", async () => {
-    const res = await createVm(vm('bad-disk', 'Halted', 'nope'))
+    const res = await createVm(testVm('bad-disk', 'Halted', { disk: 'nope' }))
     expect(res.status).toBe(422)
     expect(res.text).toContain("spec.template.spec.domain.devices.disks[0].Name 'nope' not found.")
     const stored = await sim.request(
@@ -109,7 +84,7 @@ describe("KubeVirt's own components", () => {
   })
 
   it('starts a VM through a launcher pod on a node, and stops it', async () => {
-    expect((await createVm(vm('life', 'Always'))).status).toBe(201)
+    expect((await createVm(testVm('life', 'Always'))).status).toBe(201)
     const running = await waitForVm('life', 'Running')
     expect(running).toBeDefined()
     const vmi = await sim.request(

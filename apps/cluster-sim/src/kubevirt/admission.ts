@@ -1,8 +1,9 @@
-// KubeVirt's admission webhooks the users run into (API.md §0 gotcha 8, §4.1), with the rules
-// and messages of kubevirt v1.9.0's admitters. Each rule answers what the admitter's
-// AdmissionResponse says (a `Denial`: message, code, causes); how that reaches the user is the
-// caller's: virt-api's webhook server sends it to kube-apiserver (src/virt-api); `denialError`
-// is the error kube-apiserver makes of it (virt-api's dry-run migrations answer with it).
+// KubeVirt's admission webhooks the users run into (docs/KUBEVIRT-NOTES.md#run-strategy and
+// #live-migration-and-drain), with the rules and messages of kubevirt v1.9.0's admitters. Each rule
+// answers what the admitter's AdmissionResponse says (a `Denial`: message, code, causes); how that
+// reaches the user is the caller's: virt-api's webhook server sends it to kube-apiserver
+// (src/virt-api); `denialError` is the error kube-apiserver makes of it (virt-api's dry-run
+// migrations answer with it).
 import { StatusError } from '../kube/status-error.ts'
 import type { KObject } from '../kube/types.ts'
 import type { KubevirtContext } from '../controllers/context.ts'
@@ -173,9 +174,9 @@ export function validateVirtualMachine(input: AdmissionInput): Denial | undefine
 }
 
 /**
- * migration-create-validator.kubevirt.io (API.md §4.1), also run by `PUT …/migrate`
- * (`migration-create-admitter.go`): priority only from virt-controller, an existing VMI that is
- * not final and not unmigratable, no other migration of it in flight.
+ * migration-create-validator.kubevirt.io (docs/KUBEVIRT-NOTES.md#live-migration-and-drain), also
+ * run by `PUT …/migrate` (`migration-create-admitter.go`): priority only from virt-controller, an
+ * existing VMI that is not final and not unmigratable, no other migration of it in flight.
  */
 export function validateMigrationCreate(
   ctx: AdmissionContext,

@@ -8,9 +8,9 @@ import { waitForObject } from '../controllers/wait-for-object.ts'
 import type { KObject } from '../kube/types.ts'
 import type { KubevirtMode } from '../cluster/start-cluster.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { useSim } from '../../test/use-sim.ts'
 import { ACTIVE_VNC_MESSAGE } from './console-subresources.ts'
-import { TestGuests } from './console-test-guests.ts'
+import { TestGuests } from '../../test/console-test-guests.ts'
 
 const BOOT_MS = 60_000
 // The demo's running VM, whose guest is the test's QEMU (the simulator runs no guests here).

@@ -1,5 +1,5 @@
 // KubeVirt's WebSocket subresources `vnc` and `console` of a VirtualMachineInstance, served the
-// way kube-apiserver + virt-api + virt-handler answer them (../../../../shared/kubevirt/API.md §2.3):
+// way kube-apiserver + virt-api + virt-handler answer them (docs/KUBEVIRT-NOTES.md#consoles):
 // authentication, then virt-api's SubjectAccessReview (denial = 401 with a plain-text reason),
 // then the VMI checks (Status JSON 404/400/409 before any upgrade), then virt-handler's session
 // exclusivity, then an upgrade offering only `plain.kubevirt.io` and a raw byte bridge to the

@@ -1,8 +1,8 @@
-// KubeVirt's virt-launcher-eviction-interceptor.kubevirt.io (API.md §4.4, kubevirt v1.9.0
-// `pod-eviction-admitter.go`): evicting the launcher pod of a VMI with a LiveMigrate (or External)
-// eviction strategy marks the VMI for evacuation and is refused with 429, so `kubectl drain`
-// retries until the migration emptied the pod. `admitLauncherEviction` is the admitter virt-api's
-// webhook (src/virt-api) runs.
+// KubeVirt's virt-launcher-eviction-interceptor.kubevirt.io
+// (docs/KUBEVIRT-NOTES.md#live-migration-and-drain, kubevirt v1.9.0 `pod-eviction-admitter.go`):
+// evicting the launcher pod of a VMI with a LiveMigrate (or External) eviction strategy marks the
+// VMI for evacuation and is refused with 429, so `kubectl drain` retries until the migration
+// emptied the pod. `admitLauncherEviction` is the admitter virt-api's webhook (src/virt-api) runs.
 import type { KObject } from '../kube/types.ts'
 import type { KubevirtContext } from '../controllers/context.ts'
 import { specOf } from '../controllers/context.ts'

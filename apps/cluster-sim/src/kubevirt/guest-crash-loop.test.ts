@@ -8,7 +8,7 @@ import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
 import type { KObject } from '../kube/types.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { useSim } from '../../test/use-sim.ts'
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..')
 const imageDir = process.env.VMDECK_GUEST_DIR ?? join(repoRoot, '.vmdeck/guest')

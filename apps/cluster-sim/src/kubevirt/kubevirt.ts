@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import type { Registry } from '../kube/registry.ts'
 import type { KObject } from '../kube/types.ts'
-import { findDef, requireDef, type KubevirtContext } from '../controllers/context.ts'
+import { kubevirtDefs, type KubevirtContext } from '../controllers/context.ts'
 import type { ControllerStore } from '../controllers/controller-store.ts'
 import { MigrationController } from '../controllers/migration-controller.ts'
 import { PodIndex } from '../controllers/pod-index.ts'
@@ -43,16 +43,7 @@ export interface Kubevirt {
 
 export function startKubevirt(options: KubevirtOptions): Kubevirt {
   const { registry, store } = options
-  const defs = {
-    vm: requireDef(registry, 'kubevirt.io', 'virtualmachines'),
-    vmi: requireDef(registry, 'kubevirt.io', 'virtualmachineinstances'),
-    vmim: requireDef(registry, 'kubevirt.io', 'virtualmachineinstancemigrations'),
-    pod: requireDef(registry, '', 'pods'),
-    node: requireDef(registry, '', 'nodes'),
-    event: requireDef(registry, '', 'events'),
-    dv: findDef(registry, 'cdi.kubevirt.io', 'datavolumes'),
-    pvc: findDef(registry, '', 'persistentvolumeclaims'),
-  }
+  const defs = kubevirtDefs(registry)
   const guests = new GuestRegistry()
   const vmQueue = new WorkQueue('vm', (key) => vmController.reconcile(key))
   const vmiQueue = new WorkQueue('vmi', (key) => reconcileVmi(context, key))
@@ -88,15 +79,8 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
     enqueueVm: (key) => vmQueue.add(key),
     enqueueVmi: (key) => vmiQueue.add(key),
     enqueueMigration: (key) => vmimQueue.add(key),
-    enqueueStorage: (def, key) => storageQueue.add(`${def.plural}|${key}`),
   }
   const storage = new StorageControllers(context)
-  const storageQueue = new WorkQueue('storage', (item) => {
-    const i = item.indexOf('|')
-    const def = storage.defs.find((d) => d.plural === item.slice(0, i))
-    // Returned so the queue awaits it once the storage controllers' writes are asynchronous.
-    return def && storage.reconcile(def, item.slice(i + 1))
-  })
   const vmController = new VmController(context)
   const migrationController = new MigrationController(context)
 
@@ -135,31 +119,12 @@ export function startKubevirt(options: KubevirtOptions): Kubevirt {
         }
       }),
     )
-  const restoreDef = storage.defs.find((d) => d.plural === 'virtualmachinerestores')
-  for (const def of storage.defs) {
-    unwatch.push(
-      store.watch(def, store.revision, (e) => {
-        if (e.type === 'DELETED' && def.plural === 'virtualmachinesnapshots')
-          storage.snapshotDeleted(e.object)
-        else context.enqueueStorage(def, keyOfObject(e.object))
-      }),
-    )
-    for (const o of store.list(def).items) context.enqueueStorage(def, keyOfObject(o))
-  }
-  // Restores wait for their target to stop: a VMI going away wakes them.
-  if (restoreDef)
-    unwatch.push(
-      store.watch(defs.vmi, store.revision, (e) => {
-        if (e.type !== 'DELETED') return
-        for (const r of store.list(restoreDef, e.object.metadata.namespace).items)
-          context.enqueueStorage(restoreDef, keyOfObject(r))
-      }),
-    )
+  storage.start()
   for (const vm of store.list(defs.vm).items) vmQueue.add(keyOfObject(vm))
   for (const vmi of store.list(defs.vmi).items) vmiQueue.add(keyOfObject(vmi))
   for (const m of store.list(defs.vmim).items) vmimQueue.add(keyOfObject(m))
 
-  const queues = [vmQueue, vmiQueue, vmimQueue, storageQueue]
+  const queues = [vmQueue, vmiQueue, vmimQueue, ...storage.queues]
   const waiters = new Set<() => void>()
   const checkSettled = () => {
     if (waiters.size === 0) return

@@ -13,7 +13,7 @@ import { waitForObject } from '../controllers/wait-for-object.ts'
 import { waitForText } from '../guest/wait-for-text.ts'
 import type { KObject } from '../kube/types.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { useSim } from '../../test/use-sim.ts'
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..')
 const imageDir = process.env.VMDECK_GUEST_DIR ?? join(repoRoot, '.vmdeck/guest')
@@ -128,7 +128,7 @@ describe('real QEMU guests behind VMIs', () => {
       )
       serial.destroy()
 
-      // vnc/screenshot: a PNG of the real display, for admins only (API.md §2.1 #16, §2.4).
+      // vnc/screenshot: a PNG of the real display, for admins only (docs/KUBEVIRT-NOTES.md#rbac).
       const screenshot =
         '/apis/subresources.kubevirt.io/v1/namespaces/default/virtualmachineinstances/q1/vnc/screenshot'
       const shot = await sim.request('GET', screenshot)

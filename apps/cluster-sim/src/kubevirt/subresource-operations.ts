@@ -1,8 +1,8 @@
-// What virt-api's subresource handlers do to the cluster (API.md §2.1–2.2, kubevirt v1.9.0
-// `pkg/virt-api/rest/*.go`): start/stop/restart/migrate change a VM's run strategy or its
-// `status.stateChangeRequests`; pause/unpause/reset/softreboot/freeze and the guest-agent reads
-// act on the VMI's guest as virt-handler would. Reads come from the informer cache; writes go to
-// kube-apiserver as virt-api makes them (JSON patches guarded by what was read).
+// What virt-api's subresource handlers do to the cluster (docs/KUBEVIRT-NOTES.md#run-strategy,
+// kubevirt v1.9.0 `pkg/virt-api/rest/*.go`): start/stop/restart/migrate change a VM's run strategy
+// or its `status.stateChangeRequests`; pause/unpause/reset/softreboot/freeze and the guest-agent
+// reads act on the VMI's guest as virt-handler would. Reads come from the informer cache; writes go
+// to kube-apiserver as virt-api makes them (JSON patches guarded by what was read).
 import { guestAgentInfo } from '../virt-handler/guest-agent-info.ts'
 import { randomUUID } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'

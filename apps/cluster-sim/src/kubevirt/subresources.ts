@@ -1,7 +1,8 @@
-// virt-api's subresource API (`subresources.kubevirt.io/v1` and the `v1alpha3` alias), API.md
-// §2: start/stop/restart/migrate on VMs, pause/unpause/reset/softreboot/guest-agent reads on
-// VMIs, with the real success codes (202 vs 200) and error messages, as virt-api's aggregated
-// API server (src/virt-api) serves them once it has authorized the request.
+// virt-api's subresource API (`subresources.kubevirt.io/v1` and the `v1alpha3` alias,
+// docs/KUBEVIRT-NOTES.md#subresources): start/stop/restart/migrate on VMs,
+// pause/unpause/reset/softreboot/guest-agent reads on VMIs, with the real success codes (202 vs
+// 200) and error messages, as virt-api's aggregated API server (src/virt-api) serves them once it
+// has authorized the request.
 // The `vnc` and `console` WebSockets live in console-subresources.ts; `vnc/screenshot` is here.
 import type { ServerResponse } from 'node:http'
 import { StatusError } from '../kube/status-error.ts'
@@ -126,7 +127,8 @@ export async function callSubresource(
     case 'GET virtualmachineinstances/userlist':
     case 'GET virtualmachineinstances/filesystemlist': {
       const result = ops.guestAgent(target.subresource)
-      // httpGetRequestHandler: every failure is a plain-text 500 (API.md §2.1 note).
+      // httpGetRequestHandler: every failure is a plain-text 500
+      // (docs/KUBEVIRT-NOTES.md#subresources).
       if (typeof result === 'string') return { status: 500, type: 'text', body: result }
       return { status: 200, type: 'json', body: result }
     }

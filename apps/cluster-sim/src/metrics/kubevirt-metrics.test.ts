@@ -1,11 +1,12 @@
-// The simulator's `/metrics` scrape target (API.md §8) over the demo fleet on the real control
-// plane, and what it renders for VMIs in states the fleet does not hold still (a migration).
+// The simulator's `/metrics` scrape target (docs/KUBEVIRT-NOTES.md#metrics) over the demo fleet on
+// the real control plane, and what it renders for VMIs in states the fleet does not hold still (a
+// migration).
 import { describe, expect, it } from 'vitest'
 import { requireDef } from '../controllers/context.ts'
 import { waitForObject } from '../controllers/wait-for-object.ts'
 import type { KObject } from '../kube/types.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { useSim } from '../../test/use-sim.ts'
 import { KubevirtMetrics } from './kubevirt-metrics.ts'
 
 let sim: Sim

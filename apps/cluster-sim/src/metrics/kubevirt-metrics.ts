@@ -1,7 +1,7 @@
 // The simulator's `/metrics`: what virt-handler, virt-controller, kube-state-metrics and
-// node-exporter would expose for this cluster, with KubeVirt's names and labels (API.md §8).
-// Figures come from the real QEMU guest of a VMI where there is one (CPU time, RSS, block and
-// migration stats) and from a seeded synthetic load otherwise.
+// node-exporter would expose for this cluster, with KubeVirt's names and labels
+// (docs/KUBEVIRT-NOTES.md#metrics). Figures come from the real QEMU guest of a VMI where there is
+// one (CPU time, RSS, block and migration stats) and from a seeded synthetic load otherwise.
 import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ControllerStore } from '../controllers/controller-store.ts'

@@ -1,7 +1,8 @@
 import { resource, type ResourceDef } from '../kube/registry.ts'
 
 // KubeVirt's and CDI's kinds the controllers reconcile, and Multus' NADs, in the versions of
-// shared/kubevirt/API.md §1 (the CRDs themselves are generated, and installed by the control plane).
+// docs/KUBEVIRT-NOTES.md#kinds (the CRDs themselves are generated, and installed by the control
+// plane).
 const kubevirt = 'kubevirt.io/v1'
 const snapshot = 'snapshot.kubevirt.io/v1beta1'
 const instancetype = 'instancetype.kubevirt.io/v1beta1'

@@ -1,6 +1,6 @@
 import { resource, type ResourceDef } from '../kube/registry.ts'
 
-// The remaining kinds of shared/kubevirt/API.md §1 (KubeVirt's operator-level kinds, CDI's, the
+// The remaining kinds of docs/KUBEVIRT-NOTES.md#kinds (KubeVirt's operator-level kinds, CDI's, the
 // external snapshotter's), which the simulator watches so vmdeck's tests can read them.
 const cdi = 'cdi.kubevirt.io/v1beta1'
 const csiSnapshot = 'snapshot.storage.k8s.io/v1'

@@ -1,7 +1,10 @@
 import type { KObject } from '../kube/types.ts'
 import { clusterRole, clusterRoleBinding, readVerbs } from './rbac-objects.ts'
 
-/** The demo users' rights, PRODUCT.md §6, bound to the users by name (so `--as <user>` gets them too). */
+/**
+ * The demo users' rights (the README's table under "How identity and RBAC work"), bound to the
+ * users by name (so `--as <user>` gets them too).
+ */
 export function demoBindings(): KObject[] {
   return [
     clusterRoleBinding('vmdeck:admin', 'cluster-admin', ['User:admin']),

@@ -2,9 +2,9 @@
 // preferences (as kubevirt/common-instancetypes ships them), VLAN NetworkAttachmentDefinitions,
 // and VMs in the states a real cluster shows: one paused, one provisioning (a DataVolume still
 // importing), one that does not fit any node, plus a snapshot; and the cluster's storage classes.
-import type { KObject } from '../kube/types.ts'
 import type { SeedObject } from './seed-object.ts'
 import { demoStorage } from './demo-storage.ts'
+import { vmManifest, type VmManifestOptions } from './vm-manifest.ts'
 
 const vendor = {
   'instancetype.kubevirt.io/vendor': 'kubevirt.io',
@@ -117,53 +117,14 @@ function nad(namespace: string, name: string, vlan: number): SeedObject {
   }
 }
 
-function vm(
-  namespace: string,
-  name: string,
-  spec: Record<string, unknown>,
-  template: Record<string, unknown>,
-  labels: Record<string, string> = {},
-): SeedObject {
-  const object: KObject = {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachine',
-    metadata: {
-      name,
-      namespace,
-      labels: { 'app.kubernetes.io/part-of': 'vmdeck-demo', ...labels },
-      annotations: { 'vm.kubevirt.io/os': 'fedora', 'vm.kubevirt.io/workload': 'server' },
-    },
-    spec: {
-      runStrategy: 'Always',
-      ...spec,
-      template: {
-        metadata: { labels: { 'kubevirt.io/domain': name } },
-        spec: {
-          domain: {
-            devices: {
-              disks: [
-                { name: 'rootdisk', disk: { bus: 'virtio' } },
-                { name: 'cloudinit', disk: { bus: 'virtio' } },
-              ],
-              interfaces: [{ name: 'default', masquerade: {} }],
-            },
-          },
-          networks: [{ name: 'default', pod: {} }],
-          evictionStrategy: 'LiveMigrate',
-          volumes: [
-            { name: 'rootdisk', containerDisk: { image: 'quay.io/containerdisks/fedora:41' } },
-            {
-              name: 'cloudinit',
-              cloudInitNoCloud: {
-                userData: '#cloud-config\npassword: fedora\nchpasswd: { expire: False }\n',
-              },
-            },
-          ],
-          ...template,
-        },
-      },
-    },
-  }
+/** A demo VM sized by an instancetype, with the annotations of a Fedora server template. */
+function vm(options: Omit<VmManifestOptions, 'cloudInit'>): SeedObject {
+  const object = vmManifest({
+    ...options,
+    labels: { 'app.kubernetes.io/part-of': 'vmdeck-demo', ...options.labels },
+    annotations: { 'vm.kubevirt.io/os': 'fedora', 'vm.kubevirt.io/workload': 'server' },
+    cloudInit: true,
+  })
   return { group: 'kubevirt.io', plural: 'virtualmachines', object }
 }
 
@@ -228,91 +189,50 @@ export function demoKubevirtExtras(): SeedObject[] {
     nad('prod', 'vlan200-net', 200),
     nad('default', 'vlan100-net', 100),
     // Paused at start (startStrategy Paused): a real guest, stopped before its first instruction.
-    vm(
-      'prod',
-      'cache-01',
-      {
-        instancetype: { kind: 'VirtualMachineClusterInstancetype', name: 'u1.small' },
-        preference: { kind: 'VirtualMachineClusterPreference', name: 'fedora' },
-      },
-      {
-        startStrategy: 'Paused',
-        domain: {
-          devices: {
-            disks: [
-              { name: 'rootdisk', disk: { bus: 'virtio' } },
-              { name: 'cloudinit', disk: { bus: 'virtio' } },
-            ],
-            interfaces: [
-              { name: 'default', masquerade: {} },
-              { name: 'vlan100', bridge: {} },
-            ],
-          },
-        },
-        networks: [
-          { name: 'default', pod: {} },
-          { name: 'vlan100', multus: { networkName: 'vlan100-net' } },
-        ],
-      },
-      { tier: 'cache' },
-    ),
+    vm({
+      namespace: 'prod',
+      name: 'cache-01',
+      instancetype: 'u1.small',
+      preference: 'fedora',
+      labels: { tier: 'cache' },
+      bridges: [{ name: 'vlan100', networkName: 'vlan100-net' }],
+      template: { startStrategy: 'Paused' },
+    }),
     // Provisioning: its root disk is a DataVolume that imports for an hour.
-    vm(
-      'prod',
-      'analytics',
-      {
-        instancetype: { kind: 'VirtualMachineClusterInstancetype', name: 'u1.medium' },
-        preference: { kind: 'VirtualMachineClusterPreference', name: 'fedora' },
-        dataVolumeTemplates: [
-          {
-            metadata: {
-              name: 'analytics-rootdisk',
-              annotations: { 'cdi.vmdeck.io/import-seconds': '3600' },
-            },
-            spec: {
-              source: {
-                http: {
-                  url: 'https://download.fedoraproject.org/pub/fedora/linux/releases/41/Cloud/x86_64/images/Fedora-Cloud-Base-Generic-41-1.4.x86_64.qcow2',
-                },
-              },
-              storage: {
-                accessModes: ['ReadWriteMany'],
-                resources: { requests: { storage: '30Gi' } },
-              },
-            },
+    vm({
+      namespace: 'prod',
+      name: 'analytics',
+      instancetype: 'u1.medium',
+      preference: 'fedora',
+      labels: { tier: 'analytics' },
+      dataVolumeTemplates: [
+        {
+          metadata: {
+            name: 'analytics-rootdisk',
+            annotations: { 'cdi.vmdeck.io/import-seconds': '3600' },
           },
-        ],
-      },
-      {
-        domain: {
-          devices: {
-            disks: [
-              { name: 'rootdisk', disk: { bus: 'virtio' } },
-              { name: 'cloudinit', disk: { bus: 'virtio' } },
-            ],
-            interfaces: [{ name: 'default', masquerade: {} }],
+          spec: {
+            source: {
+              http: {
+                url: 'https://download.fedoraproject.org/pub/fedora/linux/releases/41/Cloud/x86_64/images/Fedora-Cloud-Base-Generic-41-1.4.x86_64.qcow2',
+              },
+            },
+            storage: {
+              accessModes: ['ReadWriteMany'],
+              resources: { requests: { storage: '30Gi' } },
+            },
           },
         },
-        volumes: [
-          { name: 'rootdisk', dataVolume: { name: 'analytics-rootdisk' } },
-          {
-            name: 'cloudinit',
-            cloudInitNoCloud: {
-              userData: '#cloud-config\npassword: fedora\nchpasswd: { expire: False }\n',
-            },
-          },
-        ],
-      },
-      { tier: 'analytics' },
-    ),
+      ],
+      rootVolume: { dataVolume: { name: 'analytics-rootdisk' } },
+    }),
     // Fits no node (32 GiB guest + overhead on 32 GiB nodes): ErrorUnschedulable.
-    vm(
-      'dev',
-      'bigmem-test',
-      { instancetype: { kind: 'VirtualMachineClusterInstancetype', name: 'm1.xlarge' } },
-      {},
-      { tier: 'ci' },
-    ),
+    vm({
+      namespace: 'dev',
+      name: 'bigmem-test',
+      instancetype: 'm1.xlarge',
+      labels: { tier: 'ci' },
+    }),
     {
       group: 'snapshot.kubevirt.io',
       plural: 'virtualmachinesnapshots',

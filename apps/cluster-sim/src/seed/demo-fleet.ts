@@ -1,55 +1,24 @@
 import type { KObject } from '../kube/types.ts'
 import { demoKubevirtExtras } from './demo-extras.ts'
 import type { SeedObject } from './seed-object.ts'
+import { vmManifest } from './vm-manifest.ts'
 
 const namespaces = ['default', 'kube-system', 'kubevirt', 'prod', 'dev']
 
-/** A VirtualMachine as users write them (API.md §9.1): containerDisk, cloud-init, pod network. */
+/** A demo VM: 1 core, 128Mi, a containerDisk, cloud-init, the pod network. */
 export function demoVm(
   namespace: string,
   name: string,
   runStrategy: string,
   labels: Record<string, string> = {},
 ): KObject {
-  return {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachine',
-    metadata: {
-      name,
-      namespace,
-      labels: { 'app.kubernetes.io/part-of': 'vmdeck-demo', ...labels },
-    },
-    spec: {
-      runStrategy,
-      template: {
-        metadata: { labels: { 'kubevirt.io/domain': name } },
-        spec: {
-          domain: {
-            cpu: { cores: 1 },
-            memory: { guest: '128Mi' },
-            devices: {
-              disks: [
-                { name: 'rootdisk', disk: { bus: 'virtio' } },
-                { name: 'cloudinit', disk: { bus: 'virtio' } },
-              ],
-              interfaces: [{ name: 'default', masquerade: {} }],
-            },
-          },
-          networks: [{ name: 'default', pod: {} }],
-          evictionStrategy: 'LiveMigrate',
-          volumes: [
-            { name: 'rootdisk', containerDisk: { image: 'quay.io/containerdisks/fedora:41' } },
-            {
-              name: 'cloudinit',
-              cloudInitNoCloud: {
-                userData: '#cloud-config\npassword: fedora\nchpasswd: { expire: False }\n',
-              },
-            },
-          ],
-        },
-      },
-    },
-  }
+  return vmManifest({
+    namespace,
+    name,
+    runStrategy,
+    labels: { 'app.kubernetes.io/part-of': 'vmdeck-demo', ...labels },
+    cloudInit: true,
+  })
 }
 
 export const demoVms: {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { requireDef } from '../controllers/context.ts'
 import type { KObject } from '../kube/types.ts'
 import type { Sim } from '../sim.ts'
-import { useSim } from '../testing/use-sim.ts'
+import { useSim } from '../../test/use-sim.ts'
 
 let sim: Sim
 useSim({ guests: 'none', seed: 40 }, (test) => ({ sim } = test))

@@ -7,8 +7,8 @@ import {
   type PolicyRule,
 } from './rbac-objects.ts'
 
-// KubeVirt v1.9.0's default ClusterRoles as shared/kubevirt/API.md §2.4 lists them
-// (`kv:pkg/virt-operator/resource/generate/rbac/cluster.go`). Migration is only in the
+// KubeVirt v1.9.0's default ClusterRoles (pkg/virt-operator/resource/generate/rbac/cluster.go;
+// docs/KUBEVIRT-NOTES.md#rbac). Migration is only in the
 // non-aggregated `kubevirt.io:migrate`; `vnc/screenshot` only in `kubevirt.io:admin`.
 const SUB = 'subresources.kubevirt.io'
 const vmi = (names: string[]) => names.map((n) => `virtualmachineinstances/${n}`)

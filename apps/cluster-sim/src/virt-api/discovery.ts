@@ -5,7 +5,7 @@
 // `/apis/subresources.kubevirt.io/<version>` to decide the APIService is Available.
 import { SUBRESOURCE_GROUP, SUBRESOURCE_VERSIONS } from '../kubevirt/subresources.ts'
 
-/** The release the simulator stands in for (API.md §0). */
+/** The release the simulator stands in for (docs/KUBEVIRT-NOTES.md). */
 export const KUBEVIRT_VERSION = 'v1.9.0'
 
 const resourceNames = [
@@ -75,8 +75,8 @@ function resourceList(version: string) {
 }
 
 /**
- * `version.Get()` of virt-api (the BFF reads the KubeVirt version here): the release tag and
- * commit of API.md §0; the build fields of a binary that does not exist stay empty.
+ * `version.Get()` of virt-api (the BFF reads the KubeVirt version here): the release's tag and
+ * commit; the build fields of a binary that does not exist stay empty.
  */
 function versionInfo() {
   return {

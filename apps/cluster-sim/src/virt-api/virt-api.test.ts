@@ -23,7 +23,7 @@ import {
 } from '../cluster/control-plane.ts'
 import type { KubeClient } from '../cluster/kube-client.ts'
 import { requireDef } from '../controllers/context.ts'
-import { runningVmi, TestGuests } from '../kubevirt/console-test-guests.ts'
+import { runningVmi, TestGuests } from '../../test/console-test-guests.ts'
 import { EventRecorder } from '../kubevirt/events.ts'
 import { GuestRegistry } from '../kubevirt/guest-registry.ts'
 import { GuestRuntime } from '../kubevirt/guest-runtime.ts'

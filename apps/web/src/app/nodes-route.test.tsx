@@ -4,13 +4,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fakeFetch, renderWithApp } from '../testing/render.tsx'
 import { ConsoleRoutes } from './console-routes.tsx'
 
-const node = (name: string): NodeSummary => ({
+/** 8 cores and 32 GiB, of which pods may use `allocatableCpu` cores and all the memory. */
+const node = (name: string, allocatableCpu = 8): NodeSummary => ({
   name,
   ready: true,
   schedulable: true,
   roles: [],
   capacity: { cpu: 8, memory: 32 * 1024 ** 3, pods: 110 },
-  allocatable: { cpu: 8, memory: 32 * 1024 ** 3, pods: 110 },
+  allocatable: { cpu: allocatableCpu, memory: 32 * 1024 ** 3, pods: 110 },
   used: { cpu: 1, memory: 2 * 1024 ** 3, pods: 3 },
   vmCount: 1,
   labels: {},
@@ -39,11 +40,11 @@ const metrics: NodeMetricsResponse = {
 describe('the Nodes route', () => {
   afterEach(() => vi.unstubAllGlobals())
 
-  it("shows each node's CPU and memory sparklines in its own table row", async () => {
+  it("shows each node's use now and recently, with what its pods request second", async () => {
     vi.stubGlobal(
       'fetch',
       fakeFetch({
-        '/api/v1/clusters/c/nodes': () => ({ items: [node('node-1'), node('node-2')] }),
+        '/api/v1/clusters/c/nodes': () => ({ items: [node('node-1'), node('node-2', 4)] }),
         '/api/v1/clusters/c/metrics/nodes?range=15m': () => metrics,
         '/api/v1/clusters/c/permissions': () => ({ items: [] }),
       }),
@@ -56,13 +57,33 @@ describe('the Nodes route', () => {
       (await within(table).findByText(name, {}, loading)).closest('tr')!
     const first = await row('node-1')
     const second = await row('node-2')
+    const cell = (tr: HTMLElement, label: string) =>
+      within(tr).getByText((_, el) => el?.getAttribute('data-label') === label)
     // The metrics chunk and its query arrive after the rows.
     await within(first).findByRole('img', { name: 'CPU of node-1' }, loading)
     expect(within(first).getByRole('img', { name: 'Memory of node-1' })).toHaveAttribute(
       'data-points',
       '4',
     )
-    expect(within(first).getByText(/53 %/)).toBeInTheDocument()
+    // The bar is what is in use now, as a share of what the node can allocate...
+    const cpu = within(first).getByRole('progressbar', { name: 'CPU used on node-1' })
+    expect(cpu).toHaveAttribute('aria-valuenow', '40')
+    expect(cpu).toHaveAttribute('aria-valuetext', '3.2 cores of 8 cores in use')
+    expect(within(cell(first, 'CPU')).getByText('40 %')).toBeInTheDocument()
+    expect(
+      within(first).getByRole('progressbar', { name: 'Memory used on node-1' }),
+    ).toHaveAttribute('aria-valuenow', '53')
+    expect(within(cell(first, 'Memory')).getByText('53 %')).toBeInTheDocument()
+    // ...and what its pods request comes under it.
+    expect(within(cell(first, 'CPU')).getByText('req 1 / 8 cores')).toBeInTheDocument()
+    expect(within(cell(first, 'Memory')).getByText('req 2 GiB / 32 GiB')).toBeInTheDocument()
+    // 7 % of the machine's 8 cores is 14 % of the 4 its pods may use.
+    expect(within(second).getByRole('progressbar', { name: 'CPU used on node-2' })).toHaveAttribute(
+      'aria-valuenow',
+      '14',
+    )
+    expect(within(cell(second, 'CPU')).getByText('14 %')).toBeInTheDocument()
+    expect(within(cell(second, 'CPU')).getByText('req 1 / 4 cores')).toBeInTheDocument()
     expect(within(second).getByRole('img', { name: 'CPU of node-2' })).toBeInTheDocument()
     expect(within(second).queryByRole('img', { name: /node-1/ })).toBeNull()
   }, 20_000)

@@ -1,5 +1,6 @@
-import { Button, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core'
+import { Modal, ModalBody, ModalHeader } from '@patternfly/react-core'
 import type { ReactNode } from 'react'
+import { DialogFooter } from './dialog-footer.tsx'
 
 /** A yes/no question; the confirm button carries the verb. */
 export function ConfirmDialog({
@@ -25,14 +26,7 @@ export function ConfirmDialog({
         {...(danger ? { titleIconVariant: 'warning' as const } : {})}
       />
       <ModalBody>{children}</ModalBody>
-      <ModalFooter>
-        <Button variant={danger ? 'danger' : 'primary'} onClick={onConfirm}>
-          {verb}
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
+      <DialogFooter verb={verb} danger={danger ?? false} onConfirm={onConfirm} onCancel={onClose} />
     </Modal>
   )
 }

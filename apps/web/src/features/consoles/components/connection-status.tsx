@@ -1,4 +1,12 @@
-import { Alert, AlertActionLink, Label, Spinner } from '@patternfly/react-core'
+import {
+  Alert,
+  AlertActionLink,
+  Button,
+  Label,
+  Spinner,
+  ToolbarGroup,
+  ToolbarItem,
+} from '@patternfly/react-core'
 import { useEffect, useState } from 'react'
 import type { ConnectionState } from '../lib/connection-state.ts'
 
@@ -47,6 +55,38 @@ export function ConnectionLabel({ state }: { state: ConnectionState }) {
         </Label>
       )
   }
+}
+
+/** The end of a console's toolbar: its connection, and Disconnect (or Connect when it is not). */
+export function ConnectionControls({
+  state,
+  canConnect,
+  onConnect,
+  onDisconnect,
+}: {
+  state: ConnectionState
+  canConnect: boolean
+  onConnect: () => void
+  onDisconnect: () => void
+}) {
+  return (
+    <ToolbarGroup align={{ default: 'alignEnd' }}>
+      <ToolbarItem>
+        <ConnectionLabel state={state} />
+      </ToolbarItem>
+      <ToolbarItem>
+        {state.phase === 'connected' || state.phase === 'connecting' ? (
+          <Button variant="link" onClick={onDisconnect}>
+            Disconnect
+          </Button>
+        ) : (
+          <Button variant="link" isDisabled={!canConnect} onClick={onConnect}>
+            Connect
+          </Button>
+        )}
+      </ToolbarItem>
+    </ToolbarGroup>
+  )
 }
 
 /** Why the console is not connected, with the way forward (reconnect, take over, log in). */

@@ -1,14 +1,8 @@
 import type RFB from '@novnc/novnc'
-import {
-  Button,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  TextArea,
-} from '@patternfly/react-core'
+import { Modal, ModalBody, ModalHeader, TextArea } from '@patternfly/react-core'
 import { useState } from 'react'
 import { Keys, keystrokesFor } from '../lib/keysyms.ts'
+import { DialogFooter } from '../../../components/ui/dialog-footer.tsx'
 
 /** Types text key by key; a shifted character is wrapped in an explicit Shift press. */
 export async function typeText(rfb: RFB | null, text: string): Promise<void> {
@@ -57,25 +51,19 @@ export function PasteDialog({
           </p>
         )}
       </ModalBody>
-      <ModalFooter>
-        <Button
-          variant="primary"
-          isDisabled={!text || typing}
-          isLoading={typing}
-          onClick={() => {
-            setTyping(true)
-            void onType(text).finally(() => {
-              setTyping(false)
-              onClose()
-            })
-          }}
-        >
-          Type it
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
+      <DialogFooter
+        verb="Type it"
+        isDisabled={!text || typing}
+        isLoading={typing}
+        onConfirm={() => {
+          setTyping(true)
+          void onType(text).finally(() => {
+            setTyping(false)
+            onClose()
+          })
+        }}
+        onCancel={onClose}
+      />
     </Modal>
   )
 }

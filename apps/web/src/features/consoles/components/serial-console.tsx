@@ -12,9 +12,10 @@ import type { SearchAddon } from '@xterm/addon-search'
 import type { Terminal } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import { useEffect, useRef, useState } from 'react'
+import { copyText, readText } from '../../../lib/clipboard.ts'
 import { consoleUrl, PLAIN_STREAM_PROTOCOL } from '../lib/console-url.ts'
 import { useConsoleConnection } from '../lib/use-console-connection.ts'
-import { ConnectionLabel, DisconnectedNotice } from './connection-status.tsx'
+import { ConnectionControls, DisconnectedNotice } from './connection-status.tsx'
 import '../consoles.css'
 
 interface XtermParts {
@@ -144,10 +145,10 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
 
   const copy = () => {
     const selection = termRef.current?.getSelection()
-    if (selection) void navigator.clipboard.writeText(selection)
+    if (selection) void copyText(selection)
   }
   const paste = async () => {
-    const text = await navigator.clipboard.readText().catch(() => '')
+    const text = await readText()
     if (text) termRef.current?.paste(text)
   }
   const find = (backwards = false) => {
@@ -192,22 +193,12 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
               />
             </ToolbarItem>
           </ToolbarGroup>
-          <ToolbarGroup align={{ default: 'alignEnd' }}>
-            <ToolbarItem>
-              <ConnectionLabel state={state} />
-            </ToolbarItem>
-            <ToolbarItem>
-              {state.phase === 'connected' || state.phase === 'connecting' ? (
-                <Button variant="link" onClick={disconnect}>
-                  Disconnect
-                </Button>
-              ) : (
-                <Button variant="link" isDisabled={!canConnect} onClick={() => reconnect()}>
-                  Connect
-                </Button>
-              )}
-            </ToolbarItem>
-          </ToolbarGroup>
+          <ConnectionControls
+            state={state}
+            canConnect={canConnect}
+            onConnect={() => reconnect()}
+            onDisconnect={disconnect}
+          />
         </ToolbarContent>
       </Toolbar>
       <DisconnectedNotice state={state} what="The serial console" onReconnect={() => reconnect()} />

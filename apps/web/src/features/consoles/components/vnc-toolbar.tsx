@@ -14,7 +14,7 @@ import { CameraIcon, CompressIcon, ExpandIcon, KeyboardIcon } from '@patternfly/
 import { useState } from 'react'
 import type { ConnectionState } from '../lib/connection-state.ts'
 import { keyCombos, type Key } from '../lib/keysyms.ts'
-import { ConnectionLabel } from './connection-status.tsx'
+import { ConnectionControls } from './connection-status.tsx'
 
 export interface VncToolbarProps {
   /** The scale switch's id. */
@@ -120,22 +120,12 @@ export function VncToolbar({
             />
           </ToolbarItem>
         </ToolbarGroup>
-        <ToolbarGroup align={{ default: 'alignEnd' }}>
-          <ToolbarItem>
-            <ConnectionLabel state={state} />
-          </ToolbarItem>
-          <ToolbarItem>
-            {state.phase === 'connected' || state.phase === 'connecting' ? (
-              <Button variant="link" onClick={onDisconnect}>
-                Disconnect
-              </Button>
-            ) : (
-              <Button variant="link" isDisabled={!canConnect} onClick={onConnect}>
-                Connect
-              </Button>
-            )}
-          </ToolbarItem>
-        </ToolbarGroup>
+        <ConnectionControls
+          state={state}
+          canConnect={canConnect}
+          onConnect={onConnect}
+          onDisconnect={onDisconnect}
+        />
       </ToolbarContent>
     </Toolbar>
   )

@@ -1,11 +1,9 @@
 import {
   Alert,
-  Button,
   List,
   ListItem,
   Modal,
   ModalBody,
-  ModalFooter,
   ModalHeader,
   Skeleton,
   Title,
@@ -15,6 +13,7 @@ import type { NodeSummary, VmList } from '@vmdeck/shared'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { api } from '../../../lib/api-client.ts'
 import { clusterPath } from '../../../lib/cluster-queries.ts'
+import { DialogFooter } from '../../../components/ui/dialog-footer.tsx'
 
 /**
  * "Enter maintenance": before the drain starts, say which VMs will live-migrate away and which
@@ -87,14 +86,12 @@ export function MaintenanceDialog({
           </Alert>
         )}
       </ModalBody>
-      <ModalFooter>
-        <Button variant="primary" onClick={onConfirm} isDisabled={!vms.data && !vms.error}>
-          Enter maintenance
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
+      <DialogFooter
+        verb="Enter maintenance"
+        isDisabled={!vms.data && !vms.error}
+        onConfirm={onConfirm}
+        onCancel={onClose}
+      />
     </Modal>
   )
 }

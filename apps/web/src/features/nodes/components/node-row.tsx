@@ -1,28 +1,30 @@
-import { Button, Flex, Label, Progress, Skeleton, Tooltip } from '@patternfly/react-core'
+import { Button, Flex, Label, Progress, Skeleton } from '@patternfly/react-core'
 import { Td, Tr } from '@patternfly/react-table'
 import type { NodeAction, NodeDrain, NodeSummary } from '@vmdeck/shared'
 import { Suspense, type ComponentType } from 'react'
 import { Link } from 'react-router'
 import { formatBytes, formatCores } from '../../../lib/format.ts'
 import type { Decision } from '../../../lib/permissions.ts'
+import { ExplainedButton } from '../../../components/ui/explained-button.tsx'
 
-/** A node's recent CPU or memory utilization; the metrics feature provides it (through app/). */
+/**
+ * What a node uses of its CPU or memory, now and recently, from the cluster's metrics; the
+ * metrics feature provides it (through app/).
+ */
 export type NodeUsageCell = ComponentType<{
   cluster: string
   node: string
   metric: 'cpu' | 'memory'
+  capacity: number
+  allocatable: number
 }>
 
-const usage = (used: number, total: number, format: (n: number) => string) => (
-  <Progress
-    value={total ? Math.min(100, (used / total) * 100) : 0}
-    measureLocation="none"
-    size="sm"
-    aria-label={`${format(used)} of ${format(total)}`}
-    title={`${format(used)} / ${format(total)}`}
-    style={{ minWidth: 140 }}
-  />
-)
+/** What the pods on a node request, of what it can allocate: `req 1 / 8 cores`. */
+function requested(node: NodeSummary, metric: 'cpu' | 'memory'): string {
+  return metric === 'cpu'
+    ? `req ${formatCores(node.used.cpu)} / ${formatCores(node.allocatable.cpu)} cores`
+    : `req ${formatBytes(node.used.memory)} / ${formatBytes(node.allocatable.memory)}`
+}
 
 const drainTitle = (drain: NodeDrain) =>
   drain.phase === 'Drained'
@@ -56,7 +58,7 @@ export interface NodeRowProps {
   onEnterMaintenance: () => void
 }
 
-/** One node: health, requests, recent utilization, maintenance, and its actions. */
+/** One node: health, use and requests, maintenance, and its actions. */
 export function NodeRow({
   cluster,
   node,
@@ -66,10 +68,20 @@ export function NodeRow({
   onAction,
   onEnterMaintenance,
 }: NodeRowProps) {
+  // Use is the figure that matters; what pods request (what the scheduler counts) comes second.
   const usageCell = (metric: 'cpu' | 'memory') => (
-    <Suspense fallback={<Skeleton width="120px" screenreaderText="Loading metrics" />}>
-      <Usage cluster={cluster} node={node.name} metric={metric} />
-    </Suspense>
+    <>
+      <Suspense fallback={<Skeleton width="120px" screenreaderText="Loading metrics" />}>
+        <Usage
+          cluster={cluster}
+          node={node.name}
+          metric={metric}
+          capacity={node.capacity[metric]}
+          allocatable={node.allocatable[metric]}
+        />
+      </Suspense>
+      <div className="vmdeck-muted vmdeck-node-requests">{requested(node, metric)}</div>
+    </>
   )
   return (
     <Tr data-node={node.name}>
@@ -94,14 +106,8 @@ export function NodeRow({
       <Td dataLabel="VMs">
         <Link to={`/vms?node=${encodeURIComponent(node.name)}`}>{node.vmCount}</Link>
       </Td>
-      <Td dataLabel="CPU">
-        {usage(node.used.cpu, node.allocatable.cpu, (n) => `${formatCores(n)} cores`)}
-        {usageCell('cpu')}
-      </Td>
-      <Td dataLabel="Memory">
-        {usage(node.used.memory, node.allocatable.memory, formatBytes)}
-        {usageCell('memory')}
-      </Td>
+      <Td dataLabel="CPU">{usageCell('cpu')}</Td>
+      <Td dataLabel="Memory">{usageCell('memory')}</Td>
       <Td dataLabel="Maintenance">
         {node.drain ? <DrainProgress node={node.name} drain={node.drain} /> : '—'}
       </Td>
@@ -128,20 +134,16 @@ function NodeActions({
   const cordonLabel = node.schedulable ? 'Cordon' : 'Uncordon'
   return (
     <Flex gap={{ default: 'gapSm' }} flexWrap={{ default: 'nowrap' }}>
-      <Tooltip
-        content={canCordon.reason ?? ''}
-        trigger={canCordon.allowed ? 'manual' : 'mouseenter focus'}
+      <ExplainedButton
+        blocked={!canCordon.allowed}
+        reason={canCordon.reason}
+        variant="secondary"
+        size="sm"
+        onClick={() => onAction(node.schedulable ? 'cordon' : 'uncordon')}
+        aria-label={`${cordonLabel} ${node.name}`}
       >
-        <Button
-          variant="secondary"
-          size="sm"
-          isAriaDisabled={!canCordon.allowed}
-          onClick={() => onAction(node.schedulable ? 'cordon' : 'uncordon')}
-          aria-label={`${cordonLabel} ${node.name}`}
-        >
-          {cordonLabel}
-        </Button>
-      </Tooltip>
+        {cordonLabel}
+      </ExplainedButton>
       {!node.schedulable && node.drain ? (
         <Button
           variant="secondary"
@@ -153,20 +155,16 @@ function NodeActions({
           Exit maintenance
         </Button>
       ) : (
-        <Tooltip
-          content={canDrain.reason ?? ''}
-          trigger={canDrain.allowed ? 'manual' : 'mouseenter focus'}
+        <ExplainedButton
+          blocked={!canDrain.allowed}
+          reason={canDrain.reason}
+          variant="secondary"
+          size="sm"
+          onClick={onEnterMaintenance}
+          aria-label={`Enter maintenance on ${node.name}`}
         >
-          <Button
-            variant="secondary"
-            size="sm"
-            isAriaDisabled={!canDrain.allowed}
-            onClick={onEnterMaintenance}
-            aria-label={`Enter maintenance on ${node.name}`}
-          >
-            Enter maintenance
-          </Button>
-        </Tooltip>
+          Enter maintenance
+        </ExplainedButton>
       )}
     </Flex>
   )

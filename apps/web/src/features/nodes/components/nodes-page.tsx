@@ -12,7 +12,7 @@ import { NodeRow, type NodeUsageCell } from './node-row.tsx'
 
 const usage = {
   tooltip:
-    'The bar: what the pods on the node request. The line: utilization over the last 15 minutes, and now.',
+    'The bar and the figure: the share of what the node can allocate that is in use now; the line: the last 15 minutes. Below: what the pods on the node request, of what it can allocate.',
 }
 const columns: { title: string; info?: typeof usage }[] = [
   { title: 'Name' },

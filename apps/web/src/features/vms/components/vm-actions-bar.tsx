@@ -1,17 +1,10 @@
-import {
-  Button,
-  Dropdown,
-  DropdownItem,
-  DropdownList,
-  Flex,
-  MenuToggle,
-  Tooltip,
-} from '@patternfly/react-core'
+import { Dropdown, DropdownItem, DropdownList, Flex, MenuToggle } from '@patternfly/react-core'
 import EllipsisVIcon from '@patternfly/react-icons/dist/esm/icons/ellipsis-v-icon'
 import type { VmSummary, VmUiAction } from '@vmdeck/shared'
 import { useState } from 'react'
 import type { Decision } from '../../../lib/permissions.ts'
 import { vmActions, type VmActionDef, type VmActionId } from '../model/vm-actions.ts'
+import { ExplainedButton } from '../../../components/ui/explained-button.tsx'
 
 export type Can = (action: VmUiAction, namespace: string) => Decision
 
@@ -45,23 +38,17 @@ export function VmActionsBar({
     <Flex gap={{ default: 'gapSm' }} flexWrap={{ default: 'wrap' }}>
       {buttons.map((def) => {
         const reason = def.blockedBy(vm)
-        const button = (
-          <Button
+        return (
+          <ExplainedButton
             key={def.id}
+            blocked={Boolean(reason)}
+            reason={reason}
             variant={def.id === 'start' || def.id === 'console' ? 'primary' : 'secondary'}
             size="sm"
-            isAriaDisabled={Boolean(reason)}
             onClick={() => run(def.id)}
           >
             {def.label}
-          </Button>
-        )
-        return reason ? (
-          <Tooltip key={def.id} content={reason}>
-            {button}
-          </Tooltip>
-        ) : (
-          button
+          </ExplainedButton>
         )
       })}
       {more.length > 0 && (

@@ -1,5 +1,4 @@
 import {
-  Button,
   DescriptionList,
   DescriptionListDescription,
   DescriptionListGroup,
@@ -7,12 +6,12 @@ import {
   Label,
   Progress,
   Title,
-  Tooltip,
 } from '@patternfly/react-core'
 import type { VmDetail, VmMigration } from '@vmdeck/shared'
 import type { Decision } from '../../../../lib/permissions.ts'
 import { useCancelMigration } from '../../api/vm-mutations.ts'
 import type { VmPanel } from '../../model/vm-panels.ts'
+import { ExplainedButton } from '../../../../components/ui/explained-button.tsx'
 
 export const migrationColor = (m: VmMigration) =>
   m.phase === 'Succeeded' ? 'green' : m.phase === 'Failed' ? 'red' : m.active ? 'blue' : 'grey'
@@ -96,25 +95,22 @@ export function MigrationsTab({
         <ProgressChart cluster={cluster} namespace={vm.namespace} name={vm.name} />
       </div>
       {migration.active && (
-        <Tooltip
-          content={canMigrate.reason ?? ''}
-          trigger={canMigrate.allowed ? 'manual' : 'mouseenter focus'}
+        <ExplainedButton
+          blocked={!canMigrate.allowed}
+          reason={canMigrate.reason}
+          variant="danger"
+          size="sm"
+          style={{ marginTop: 16 }}
+          isAriaDisabled={migration.abortRequested}
+          onClick={() =>
+            cancel.mutate({
+              vm: { namespace: vm.namespace, name: vm.name },
+              migration: migration.name,
+            })
+          }
         >
-          <Button
-            variant="danger"
-            size="sm"
-            style={{ marginTop: 16 }}
-            isAriaDisabled={!canMigrate.allowed || migration.abortRequested}
-            onClick={() =>
-              cancel.mutate({
-                vm: { namespace: vm.namespace, name: vm.name },
-                migration: migration.name,
-              })
-            }
-          >
-            Cancel migration
-          </Button>
-        </Tooltip>
+          Cancel migration
+        </ExplainedButton>
       )}
     </section>
   )

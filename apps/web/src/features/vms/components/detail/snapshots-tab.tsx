@@ -1,4 +1,4 @@
-import { Button, Flex, Label, Tooltip } from '@patternfly/react-core'
+import { Flex, Label } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { useQuery } from '@tanstack/react-query'
 import type { VmDetail, VmSnapshot } from '@vmdeck/shared'
@@ -9,6 +9,7 @@ import type { Decision } from '../../../../lib/permissions.ts'
 import { useDeleteSnapshot, usePowerAction, useRestoreSnapshot } from '../../api/vm-mutations.ts'
 import { vmTabQueries } from '../../api/vm-tab-queries.ts'
 import { RestoreDialog } from '../dialogs/restore-dialog.tsx'
+import { ExplainedButton } from '../../../../components/ui/explained-button.tsx'
 
 const phaseColor = { Succeeded: 'green', Failed: 'red', InProgress: 'blue' } as const
 
@@ -54,14 +55,15 @@ export function SnapshotsTab({
   return (
     <>
       <Flex style={{ marginBottom: 8 }}>
-        <Tooltip
-          content={canTake.reason ?? ''}
-          trigger={canTake.allowed ? 'manual' : 'mouseenter focus'}
+        <ExplainedButton
+          blocked={!canTake.allowed}
+          reason={canTake.reason}
+          variant="primary"
+          size="sm"
+          onClick={onTake}
         >
-          <Button variant="primary" size="sm" isAriaDisabled={!canTake.allowed} onClick={onTake}>
-            Take snapshot
-          </Button>
-        </Tooltip>
+          Take snapshot
+        </ExplainedButton>
         {vm.snapshotInProgress && (
           <Label color="blue" isCompact>
             Snapshot {vm.snapshotInProgress} in progress
@@ -111,32 +113,27 @@ export function SnapshotsTab({
                 </Td>
                 <Td isActionCell>
                   <Flex gap={{ default: 'gapSm' }} flexWrap={{ default: 'nowrap' }}>
-                    <Tooltip content={block ?? ''} trigger={block ? 'mouseenter focus' : 'manual'}>
-                      <Button
-                        variant="secondary"
-                        size="sm"
-                        isAriaDisabled={Boolean(block)}
-                        onClick={() => setRestoring(snapshot.name)}
-                        aria-label={`Restore ${snapshot.name}`}
-                      >
-                        Restore
-                      </Button>
-                    </Tooltip>
-                    <Tooltip
-                      content={canTake.reason ?? ''}
-                      trigger={canTake.allowed ? 'manual' : 'mouseenter focus'}
+                    <ExplainedButton
+                      blocked={Boolean(block)}
+                      reason={block}
+                      variant="secondary"
+                      size="sm"
+                      onClick={() => setRestoring(snapshot.name)}
+                      aria-label={`Restore ${snapshot.name}`}
                     >
-                      <Button
-                        variant="link"
-                        isDanger
-                        size="sm"
-                        isAriaDisabled={!canTake.allowed}
-                        onClick={() => setDeleting(snapshot.name)}
-                        aria-label={`Delete ${snapshot.name}`}
-                      >
-                        Delete
-                      </Button>
-                    </Tooltip>
+                      Restore
+                    </ExplainedButton>
+                    <ExplainedButton
+                      blocked={!canTake.allowed}
+                      reason={canTake.reason}
+                      variant="link"
+                      isDanger
+                      size="sm"
+                      onClick={() => setDeleting(snapshot.name)}
+                      aria-label={`Delete ${snapshot.name}`}
+                    >
+                      Delete
+                    </ExplainedButton>
                   </Flex>
                 </Td>
               </Tr>

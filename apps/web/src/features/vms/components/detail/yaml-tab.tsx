@@ -10,6 +10,7 @@ import {
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { ErrorAlert } from '../../../../components/ui/error-alert.tsx'
+import { copyText } from '../../../../lib/clipboard.ts'
 import { useRevealCloudInit } from '../../api/vm-mutations.ts'
 import type { VmRef } from '../../../../lib/vm-queries.ts'
 import { vmTabQueries } from '../../api/vm-tab-queries.ts'
@@ -82,10 +83,7 @@ export function ReadOnlyYaml({ id, text }: { id: string; text: string }) {
             aria-label="Copy"
             variant="plain"
             exitDelay={copied ? 1500 : 600}
-            onClick={() => {
-              void navigator.clipboard?.writeText(text)
-              setCopied(true)
-            }}
+            onClick={() => void copyText(text).then(setCopied)}
             onTooltipHidden={() => setCopied(false)}
           >
             {copied ? 'Copied' : 'Copy to clipboard'}

@@ -1,13 +1,4 @@
-import {
-  Button,
-  Checkbox,
-  Form,
-  FormGroup,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-} from '@patternfly/react-core'
+import { Checkbox, Form, FormGroup, Modal, ModalBody, ModalHeader } from '@patternfly/react-core'
 import type { CloneRequest } from '@vmdeck/shared'
 import { useState } from 'react'
 import { NamespacePicker } from '../../../../components/ui/namespace-picker.tsx'
@@ -15,6 +6,7 @@ import { useKnownNamespaces } from '../../api/use-known-namespaces.ts'
 import { nameProblem } from '../../../../lib/k8s-name.ts'
 import type { VmRef } from '../../../../lib/vm-queries.ts'
 import { NameField } from './name-field.tsx'
+import { DialogFooter } from '../../../../components/ui/dialog-footer.tsx'
 
 export function CloneVmDialog({
   cluster,
@@ -76,14 +68,12 @@ export function CloneVmDialog({
           />
         </Form>
       </ModalBody>
-      <ModalFooter>
-        <Button variant="primary" isDisabled={!valid} onClick={() => onConfirm(request)}>
-          Clone
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
+      <DialogFooter
+        verb="Clone"
+        isDisabled={!valid}
+        onConfirm={() => onConfirm(request)}
+        onCancel={onClose}
+      />
     </Modal>
   )
 }

@@ -1,16 +1,15 @@
 import {
-  Button,
   Checkbox,
   Form,
   FormGroup,
   Modal,
   ModalBody,
-  ModalFooter,
   ModalHeader,
   TextInput,
 } from '@patternfly/react-core'
 import { useState } from 'react'
 import type { VmRef } from '../../../../lib/vm-queries.ts'
+import { DialogFooter } from '../../../../components/ui/dialog-footer.tsx'
 
 /** Delete one or many VMs: type the name (or the count) to confirm; disks optional. */
 export function DeleteVmDialog({
@@ -72,14 +71,13 @@ export function DeleteVmDialog({
           </FormGroup>
         </Form>
       </ModalBody>
-      <ModalFooter>
-        <Button variant="danger" isDisabled={!confirmed} onClick={() => onConfirm({ deleteDisks })}>
-          Delete
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
+      <DialogFooter
+        verb="Delete"
+        danger
+        isDisabled={!confirmed}
+        onConfirm={() => onConfirm({ deleteDisks })}
+        onCancel={onClose}
+      />
     </Modal>
   )
 }

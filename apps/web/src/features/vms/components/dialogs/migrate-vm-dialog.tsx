@@ -1,13 +1,4 @@
-import {
-  Alert,
-  Button,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  Radio,
-  Skeleton,
-} from '@patternfly/react-core'
+import { Alert, Modal, ModalBody, ModalHeader, Radio, Skeleton } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { useQuery } from '@tanstack/react-query'
 import type { NodeSummary, VmSummary } from '@vmdeck/shared'
@@ -15,6 +6,7 @@ import { useState } from 'react'
 import { ErrorAlert } from '../../../../components/ui/error-alert.tsx'
 import { clusterQueries } from '../../../../lib/cluster-queries.ts'
 import { formatBytes, formatCores } from '../../../../lib/format.ts'
+import { DialogFooter } from '../../../../components/ui/dialog-footer.tsx'
 
 const whyNot = (node: NodeSummary, sources: Set<string | undefined>) =>
   !node.ready
@@ -123,18 +115,12 @@ export function MigrateVmDialog({
           <Alert variant="info" isInline isPlain title="VMs that are not running are skipped." />
         )}
       </ModalBody>
-      <ModalFooter>
-        <Button
-          variant="primary"
-          isDisabled={mode === 'node' && !target}
-          onClick={() => onConfirm(mode === 'node' ? target : undefined)}
-        >
-          Migrate
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
+      <DialogFooter
+        verb="Migrate"
+        isDisabled={mode === 'node' && !target}
+        onConfirm={() => onConfirm(mode === 'node' ? target : undefined)}
+        onCancel={onClose}
+      />
     </Modal>
   )
 }

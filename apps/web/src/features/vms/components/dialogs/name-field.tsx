@@ -1,10 +1,5 @@
-import {
-  FormGroup,
-  FormHelperText,
-  HelperText,
-  HelperTextItem,
-  TextInput,
-} from '@patternfly/react-core'
+import { TextInput } from '@patternfly/react-core'
+import { FormField } from '../../../../components/ui/form-field.tsx'
 import { nameProblem } from '../../../../lib/k8s-name.ts'
 
 /** A Kubernetes name input, validated as you type. */
@@ -26,7 +21,13 @@ export function NameField({
 }) {
   const error = (value ? nameProblem(value) : undefined) ?? problem
   return (
-    <FormGroup label={label} fieldId={id} isRequired>
+    <FormField
+      id={id}
+      label={label}
+      problem={error}
+      hint={hint ?? 'Lowercase letters, digits and “-”; up to 63 characters.'}
+      isRequired
+    >
       <TextInput
         id={id}
         value={value}
@@ -35,13 +36,6 @@ export function NameField({
         autoComplete="off"
         isRequired
       />
-      <FormHelperText>
-        <HelperText>
-          <HelperTextItem variant={error ? 'error' : 'default'}>
-            {error ?? hint ?? 'Lowercase letters, digits and “-”; up to 63 characters.'}
-          </HelperTextItem>
-        </HelperText>
-      </FormHelperText>
-    </FormGroup>
+    </FormField>
   )
 }

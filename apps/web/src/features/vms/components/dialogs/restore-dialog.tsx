@@ -1,14 +1,7 @@
-import {
-  Alert,
-  Button,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  Spinner,
-} from '@patternfly/react-core'
+import { Alert, Modal, ModalBody, ModalHeader, Spinner } from '@patternfly/react-core'
 import type { VmPrintableStatus } from '@vmdeck/shared'
 import { useEffect, useState } from 'react'
+import { DialogFooter } from '../../../../components/ui/dialog-footer.tsx'
 
 /**
  * Restore a snapshot in place. KubeVirt restores only a stopped VM, so a running one is offered
@@ -56,28 +49,21 @@ export function RestoreDialog({
           </p>
         )}
       </ModalBody>
-      <ModalFooter>
-        {stopped ? (
-          <Button variant="danger" onClick={onRestore}>
-            Restore
-          </Button>
-        ) : (
-          <Button
-            variant="danger"
-            isDisabled={waiting}
-            isLoading={waiting}
-            onClick={() => {
-              setWaiting(true)
-              onStop()
-            }}
-          >
-            Stop and restore
-          </Button>
-        )}
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
+      {stopped ? (
+        <DialogFooter verb="Restore" danger onConfirm={onRestore} onCancel={onClose} />
+      ) : (
+        <DialogFooter
+          verb="Stop and restore"
+          danger
+          isDisabled={waiting}
+          isLoading={waiting}
+          onConfirm={() => {
+            setWaiting(true)
+            onStop()
+          }}
+          onCancel={onClose}
+        />
+      )}
     </Modal>
   )
 }

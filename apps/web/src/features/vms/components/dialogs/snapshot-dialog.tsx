@@ -1,8 +1,9 @@
-import { Button, Form, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core'
+import { Form, Modal, ModalBody, ModalHeader } from '@patternfly/react-core'
 import { useState } from 'react'
 import { nameProblem, timestampedName } from '../../../../lib/k8s-name.ts'
 import type { VmRef } from '../../../../lib/vm-queries.ts'
 import { NameField } from './name-field.tsx'
+import { DialogFooter } from '../../../../components/ui/dialog-footer.tsx'
 
 export function SnapshotDialog({
   vm,
@@ -32,14 +33,12 @@ export function SnapshotDialog({
           <NameField id="snapshot-name" label="Snapshot name" value={name} onChange={setName} />
         </Form>
       </ModalBody>
-      <ModalFooter>
-        <Button variant="primary" isDisabled={!valid} onClick={() => onConfirm(name)}>
-          Take snapshot
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
+      <DialogFooter
+        verb="Take snapshot"
+        isDisabled={!valid}
+        onConfirm={() => onConfirm(name)}
+        onCancel={onClose}
+      />
     </Modal>
   )
 }

@@ -1,4 +1,5 @@
-import { Form, FormGroup, FormHelperText, HelperText, HelperTextItem } from '@patternfly/react-core'
+import { Form } from '@patternfly/react-core'
+import { FormField } from '../../../../../components/ui/form-field.tsx'
 import { NamespacePicker } from '../../../../../components/ui/namespace-picker.tsx'
 import { NameField } from '../../dialogs/name-field.tsx'
 import { noSubmit, type StepProps } from './step-field.tsx'
@@ -20,7 +21,7 @@ export function BasicsStep({
         onChange={(name) => set({ name })}
         problem={taken}
       />
-      <FormGroup label="Namespace" fieldId="vm-namespace" isRequired>
+      <FormField id="vm-namespace" label="Namespace" problem={problems.namespace} isRequired>
         <NamespacePicker
           label="Namespace"
           value={state.namespace}
@@ -28,14 +29,7 @@ export function BasicsStep({
           onChange={(namespace) => set({ namespace, pvcNamespace: namespace })}
           width={300}
         />
-        {problems.namespace && (
-          <FormHelperText>
-            <HelperText>
-              <HelperTextItem variant="error">{problems.namespace}</HelperTextItem>
-            </HelperText>
-          </FormHelperText>
-        )}
-      </FormGroup>
+      </FormField>
     </Form>
   )
 }

@@ -1,7 +1,9 @@
-import { Form, TextArea, TextInput } from '@patternfly/react-core'
+import { Form, TextArea } from '@patternfly/react-core'
+import { FormField } from '../../../../../components/ui/form-field.tsx'
 import { RadioChoice } from '../../../../../components/ui/radio-choice.tsx'
+import { TextField } from '../../../../../components/ui/text-field.tsx'
 import type { WizardState } from '../wizard-model.ts'
-import { Field, noSubmit, type StepProps } from './step-field.tsx'
+import { noSubmit, type StepProps } from './step-field.tsx'
 
 const logins: { value: WizardState['auth']; label: string }[] = [
   { value: 'password', label: 'Password' },
@@ -13,20 +15,15 @@ const logins: { value: WizardState['auth']; label: string }[] = [
 export function CloudInitStep({ state, set, problems }: StepProps) {
   return (
     <Form onSubmit={noSubmit} style={{ maxWidth: 640 }}>
-      <Field
+      <TextField
         id="ci-user"
         label="User"
+        value={state.user}
+        onChange={(user) => set({ user })}
         problem={problems.user}
         hint="Created at first boot by cloud-init."
-      >
-        <TextInput
-          id="ci-user"
-          value={state.user}
-          onChange={(_e, user) => set({ user })}
-          validated={problems.user ? 'error' : 'default'}
-          autoComplete="off"
-        />
-      </Field>
+        autoComplete="off"
+      />
       <RadioChoice
         name="ci-auth"
         label="Log in with"
@@ -36,23 +33,19 @@ export function CloudInitStep({ state, set, problems }: StepProps) {
         isInline
       />
       {state.auth === 'password' && (
-        <Field
+        <TextField
           id="ci-password"
           label="Password"
+          type="password"
+          value={state.password}
+          onChange={(password) => set({ password })}
           problem={problems.password}
           hint="Stored in the VM's cloud-init data, readable by whoever can read the VM."
-        >
-          <TextInput
-            id="ci-password"
-            type="password"
-            value={state.password}
-            onChange={(_e, password) => set({ password })}
-            autoComplete="new-password"
-          />
-        </Field>
+          autoComplete="new-password"
+        />
       )}
       {state.auth === 'ssh' && (
-        <Field id="ci-ssh" label="SSH public key" problem={problems.sshKey}>
+        <FormField id="ci-ssh" label="SSH public key" problem={problems.sshKey}>
           <TextArea
             id="ci-ssh"
             value={state.sshKey}
@@ -61,7 +54,7 @@ export function CloudInitStep({ state, set, problems }: StepProps) {
             resizeOrientation="vertical"
             validated={problems.sshKey ? 'error' : 'default'}
           />
-        </Field>
+        </FormField>
       )}
     </Form>
   )

@@ -7,7 +7,8 @@ import {
   TextInput,
 } from '@patternfly/react-core'
 import TrashIcon from '@patternfly/react-icons/dist/esm/icons/trash-icon'
-import { Field, noSubmit, type StepProps } from './step-field.tsx'
+import { FormField } from '../../../../../components/ui/form-field.tsx'
+import { noSubmit, type StepProps } from './step-field.tsx'
 
 /** The pod network and any secondary (Multus) networks. */
 export function NetworksStep({ state, set, problems }: StepProps) {
@@ -20,7 +21,7 @@ export function NetworksStep({ state, set, problems }: StepProps) {
         onChange={(_e, podNetwork) => set({ podNetwork })}
       />
       {state.multus.map((nad, index) => (
-        <Field
+        <FormField
           key={index}
           id={`net-multus-${index}`}
           label={`VLAN / secondary network ${index + 1}`}
@@ -43,7 +44,7 @@ export function NetworksStep({ state, set, problems }: StepProps) {
               icon={<TrashIcon />}
             />
           </div>
-        </Field>
+        </FormField>
       ))}
       <div>
         <Button variant="link" isInline onClick={() => set({ multus: [...state.multus, ''] })}>

@@ -6,13 +6,14 @@ import {
   Form,
   Gallery,
   NumberInput,
-  TextInput,
 } from '@patternfly/react-core'
 import { VmCpuCount } from '@vmdeck/shared'
+import { FormField } from '../../../../../components/ui/form-field.tsx'
 import { RadioChoice } from '../../../../../components/ui/radio-choice.tsx'
+import { TextField } from '../../../../../components/ui/text-field.tsx'
 import { rulesOf } from '../../../../../lib/schema-rules.ts'
 import { instancetypeCatalog, type WizardState } from '../wizard-model.ts'
-import { Field, noSubmit, type StepProps } from './step-field.tsx'
+import { noSubmit, type StepProps } from './step-field.tsx'
 
 const sizes: { value: WizardState['size']; label: string }[] = [
   { value: 'instancetype', label: 'An instance type' },
@@ -67,7 +68,7 @@ export function SizeStep({ state, set, problems }: StepProps) {
         </Gallery>
       ) : (
         <>
-          <Field id="vm-cpus" label="vCPU" problem={problems.cpus}>
+          <FormField id="vm-cpus" label="vCPU" problem={problems.cpus}>
             <NumberInput
               id="vm-cpus"
               value={state.cpus}
@@ -80,16 +81,16 @@ export function SizeStep({ state, set, problems }: StepProps) {
               minusBtnAriaLabel="Fewer vCPUs"
               plusBtnAriaLabel="More vCPUs"
             />
-          </Field>
-          <Field id="vm-memory" label="Memory" problem={problems.memory} hint="e.g. 2Gi, 512Mi">
-            <TextInput
-              id="vm-memory"
-              value={state.memory}
-              onChange={(_e, memory) => set({ memory })}
-              validated={problems.memory ? 'error' : 'default'}
-              style={{ maxWidth: 160 }}
-            />
-          </Field>
+          </FormField>
+          <TextField
+            id="vm-memory"
+            label="Memory"
+            value={state.memory}
+            onChange={(memory) => set({ memory })}
+            problem={problems.memory}
+            hint="e.g. 2Gi, 512Mi"
+            style={{ maxWidth: 160 }}
+          />
         </>
       )}
     </Form>

@@ -1,15 +1,8 @@
-import {
-  Card,
-  CardHeader,
-  CardTitle,
-  Content,
-  Form,
-  Gallery,
-  TextInput,
-} from '@patternfly/react-core'
+import { Card, CardHeader, CardTitle, Content, Form, Gallery } from '@patternfly/react-core'
 import { RadioChoice } from '../../../../../components/ui/radio-choice.tsx'
+import { TextField } from '../../../../../components/ui/text-field.tsx'
 import { containerDiskCatalog, type WizardState } from '../wizard-model.ts'
-import { Field, noSubmit, type StepProps } from './step-field.tsx'
+import { noSubmit, type StepProps } from './step-field.tsx'
 
 const sources: { value: WizardState['source']; label: string }[] = [
   { value: 'catalog', label: 'A container disk from the catalog' },
@@ -64,77 +57,55 @@ export function SourceStep({ state, set, problems }: StepProps) {
         </Gallery>
       )}
       {state.source === 'image' && (
-        <Field
+        <TextField
           id="vm-image"
           label="Image"
+          value={state.image}
+          onChange={(image) => set({ image })}
           problem={problems.image}
           hint="The disk is ephemeral: changes are lost when the VM stops."
-        >
-          <TextInput
-            id="vm-image"
-            value={state.image}
-            onChange={(_e, image) => set({ image })}
-            validated={problems.image ? 'error' : 'default'}
-          />
-        </Field>
+        />
       )}
       {state.source === 'url' && (
-        <>
-          <Field
-            id="vm-url"
-            label="Image URL"
-            problem={problems.url}
-            hint="CDI downloads it into the VM's namespace; the VM shows Provisioning until the import finishes."
-            isRequired
-          >
-            <TextInput
-              id="vm-url"
-              type="url"
-              value={state.url}
-              onChange={(_e, url) => set({ url })}
-              validated={problems.url ? 'error' : 'default'}
-            />
-          </Field>
-          <Field id="vm-disk-size" label="Disk size" problem={problems.diskSize} isRequired>
-            <TextInput
-              id="vm-disk-size"
-              value={state.diskSize}
-              onChange={(_e, diskSize) => set({ diskSize })}
-              validated={problems.diskSize ? 'error' : 'default'}
-            />
-          </Field>
-        </>
+        <TextField
+          id="vm-url"
+          label="Image URL"
+          type="url"
+          value={state.url}
+          onChange={(url) => set({ url })}
+          problem={problems.url}
+          hint="CDI downloads it into the VM's namespace; the VM shows Provisioning until the import finishes."
+          isRequired
+        />
       )}
       {state.source === 'pvc' && (
         <>
-          <Field id="vm-pvc" label="Volume claim to clone" problem={problems.pvcName} isRequired>
-            <TextInput
-              id="vm-pvc"
-              value={state.pvcName}
-              onChange={(_e, pvcName) => set({ pvcName })}
-              validated={problems.pvcName ? 'error' : 'default'}
-            />
-          </Field>
-          <Field
+          <TextField
+            id="vm-pvc"
+            label="Volume claim to clone"
+            value={state.pvcName}
+            onChange={(pvcName) => set({ pvcName })}
+            problem={problems.pvcName}
+            isRequired
+          />
+          <TextField
             id="vm-pvc-namespace"
             label="Its namespace"
+            value={state.pvcNamespace}
+            onChange={(pvcNamespace) => set({ pvcNamespace })}
             hint="Cloning across namespaces needs permission to clone from the source."
-          >
-            <TextInput
-              id="vm-pvc-namespace"
-              value={state.pvcNamespace}
-              onChange={(_e, pvcNamespace) => set({ pvcNamespace })}
-            />
-          </Field>
-          <Field id="vm-disk-size" label="Disk size" problem={problems.diskSize} isRequired>
-            <TextInput
-              id="vm-disk-size"
-              value={state.diskSize}
-              onChange={(_e, diskSize) => set({ diskSize })}
-              validated={problems.diskSize ? 'error' : 'default'}
-            />
-          </Field>
+          />
         </>
+      )}
+      {(state.source === 'url' || state.source === 'pvc') && (
+        <TextField
+          id="vm-disk-size"
+          label="Disk size"
+          value={state.diskSize}
+          onChange={(diskSize) => set({ diskSize })}
+          problem={problems.diskSize}
+          isRequired
+        />
       )}
     </Form>
   )

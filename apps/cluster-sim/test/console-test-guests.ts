@@ -5,14 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Registry } from '../kube/registry.ts'
-import type { KObject } from '../kube/types.ts'
-import type { ControllerStore } from '../controllers/controller-store.ts'
-import { QemuGuest } from '../guest/qemu-guest.ts'
-import { GuestRegistry } from './guest-registry.ts'
+import type { Registry } from '../src/kube/registry.ts'
+import type { KObject } from '../src/kube/types.ts'
+import type { ControllerStore } from '../src/controllers/controller-store.ts'
+import { QemuGuest } from '../src/guest/qemu-guest.ts'
+import { GuestRegistry } from '../src/kubevirt/guest-registry.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const repoRoot = path.resolve(here, '../../../..')
+const repoRoot = path.resolve(here, '../../..')
 export const guestImageDir = process.env.VMDECK_GUEST_DIR ?? path.join(repoRoot, '.vmdeck/guest')
 
 /** A VMI object as virt-controller leaves it once the guest runs. */

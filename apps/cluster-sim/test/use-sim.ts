@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
-import { kubectlFor, type Kubectl } from '../cluster/kubectl.ts'
-import { startSim, type Sim, type SimOptions } from '../sim.ts'
+import { kubectlFor, type Kubectl } from '../src/cluster/kubectl.ts'
+import { startSim, type Sim, type SimOptions } from '../src/sim.ts'
 
 export interface TestSim {
   sim: Sim
