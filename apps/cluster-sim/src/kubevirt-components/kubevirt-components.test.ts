@@ -112,7 +112,7 @@ describe("KubeVirt's own components", () => {
   })
 
   it('live-migrates a VM: virt-controller drives the migration, the node side hands it over', async () => {
-    expect((await createVm(vm('move', 'Always'))).status).toBe(201)
+    expect((await createVm(testVm('move', 'Always'))).status).toBe(201)
     await waitForVm('move', 'Running')
     const vmiPath = '/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances/move'
     const before = await sim.request('GET', vmiPath)
