@@ -6,6 +6,7 @@ export default defineConfig({
     globalSetup: ['./scripts/vitest-global-setup.mjs'],
     projects: [
       { test: { name: 'shared', include: ['packages/shared/src/**/*.test.ts'] } },
+      { test: { name: 'idp', include: ['apps/idp/test/**/*.test.ts'] } },
       {
         test: {
           name: 'cluster-sim',

@@ -32,6 +32,8 @@ const stack = await startStack({
   simPort: Number(process.env.VMDECK_SIM_PORT ?? 6443),
   bffPort: Number(process.env.VMDECK_PORT ?? 8080),
   prometheusPort: Number(process.env.VMDECK_PROMETHEUS_PORT ?? 9090),
+  // VMDECK_IDP_PORT=0 leaves single sign-on out of the demo.
+  idpPort: Number(process.env.VMDECK_IDP_PORT ?? 5556),
 })
 await reportGuests(stack.kubeconfig, step).catch((error) =>
   step(`could not follow the guests' boot (${error.message}); carrying on`),
@@ -39,6 +41,7 @@ await reportGuests(stack.kubeconfig, step).catch((error) =>
 console.log(`
   vmdeck is running:   ${stack.url}
   demo users:          admin (everything), helpdesk (consoles), viewer (read-only): pick one on the login page
+  single sign-on:      ${stack.idp ? `"Log in with the vmdeck demo IdP" (${stack.idp.issuer}): admin / admin-demo-password, helpdesk / helpdesk-demo-password, viewer / viewer-demo-password; users and groups in ${stack.idp.usersFile}` : '(off: VMDECK_IDP_PORT=0)'}
   kubectl:             kubectl --kubeconfig ${stack.kubeconfig} get vms -A
   Prometheus:          ${stack.prometheus?.url ?? '(not started)'}
   Ctrl+C stops everything.
@@ -50,14 +53,14 @@ async function shutdown() {
   stopping = true
   step('stopping')
   stopAll('SIGTERM')
-  await Promise.all([waitForExit(stack.bff), waitForExit(stack.sim)])
+  await Promise.all([stack.bff, stack.sim, stack.idp?.child].filter(Boolean).map(waitForExit))
   process.exit(0)
 }
 for (const signal of signals) {
   process.off(signal, stopEarly)
   process.on(signal, () => void shutdown())
 }
-for (const child of [stack.sim, stack.bff]) {
+for (const child of [stack.sim, stack.bff, stack.idp?.child].filter(Boolean)) {
   child.on('exit', (code) => {
     if (stopping) return
     console.error(`a vmdeck process exited unexpectedly (code ${code}); stopping the demo`)

@@ -9,10 +9,13 @@ export function startStack(options: {
   prometheusPort?: number
   quiet?: boolean
   demo?: boolean
+  /** Starts the demo's OpenID provider on this port: kube-apiserver trusts it, the BFF uses it. */
+  idpPort?: number
 }): Promise<{
   sim: ChildProcess
   bff: ChildProcess
   prometheus: { url: string; child: ChildProcess; stop(): Promise<void> } | undefined
+  idp: { child: ChildProcess; issuer: string; usersFile: string } | undefined
   kubeconfig: string
   url: string
 }>

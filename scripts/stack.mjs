@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { ensureGoBuilds } from './lib/go-builds.mjs'
+import { startIdp } from './lib/idp.mjs'
 import { startPrometheus } from './lib/prometheus.mjs'
 import { start, waitForLine } from './lib/processes.mjs'
 
@@ -14,12 +15,23 @@ export async function startStack({
   prometheusPort,
   quiet = false,
   demo = true,
+  idpPort,
 }) {
   const node = process.execPath
   const kubeconfig = join(stateDir, 'kubeconfig')
   // Whoever starts a stack (the demo, the end-to-end and tour set-ups) gets the control plane and
   // CRDs built when missing; the simulator inherits VMDECK_CONTROLPLANE_BIN and VMDECK_CRD_DIR.
   await ensureGoBuilds({ root })
+  // Optional: single sign-on with the demo's OpenID provider, which kube-apiserver then trusts.
+  const idp = idpPort
+    ? await startIdp({
+        root,
+        stateDir,
+        port: idpPort,
+        publicOrigin: `http://127.0.0.1:${bffPort}`,
+        quiet,
+      })
+    : undefined
   const sim = start(
     'sim',
     node,
@@ -34,7 +46,15 @@ export async function startStack({
       '--metrics-port',
       '0',
     ],
-    { cwd: root, quiet, logFile: join(stateDir, 'sim.log') },
+    {
+      cwd: root,
+      quiet,
+      logFile: join(stateDir, 'sim.log'),
+      env: {
+        ...process.env,
+        ...(idp ? { VMDECK_AUTHENTICATION_CONFIG: idp.authenticationConfig } : {}),
+      },
+    },
   )
   // Printed after "Kubernetes API at …", once the cluster is ready.
   const [, metricsUrl] = await waitForLine(sim, /cluster-sim: metrics at (\S+)/)
@@ -59,6 +79,7 @@ export async function startStack({
       KUBECONFIG: kubeconfig,
       VMDECK_PORT: String(bffPort),
       VMDECK_DEMO: demo ? '1' : '0',
+      ...(idp?.bffEnv ?? {}),
       ...(prometheus
         ? { VMDECK_PROMETHEUS_URL: prometheus.url, VMDECK_PROMETHEUS_SCRAPE_INTERVAL: '2s' }
         : {}),
@@ -78,5 +99,5 @@ export async function startStack({
     if (ok) break
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  return { sim, bff, prometheus, kubeconfig, url: `http://127.0.0.1:${bffPort}` }
+  return { sim, bff, prometheus, idp, kubeconfig, url: `http://127.0.0.1:${bffPort}` }
 }

@@ -6,6 +6,7 @@ const root = process.env.VMDECK_ROOT ?? process.cwd()
 export const typecheckProjects = [
   'packages/shared',
   'apps/cluster-sim',
+  'apps/idp',
   'apps/bff',
   'apps/web',
   'e2e',

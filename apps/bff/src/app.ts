@@ -19,6 +19,7 @@ import consoles, { type ConsolesOptions } from './routes/consoles.ts'
 import docs from './routes/docs.ts'
 import health from './routes/health.ts'
 import session from './routes/session.ts'
+import type { OidcOptions } from './lib/oidc-client.ts'
 
 export interface AppOptions {
   kubeconfigPath: string
@@ -45,6 +46,10 @@ export interface AppOptions {
   webRoot?: string
   /** Prometheus per cluster, for charts; without it metrics answer 503. */
   prometheus?: PrometheusOptions
+  /** Single sign-on with an OpenID provider (README: VMDECK_OIDC_*); absent: tokens only. */
+  oidc?: OidcOptions
+  /** Offer logging in with a pasted Kubernetes token (default true). */
+  tokenLogin?: boolean
   /** VNC / serial console relay tuning (keepalive, re-check interval, per-user limit). */
   consoles?: Omit<ConsolesOptions, 'publicOrigin'>
 }
@@ -72,6 +77,7 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
     sessionIdleMs: options.sessionIdleMs ?? 30 * 60 * 1000,
     sessionNamespace: options.sessionNamespace ?? 'default',
     ...(options.loginFailures ? { loginFailures: options.loginFailures } : {}),
+    ...(options.oidc ? { oidc: options.oidc } : {}),
     secureCookies: options.publicOrigin.startsWith('https:'),
   })
   await api.register(spa, { webRoot: options.webRoot })
@@ -79,7 +85,12 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
   await api.register(routeContext)
   await api.register(health)
   await api.register(docs)
-  await api.register(session, { prefix: '/api/v1' })
+  await api.register(session, {
+    prefix: '/api/v1',
+    tokenLogin: options.tokenLogin ?? true,
+    secureCookies: options.publicOrigin.startsWith('https:'),
+    publicOrigin: options.publicOrigin,
+  })
   await api.register(clusterList, { prefix: '/api/v1/clusters' })
   await api.register(clusterScope, {
     prefix: '/api/v1/clusters/:cluster',

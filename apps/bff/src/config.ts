@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { AppOptions } from './app.ts'
+import { oidcFromEnv } from './lib/oidc-config.ts'
 import { PUBLISHED_SESSION_KEYS } from './lib/published-session-keys.ts'
 import { prometheusTargetsFromEnv } from './lib/prometheus-targets.ts'
 
@@ -21,7 +22,8 @@ const isLoopback = (host: string) =>
  * Configuration from the environment (documented in the README):
  * KUBECONFIG, VMDECK_CONTEXTS, VMDECK_HOST, VMDECK_PORT, VMDECK_PUBLIC_ORIGIN,
  * VMDECK_SESSION_KEYS, VMDECK_SESSION_TTL_SECONDS, VMDECK_SESSION_IDLE_SECONDS, VMDECK_DEMO,
- * VMDECK_INSECURE_DEMO, VMDECK_NAMESPACE, VMDECK_METRICS_HOST, VMDECK_METRICS_PORT, VMDECK_WEB_ROOT.
+ * VMDECK_INSECURE_DEMO, VMDECK_NAMESPACE, VMDECK_METRICS_HOST, VMDECK_METRICS_PORT, VMDECK_WEB_ROOT,
+ * VMDECK_TOKEN_LOGIN and the single sign-on settings VMDECK_OIDC_* (lib/oidc-config.ts).
  * Throws on a configuration that would be unsafe to serve (see the README).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv, log: (msg: string) => void): ServerConfig {
@@ -55,6 +57,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (msg: string) => void
   const idle = Number(env.VMDECK_SESSION_IDLE_SECONDS ?? 30 * 60)
   if (!(idle > 0)) throw new Error('VMDECK_SESSION_IDLE_SECONDS: a number of seconds above 0')
   const inCluster = !env.KUBECONFIG && Boolean(env.KUBERNETES_SERVICE_HOST)
+  const publicOrigin =
+    env.VMDECK_PUBLIC_ORIGIN ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  const oidc = oidcFromEnv(env, publicOrigin)
+  // Companies that require single sign-on turn the token form off (bearer headers still work).
+  const tokenLogin = !['0', 'false'].includes(env.VMDECK_TOKEN_LOGIN ?? '')
+  if (!tokenLogin && !oidc)
+    throw new Error(
+      'VMDECK_TOKEN_LOGIN=0 needs single sign-on (VMDECK_OIDC_ISSUER): nobody could log in',
+    )
   return {
     host,
     port,
@@ -73,8 +84,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (msg: string) => void
         }
       : {}),
     sessionKeys: keys,
-    publicOrigin:
-      env.VMDECK_PUBLIC_ORIGIN ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    publicOrigin,
+    ...(oidc ? { oidc } : {}),
+    tokenLogin,
     sessionTtlMs: ttl * 1000,
     sessionIdleMs: idle * 1000,
     demo,

@@ -98,7 +98,8 @@ describe('logout revokes the session on every replica', () => {
       .items.filter((cm) => cm.metadata?.labels?.['vmdeck.io/revocation'] === 'session')
     expect(configMaps.length).toBeGreaterThan(0)
     const data = (configMaps[0] as { data?: Record<string, string> }).data ?? {}
-    expect(Object.keys(data).sort()).toEqual(['sessionId', 'until'])
+    expect(Object.keys(data).sort()).toEqual(['reason', 'sessionId', 'until'])
+    expect(data.reason).toBe('logout')
     // Nothing secret in the record: neither the token nor the cookie.
     expect(JSON.stringify(configMaps)).not.toContain(stack.sim.tokens.admin)
   })

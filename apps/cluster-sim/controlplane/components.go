@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/pflag"
@@ -21,9 +23,14 @@ const (
 	clusterCIDR          = "10.244.0.0/16"
 )
 
+// authenticationConfigFile is where whoever starts the control plane may put a structured
+// authentication configuration (AuthenticationConfiguration, apiserver.config.k8s.io/v1): the
+// OpenID providers whose ID tokens kube-apiserver accepts, besides its tokens and certificates.
+const authenticationConfigFile = "authentication-config.yaml"
+
 // apiServerArgs are kube-apiserver's flags as a kubeadm cluster sets them, on loopback.
 func apiServerArgs(opts options, port int, etcdURL string, pki *clusterPKI, dir string) []string {
-	return []string{
+	args := []string{
 		"--etcd-servers=" + etcdURL,
 		"--bind-address=" + opts.host,
 		"--advertise-address=" + opts.host,
@@ -56,6 +63,15 @@ func apiServerArgs(opts options, port int, etcdURL string, pki *clusterPKI, dir 
 		"--profiling=false",
 		"--v=" + strconv.Itoa(opts.verbosity),
 	}
+	if path := filepath.Join(dir, authenticationConfigFile); fileExists(path) {
+		args = append(args, "--authentication-config="+path)
+	}
+	return args
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func runAPIServer(_ context.Context, args []string) error {

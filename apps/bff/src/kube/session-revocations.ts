@@ -13,8 +13,12 @@ export interface SessionRef {
   iat: number
 }
 
+/** Why a session was revoked: its user logged out, or its identity provider ended it. */
+export type SessionEndReason = 'logout' | 'provider'
+
 export type Revocation =
-  { kind: 'session'; sid: string } | { kind: 'user'; username: string; before: number }
+  | { kind: 'session'; sid: string; reason?: SessionEndReason }
+  | { kind: 'user'; username: string; before: number }
 
 type Log = { warn(obj: object, msg: string): void }
 
@@ -81,10 +85,15 @@ export class SessionRevocations {
     return () => this.#listeners.delete(listener)
   }
 
-  /** Logout: this session id, until the session would have expired. */
-  async revokeSession(sid: string, until: number): Promise<void> {
-    await this.#record({ kind: 'session', sid }, until, `vmdeck-revoked-s-${sid}`, {
+  /** Logout (or the identity provider's refusal): this session id, until it would have expired. */
+  async revokeSession(
+    sid: string,
+    until: number,
+    reason: SessionEndReason = 'logout',
+  ): Promise<void> {
+    await this.#record({ kind: 'session', sid, reason }, until, `vmdeck-revoked-s-${sid}`, {
       sessionId: sid,
+      reason,
     })
   }
 
@@ -171,7 +180,12 @@ export class SessionRevocations {
 function parse(object: ConfigMap): Revocation | undefined {
   const data = object.data ?? {}
   const kind = object.metadata?.labels?.[LABEL]
-  if (kind === 'session' && data.sessionId) return { kind: 'session', sid: data.sessionId }
+  if (kind === 'session' && data.sessionId)
+    return {
+      kind: 'session',
+      sid: data.sessionId,
+      reason: data.reason === 'provider' ? 'provider' : 'logout',
+    }
   if (kind === 'user' && data.username && Number.isFinite(Number(data.issuedBefore)))
     return { kind: 'user', username: data.username, before: Number(data.issuedBefore) }
   return undefined

@@ -78,9 +78,11 @@ export class ConsoleRegistry {
       if (session && matches(revocation, { ...session, username: entry.identity.username }))
         entry.end(
           CloseCode.unauthenticated,
-          revocation.kind === 'session'
-            ? 'You logged out.'
-            : 'An administrator ended your sessions; log in again.',
+          revocation.kind === 'user'
+            ? 'An administrator ended your sessions; log in again.'
+            : revocation.reason === 'provider'
+              ? 'Your sign-in ended at the identity provider; log in again.'
+              : 'You logged out.',
         )
     }
   }

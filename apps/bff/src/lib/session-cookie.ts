@@ -13,6 +13,19 @@ export interface SessionData {
   iat: number
   /** Last request seen, epoch milliseconds (idle timeout); refreshed by re-sealing the cookie. */
   seen: number
+  /**
+   * A single sign-on session: `token` is the provider's ID token, renewed with this refresh token
+   * (both stay in the BFF and its encrypted cookie; the browser's JavaScript never sees them).
+   */
+  oidc?: OidcTokens
+}
+
+export interface OidcTokens {
+  refreshToken: string
+  /** When the ID token in `token` was issued to the BFF, epoch milliseconds. */
+  refreshedAt: number
+  /** When the ID token expires, epoch milliseconds. */
+  expiresAt: number
 }
 
 /**
@@ -29,13 +42,26 @@ export class SessionSealer {
   }
 
   seal(data: SessionData): string {
+    return this.sealValue(data)
+  }
+
+  open(value: string | undefined, now = Date.now()): SessionData | undefined {
+    const data = this.openValue<SessionData>(value)
+    // Cookies sealed before sessions had ids cannot be revoked: treat them as ended.
+    if (!data || typeof data.sid !== 'string' || typeof data.iat !== 'number') return undefined
+    return data.exp > now ? data : undefined
+  }
+
+  /** Encrypts and authenticates any JSON value (the session, or a sign-in's state). */
+  sealValue(data: unknown): string {
     const iv = randomBytes(12)
     const cipher = createCipheriv('aes-256-gcm', this.#keys[0] as Buffer, iv)
     const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()])
     return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')
   }
 
-  open(value: string | undefined, now = Date.now()): SessionData | undefined {
+  /** The value `sealValue` sealed with any of the keys, or undefined if tampered or foreign. */
+  openValue<T>(value: string | undefined): T | undefined {
     if (!value) return undefined
     const raw = Buffer.from(value, 'base64url')
     if (raw.length < 29) return undefined
@@ -46,10 +72,7 @@ export class SessionSealer {
         const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString(
           'utf8',
         )
-        const data = JSON.parse(text) as SessionData
-        // Cookies sealed before sessions had ids cannot be revoked: treat them as ended.
-        if (typeof data.sid !== 'string' || typeof data.iat !== 'number') return undefined
-        return data.exp > now ? data : undefined
+        return JSON.parse(text) as T
       } catch {
         // wrong key or tampered: try the next key
       }

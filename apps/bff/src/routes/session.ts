@@ -1,9 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { LoginOptions, LoginRequest, SessionInfo } from '@vmdeck/shared'
+import { LoginOptions, LoginRequest, LogoutResult, SessionInfo } from '@vmdeck/shared'
 import { Type } from 'typebox'
 import { httpError } from '../kube/http-error.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 import { SESSION_COOKIE } from '../plugins/app/auth.ts'
+import sessionSso, { type SessionSsoOptions } from './session-sso.ts'
+
+export interface SessionOptions extends SessionSsoOptions {
+  /** Whether people may log in by pasting a Kubernetes token (bearer headers always work). */
+  tokenLogin: boolean
+}
 
 /** The RBAC grant that may end other users' sessions (deploy/base/rbac.yaml names it). */
 export const SESSION_ADMIN_CHECK = {
@@ -12,7 +18,14 @@ export const SESSION_ADMIN_CHECK = {
   resource: 'sessions',
 } as const
 
-const session: FastifyPluginAsyncTypebox = async (fastify) => {
+const session: FastifyPluginAsyncTypebox<SessionOptions> = async (fastify, options) => {
+  // Only with a provider configured: otherwise there are no single sign-on routes at all.
+  if (fastify.sso)
+    await fastify.register(sessionSso, {
+      secureCookies: options.secureCookies,
+      publicOrigin: options.publicOrigin,
+    })
+
   const info = (identity: { username: string; groups: string[] }) => ({
     user: { username: identity.username, groups: identity.groups },
     clusters: [...fastify.clusters.keys()],
@@ -26,7 +39,16 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     '/session/options',
     { config: { public: true }, schema: { response: { 200: LoginOptions } } },
     async () => ({
-      demoUsers: [...fastify.demoTokens.keys()],
+      demoUsers: options.tokenLogin ? [...fastify.demoTokens.keys()] : [],
+      ...(fastify.sso
+        ? {
+            sso: {
+              name: fastify.sso.client.displayName,
+              loginUrl: '/api/v1/session/sso/login',
+            },
+          }
+        : {}),
+      tokenLogin: options.tokenLogin,
     }),
   )
 
@@ -40,6 +62,12 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
+      if (!options.tokenLogin)
+        throw httpError(
+          403,
+          'Logging in with a token is turned off here; use single sign-on.',
+          'TOKEN_LOGIN_DISABLED',
+        )
       const body = request.body
       let token: string
       if ('demoUser' in body) {
@@ -65,13 +93,14 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     '/session',
     {
       config: { public: true },
-      schema: { response: { 204: Type.Null() } },
+      schema: { response: { 200: LogoutResult, 204: Type.Null() } },
     },
     async (request, reply) => {
       void reply.clearCookie(SESSION_COOKIE, { path: '/' })
       const sealed = fastify.sessions.open(request.cookies[SESSION_COOKIE])
       if (sealed) {
         request.log.info({ user: sealed.username }, 'logout')
+        fastify.sso?.sessions.forget(sealed.sid)
         try {
           await fastify.revocations.revokeSession(sealed.sid, sealed.exp)
         } catch {
@@ -82,7 +111,17 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
           )
         }
       }
-      return reply.code(204).send(null)
+      if (!sealed?.oidc || !fastify.sso) return reply.code(204).send(null)
+      // Single sign-on: the refresh token dies at the provider too, and the browser is sent to
+      // the provider's logout page to end its session there (RP-initiated logout).
+      const { client } = fastify.sso
+      await client
+        .revoke(sealed.oidc.refreshToken)
+        .catch((err: unknown) =>
+          request.log.warn({ error: (err as Error).name }, 'refresh token not revoked'),
+        )
+      const endSessionUrl = await client.endSessionUrl().catch(() => undefined)
+      return reply.code(200).send(endSessionUrl ? { endSessionUrl } : {})
     },
   )
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { KubeClient } from './kube-client.ts'
@@ -26,6 +26,11 @@ export interface ControlPlaneOptions {
   binary?: string
   /** CRDs installed before the controllers start (default: the generated ones, `crdDirectory()`). */
   crdDir?: string
+  /**
+   * kube-apiserver's structured authentication configuration (a file, e.g. apps/idp's), so it
+   * accepts that OpenID provider's ID tokens; default VMDECK_AUTHENTICATION_CONFIG, else none.
+   */
+  authenticationConfig?: string
 }
 
 export interface ControlPlane {
@@ -72,6 +77,14 @@ export function clientAs(controlPlane: ControlPlane, user: string): KubeClient {
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  // The control plane passes `<state-dir>/authentication-config.yaml` to kube-apiserver when it
+  // exists (controlplane/components.go); a copy from an earlier run must not outlive its reason.
+  const authenticationConfig =
+    options.authenticationConfig ?? process.env.VMDECK_AUTHENTICATION_CONFIG
+  const inStateDir = join(options.stateDir, 'authentication-config.yaml')
+  mkdirSync(options.stateDir, { recursive: true })
+  if (authenticationConfig) copyFileSync(authenticationConfig, inStateDir)
+  else rmSync(inStateDir, { force: true })
   const args = ['run', '--state-dir', options.stateDir, '--port', String(options.port ?? 0)]
   args.push('--crd-dir', options.crdDir ?? crdDirectory())
   if (options.host) args.push('--host', options.host)

@@ -64,5 +64,16 @@ export type LoginRequest = Static<typeof LoginRequest>
 
 export const LoginOptions = Type.Object({
   demoUsers: Type.Array(Type.String()),
+  /** Single sign-on: "Log in with <name>" sends the browser to `loginUrl` (a full navigation). */
+  sso: Type.Optional(Type.Object({ name: Type.String(), loginUrl: Type.String() })),
+  /** Whether pasting a Kubernetes token is offered (absent: it is). */
+  tokenLogin: Type.Optional(Type.Boolean()),
 })
 export type LoginOptions = Static<typeof LoginOptions>
+
+/** What logging out answers for a single sign-on session: the provider's logout page, if any. */
+export const LogoutResult = Type.Object({
+  /** RP-initiated logout: send the browser here to end the provider's session too. */
+  endSessionUrl: Type.Optional(Type.String()),
+})
+export type LogoutResult = Static<typeof LogoutResult>

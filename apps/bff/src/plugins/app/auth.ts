@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto'
 import { httpError } from '../../kube/http-error.ts'
 import { SessionRevocations, type SessionRef } from '../../kube/session-revocations.ts'
 import type { Identity } from '../../lib/identity.ts'
+import { OidcClient, type OidcOptions } from '../../lib/oidc-client.ts'
+import { OidcSessions } from '../../lib/oidc-sessions.ts'
 import { isPublicRoute } from '../../lib/public-route.ts'
-import { SessionSealer, type SessionData } from '../../lib/session-cookie.ts'
+import { SessionSealer, type OidcTokens, type SessionData } from '../../lib/session-cookie.ts'
 import { TokenReviewer, type Who } from '../../lib/token-reviewer.ts'
 
 export const SESSION_COOKIE = 'vmdeck_session'
@@ -26,8 +28,10 @@ export interface Credentials {
 
 export interface Identified {
   identity: Identity
-  /** The opened cookie session (absent for bearer tokens). */
+  /** The opened cookie session (absent for bearer tokens), with renewed tokens if any. */
   sealed?: SessionData
+  /** The session's tokens were renewed: the cookie should be sealed again. */
+  renewed?: boolean
 }
 
 declare module 'fastify' {
@@ -53,9 +57,11 @@ declare module 'fastify' {
     identify(credentials: Credentials): Promise<Identified | undefined>
     issueSession(
       reply: FastifyReply,
-      identity: { token: string; username: string; groups: string[] },
+      identity: { token: string; username: string; groups: string[]; oidc?: OidcTokens },
     ): void
     sessionTtlMs: number
+    /** The OpenID provider vmdeck signs people in with, when one is configured. */
+    sso: { client: OidcClient; sessions: OidcSessions } | undefined
   }
   interface FastifyContextConfig {
     /** Reachable without a session (login, health). */
@@ -74,6 +80,8 @@ export interface AuthOptions {
   sessionNamespace: string
   /** Failed logins allowed per client address and per token, per window. */
   loginFailures?: { perAddress: number; perToken: number; windowMs: number }
+  /** Single sign-on with an OpenID provider (absent: token login only). */
+  oidc?: OidcOptions
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -118,6 +126,24 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
     reviewer.review(token, clientAddress),
   )
 
+  const sso = options.oidc ? ssoOf(options.oidc) : undefined
+  fastify.decorate('sso', sso)
+  function ssoOf(oidc: OidcOptions) {
+    const client = new OidcClient(oidc)
+    const sessions = new OidcSessions({
+      client,
+      refreshMs: oidc.refreshMs ?? 60_000,
+      idleMs: options.sessionIdleMs,
+      whoAmI: (token) => reviewer.review(token),
+      endSession: ({ sid, exp }) => revocations.revokeSession(sid, exp, 'provider'),
+      hasEnded: (session) => fastify.sessionEnd(session, { ignoreIdle: true }) !== undefined,
+      log: fastify.log.child({ component: 'sso' }),
+    })
+    fastify.addHook('onReady', async () => sessions.start())
+    fastify.addHook('onClose', async () => sessions.stop())
+    return { client, sessions }
+  }
+
   fastify.decorate('identify', async (credentials: Credentials) => {
     const { authorization } = credentials
     if (authorization?.startsWith('Bearer ')) {
@@ -136,6 +162,11 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
         'SESSIONS_UNAVAILABLE',
       )
     if (fastify.sessionEnd(sealed) !== undefined) return undefined
+    if (sealed.oidc) {
+      // A single sign-on session needs the provider: without one configured it is not good here.
+      const live = await sso?.sessions.identify({ ...sealed, oidc: sealed.oidc })
+      return live && { identity: live.identity, sealed: live.sealed, renewed: live.changed }
+    }
     const identity: Identity = {
       token: sealed.token,
       username: sealed.username,
@@ -157,7 +188,10 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
 
   fastify.decorate(
     'issueSession',
-    (reply: FastifyReply, identity: { token: string; username: string; groups: string[] }) => {
+    (
+      reply: FastifyReply,
+      identity: { token: string; username: string; groups: string[]; oidc?: OidcTokens },
+    ) => {
       const now = Date.now()
       setCookie(reply, {
         ...identity,
@@ -176,7 +210,7 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
       clientAddress: request.ip,
     })
     request.identity = found?.identity
-    if (found?.sealed && Date.now() - found.sealed.seen > SEEN_GRANULARITY_MS)
+    if (found?.sealed && (found.renewed || Date.now() - found.sealed.seen > SEEN_GRANULARITY_MS))
       setCookie(reply, { ...found.sealed, seen: Date.now() })
     // A cookie rides along on cross-site requests; only our own origin may change state with it.
     if (unsafeMethods.has(request.method) && request.identity?.via !== 'bearer') {

@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
-import type { LoginOptions, LoginRequest, SessionInfo } from '@vmdeck/shared'
+import type { LoginOptions, LoginRequest, LogoutResult, SessionInfo } from '@vmdeck/shared'
 import { api, ApiError } from '../../../lib/api-client.ts'
 
 export const sessionQueries = {
@@ -37,10 +37,14 @@ export function useLogin() {
 export function useLogout() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: () => api.delete<undefined>('/api/v1/session'),
-    onSuccess: () => {
+    mutationFn: () => api.delete<LogoutResult | undefined>('/api/v1/session'),
+    onSuccess: (result) => {
       queryClient.clear()
       queryClient.setQueryData(sessionQueries.current().queryKey, null)
+      // Single sign-on: end the provider's session too (RP-initiated logout); it sends the
+      // browser back to the login page.
+      const next = result?.endSessionUrl
+      if (next && /^https?:\/\//.test(next)) window.location.assign(next)
     },
   })
 }

@@ -42,6 +42,20 @@ export function LoginPage() {
               style={{ marginBottom: 16 }}
             />
           )}
+          {options.data?.sso && (
+            <>
+              <Button
+                component="a"
+                href={options.data.sso.loginUrl}
+                variant="primary"
+                isBlock
+                style={{ marginBottom: 16 }}
+              >
+                Log in with {options.data.sso.name}
+              </Button>
+              {options.data.tokenLogin !== false && <Divider style={{ marginBottom: 16 }} />}
+            </>
+          )}
           {options.data && options.data.demoUsers.length > 0 && (
             <>
               <p style={{ marginBottom: 8 }}>Demo users of the simulated cluster:</p>
@@ -60,28 +74,30 @@ export function LoginPage() {
               <Divider style={{ marginBottom: 16 }} />
             </>
           )}
-          <Form onSubmit={submit}>
-            <FormGroup label="Kubernetes bearer token" fieldId="token" isRequired>
-              <TextInput
-                id="token"
-                type="password"
-                value={token}
-                onChange={(_e, value) => setToken(value)}
-                autoComplete="off"
-                isRequired
-              />
-            </FormGroup>
-            <ActionGroup>
-              <Button
-                type="submit"
-                variant="primary"
-                isDisabled={!token.trim() || login.isPending}
-                isLoading={login.isPending}
-              >
-                Log in
-              </Button>
-            </ActionGroup>
-          </Form>
+          {options.data?.tokenLogin !== false && (
+            <Form onSubmit={submit}>
+              <FormGroup label="Kubernetes bearer token" fieldId="token" isRequired>
+                <TextInput
+                  id="token"
+                  type="password"
+                  value={token}
+                  onChange={(_e, value) => setToken(value)}
+                  autoComplete="off"
+                  isRequired
+                />
+              </FormGroup>
+              <ActionGroup>
+                <Button
+                  type="submit"
+                  variant="primary"
+                  isDisabled={!token.trim() || login.isPending}
+                  isLoading={login.isPending}
+                >
+                  Log in
+                </Button>
+              </ActionGroup>
+            </Form>
+          )}
         </CardBody>
       </Card>
     </Flex>
