@@ -27,6 +27,10 @@ const STOPPED = { namespace: 'dev', name: 'build-runner' } // Halted in the demo
 const running = () =>
   [...bff.clusters.get('vmdeck-sim')!.vms.summaries()]
     .filter((vm) => vm.status === 'Running')
+    // The simulated one is live-migrated below: migratable ones first.
+    .sort(
+      (a, b) => Number(b.flags.liveMigratable === true) - Number(a.flags.liveMigratable === true),
+    )
     .map(({ namespace, name }) => ({ namespace, name }))
 
 let stateDir: string
@@ -103,7 +107,8 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-metrics-test-'))
   // The demo fleet runs simulated; one running VM gets a real QEMU guest below, whose figures
   // the simulator's /metrics reads as in the demo (qemu mode).
-  sim = await startSim({ stateDir, port: 0, guests: 'none' })
+  // A simulated guest's migration lasts 12 s here: long enough for several scrapes to watch it.
+  sim = await startSim({ stateDir, port: 0, guests: 'none', simulatedMigrationMs: 12_000 })
   bff = Fastify({ logger: false })
   await bff.register(app, {
     kubeconfigPath: sim.kubeconfigPath,
@@ -244,22 +249,14 @@ describe('metrics from a real Prometheus scraping the simulator', () => {
   )
 
   it('migration: data processed grows and remaining shrinks while a migration runs', async () => {
-    // The VMI's migrationState as virt-handler reports it while a migration is under way.
-    const vmiDef = sim.registry.find('kubevirt.io', 'v1', 'virtualmachineinstances')!
-    const vmi = sim.store.get(vmiDef, synthetic.namespace, synthetic.name)
-    const status = vmi.status as { nodeName: string }
-    await sim.store.update(vmiDef, {
-      ...vmi,
-      status: {
-        ...status,
-        migrationState: {
-          startTimestamp: new Date().toISOString(),
-          sourceNode: status.nodeName,
-          targetNode: 'node-3',
-          migrationUid: 'test-migration',
-        },
-      },
-    })
+    const from = bff.clusters.get('vmdeck-sim')!.vms.get(synthetic.namespace, synthetic.name)?.node
+    // A live migration as KubeVirt runs it (the node side reports its progress in the VMI).
+    const migrate = await sim.request(
+      'PUT',
+      `/apis/subresources.kubevirt.io/v1/namespaces/${synthetic.namespace}/virtualmachines/${synthetic.name}/migrate`,
+      { body: {} },
+    )
+    expect(migrate.status, migrate.text).toBe(202)
     const { body } = await eventually(
       () => vmMetric('migration', '15m', synthetic),
       ({ body }) => body.series.length === 2 && moving(body),
@@ -272,7 +269,7 @@ describe('metrics from a real Prometheus scraping the simulator', () => {
 
     const fleet = await get<FleetMetricsResponse>('/api/v1/clusters/vmdeck-sim/metrics/fleet')
     expect(fleet.body.migrations).toContainEqual(
-      expect.objectContaining({ ...synthetic, node: status.nodeName }),
+      expect.objectContaining({ ...synthetic, node: from }),
     )
   }, 90_000)
 
