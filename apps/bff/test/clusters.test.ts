@@ -56,17 +56,23 @@ describe('GET /api/v1/clusters: capabilities from discovery', () => {
     const fromApi = await stack.sim.request('GET', '/apis/subresources.kubevirt.io/v1/version')
     const kubevirtDef = stack.sim.registry.find('kubevirt.io', 'v1', 'kubevirts')
     if (!kubevirtDef) throw new Error('the simulator has no KubeVirt resource')
-    await stack.sim.store.create(kubevirtDef, {
-      apiVersion: 'kubevirt.io/v1',
-      kind: 'KubeVirt',
-      metadata: { name: 'kubevirt', namespace: 'kubevirt' },
-      spec: {},
-      status: { phase: 'Deployed', observedKubeVirtVersion: 'v1.9.0' },
-    })
+    // KubeVirt's own install has its CR already; the simulator's KubeVirt gets one here.
+    const existing = stack.sim.store.peek(kubevirtDef, 'kubevirt', 'kubevirt')
+    if (!existing)
+      await stack.sim.store.create(kubevirtDef, {
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'KubeVirt',
+        metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+        spec: {},
+        status: { phase: 'Deployed', observedKubeVirtVersion: 'v1.9.0' },
+      })
+    const fromCr =
+      (existing?.status as { observedKubeVirtVersion?: string } | undefined)
+        ?.observedKubeVirtVersion ?? 'v1.9.0'
     await stack.app.clusters.get(SIM)?.capabilities.refresh()
     const info = await clusterInfo()
     const expected =
-      fromApi.status === 200 ? (fromApi.body as { gitVersion: string }).gitVersion : 'v1.9.0'
+      fromApi.status === 200 ? (fromApi.body as { gitVersion: string }).gitVersion : fromCr
     expect(info.capabilities?.kubevirt).toEqual({ installed: true, version: expected })
   })
 })

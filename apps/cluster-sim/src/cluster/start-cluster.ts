@@ -9,6 +9,7 @@ import { Registry } from '../kube/registry.ts'
 import type { ResourceDef } from '../kube/registry.ts'
 import { writeKubeconfig } from '../kubeconfig.ts'
 import { startKubevirt } from '../kubevirt/kubevirt.ts'
+import { fleetSettled } from '../kubevirt-components/fleet-settled.ts'
 import { KubevirtMetrics } from '../metrics/kubevirt-metrics.ts'
 import { coreResources } from '../resources/core-resources.ts'
 import { kubevirtResources } from '../resources/kubevirt-resources.ts'
@@ -310,7 +311,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
         guests: handler.guests,
         consoles: handler.consoles,
         kubevirtComponents: components,
-        settled: () => Promise.resolve(),
+        settled: () => fleetSettled(store, requireDef(registry, 'kubevirt.io', 'virtualmachines')),
       }
     } else {
       const kubevirt = startKubevirt({
