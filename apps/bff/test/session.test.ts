@@ -43,6 +43,8 @@ describe('sessions', () => {
       session: { method: string; expiresAt: string; idleTimeoutSeconds: number }
     }>()
     expect(session).toMatchObject({ method: 'token', idleTimeoutSeconds: 30 * 60 })
+    // Only single sign-on sessions are renewed (a pasted token is what it is).
+    expect(session).not.toHaveProperty('renewalSeconds')
     const ends = Date.parse(session.expiresAt)
     expect(ends).toBeGreaterThanOrEqual(before + 8 * 3600_000)
     expect(ends).toBeLessThanOrEqual(Date.now() + 8 * 3600_000)

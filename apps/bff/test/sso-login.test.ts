@@ -71,7 +71,11 @@ describe('single sign-on', () => {
       username: 'oidc:helpdesk',
       groups: expect.arrayContaining(['oidc:helpdesk', 'system:authenticated']),
     })
-    expect(me.body.session).toMatchObject({ method: 'sso', idleTimeoutSeconds: 30 * 60 })
+    expect(me.body.session).toMatchObject({
+      method: 'sso',
+      idleTimeoutSeconds: 30 * 60,
+      renewalSeconds: 60,
+    })
     expect((await as(sso.stack.app, cookie).get(`${C}/vms`)).status).toBe(200)
     // The session cookie holds the tokens sealed; the browser never reads them.
     const sealed = sso.stack.app.sessions.open(cookie.slice('vmdeck_session='.length))!

@@ -40,6 +40,9 @@ const session: FastifyPluginAsyncTypebox<SessionOptions> = async (fastify, optio
             method: sealed.oidc ? 'sso' : 'token',
             expiresAt: new Date(sealed.exp).toISOString(),
             idleTimeoutSeconds: Math.max(1, Math.round(fastify.sessionIdleMs / 1000)),
+            ...(sealed.oidc && fastify.sso
+              ? { renewalSeconds: (fastify.sso.client.options.refreshMs ?? 60_000) / 1000 }
+              : {}),
           },
         }
       : {}),

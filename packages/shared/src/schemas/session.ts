@@ -51,6 +51,11 @@ export const SessionTimes = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
   /** It ends sooner after this long without a request. */
   idleTimeoutSeconds: Type.Integer({ minimum: 1 }),
+  /**
+   * Single sign-on: the session is renewed with the provider at least this often, so a removed
+   * group or a disabled account shows within it (the console asks again at this pace).
+   */
+  renewalSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
 })
 export type SessionTimes = Static<typeof SessionTimes>
 

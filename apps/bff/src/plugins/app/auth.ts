@@ -140,6 +140,11 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
       whoAmI: (token) => reviewer.review(token),
       endSession: ({ sid, exp }) => revocations.revokeSession(sid, exp, 'provider'),
       hasEnded: (session) => fastify.sessionEnd(session, { ignoreIdle: true }) !== undefined,
+      // What this person may do changed: open consoles and streams re-check now, not at their
+      // next periodic check (the renewed token already misses the access cache).
+      onGroupsChanged: () => {
+        for (const cluster of fastify.clusters.values()) cluster.access.invalidate()
+      },
       log: fastify.log.child({ component: 'sso' }),
     })
     fastify.addHook('onReady', async () => sessions.start())
