@@ -9,9 +9,11 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import { root, run, startProcess } from './helpers.ts'
 import { configFromEnv } from '../../apps/bff/src/config.ts'
+import { prepareIdp } from '../../apps/idp/src/idp.ts'
 
 interface ComposeService {
   build?: { context: string; dockerfile: string }
+  restart?: string
   image?: string
   command?: string[]
   environment?: Record<string, string>
@@ -40,6 +42,8 @@ function volumes(service: ComposeService) {
   })
 }
 
+const flag = (args: string[], name: string) => args[args.indexOf(name) + 1]
+
 function composeConfig(file: string, env: NodeJS.ProcessEnv = {}) {
   return run('docker-compose', ['--file', file, '--project-directory', root, 'config'], {
     env: { ...process.env, ...env },
@@ -59,6 +63,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(config.services).sort()).toEqual([
       'cluster-sim',
       'controlplane',
+      'idp',
+      'idp-init',
       'prometheus',
       'vmdeck',
     ])
@@ -78,6 +84,8 @@ describe('docker-compose.yml', () => {
       ['controlplane', 'apps/cluster-sim/controlplane/Dockerfile'],
       ['cluster-sim', 'apps/cluster-sim/Dockerfile'],
       ['vmdeck', 'apps/bff/Dockerfile'],
+      ['idp-init', 'apps/idp/Dockerfile'],
+      ['idp', 'apps/idp/Dockerfile'],
     ] as const) {
       const build = config.services[name]!.build!
       expect(build.context).toBe(root)
@@ -94,8 +102,10 @@ describe('docker-compose.yml', () => {
     for (const service of Object.values(config.services))
       for (const port of ports(service)) expect(port.hostIp).toBe('127.0.0.1')
     expect(published).toContainEqual({ hostIp: '127.0.0.1', published: 9090, target: 9090 })
-    // The Kubernetes API stays inside: nothing but vmdeck and Prometheus is published.
-    expect(published.map((p) => p.target).sort()).toEqual([8080, 9090])
+    // The browser signs in on the demo provider's own page.
+    expect(published).toContainEqual({ hostIp: '127.0.0.1', published: 5556, target: 5556 })
+    // The Kubernetes API stays inside: nothing but vmdeck, Prometheus and the provider is published.
+    expect(published.map((p) => p.target).sort()).toEqual([5556, 8080, 9090])
     const env = config.services.vmdeck!.environment!
     expect(env.VMDECK_HOST).toBe('0.0.0.0')
     expect(env.VMDECK_PORT).toBe('8080')
@@ -110,7 +120,7 @@ describe('docker-compose.yml', () => {
     // webhooks, the kubelets), and vmdeck reaches kube-apiserver at https://127.0.0.1:6443, an
     // address its serving certificate names (apps/cluster-sim/controlplane/cluster-files.go).
     expect(config.services.controlplane!.network_mode).toBeUndefined()
-    for (const name of ['cluster-sim', 'vmdeck', 'prometheus']) {
+    for (const name of ['cluster-sim', 'vmdeck', 'prometheus', 'idp']) {
       expect(config.services[name]!.network_mode, name).toBe('service:controlplane')
       expect(ports(config.services[name]!), name).toEqual([])
     }
@@ -118,7 +128,16 @@ describe('docker-compose.yml', () => {
 
   it('gives every service a healthcheck, and starts each after the one it needs is healthy', () => {
     for (const [name, service] of Object.entries(config.services))
-      expect(service.healthcheck?.test[0], name).toMatch(/^CMD/)
+      if (name !== 'idp-init') expect(service.healthcheck?.test[0], name).toMatch(/^CMD/)
+    // The one-shot step runs once, to completion, before the control plane.
+    expect(config.services['idp-init']!.restart).toBe('no')
+    expect(config.services.controlplane!.depends_on!['idp-init']!.condition).toBe(
+      'service_completed_successfully',
+    )
+    expect(config.services.vmdeck!.depends_on!.idp!.condition).toBe('service_healthy')
+    expect(config.services.idp!.healthcheck!.test.join(' ')).toContain(
+      "port:5556,path:'/.well-known/openid-configuration'",
+    )
     expect(config.services['cluster-sim']!.depends_on!.controlplane!.condition).toBe(
       'service_healthy',
     )
@@ -185,6 +204,52 @@ describe('docker-compose.yml', () => {
     expect(flag(command, '--metrics-port')).toBe('8443')
   })
 
+  it('signs in with the demo provider: made before the control plane, one issuer for everyone', () => {
+    const init = config.services['idp-init']!.command!
+    const idp = config.services.idp!.command!
+    const controlPlaneState = flag(config.services.controlplane!.command!, '--state-dir')!
+    // Its files first, kube-apiserver's configuration where the control plane looks at its start.
+    expect(init).toContain('--init')
+    expect(config.services['idp-init']!.network_mode).toBe('none')
+    expect(flag(init, '--authentication-config')).toBe(
+      `${controlPlaneState}/authentication-config.yaml`,
+    )
+    expect(flag(init, '--state-dir')).toBe(flag(idp, '--state-dir'))
+    // The issuer is the same URL for the browser (published port), kube-apiserver and vmdeck
+    // (the shared loopback).
+    const issuer = flag(idp, '--issuer')!
+    expect(flag(init, '--issuer')).toBe(issuer)
+    expect(issuer).toBe(`https://127.0.0.1:${flag(idp, '--port')}`)
+    expect(flag(idp, '--host')).toBe('0.0.0.0')
+    expect(idp).toContain('--insecure-any-address')
+
+    // The files the provider makes are the ones vmdeck reads: made here in a scratch volume.
+    const volume = join(scratch, 'volume')
+    const inVolume = (path: string) => path.replace(/^\/var\/lib\/vmdeck/, volume)
+    prepareIdp({
+      stateDir: inVolume(flag(init, '--state-dir')!),
+      issuer,
+      authenticationConfigCopy: inVolume(flag(init, '--authentication-config')!),
+    })
+    const apiServer = JSON.parse(
+      readFileSync(inVolume(flag(init, '--authentication-config')!), 'utf8'),
+    ) as { jwt: { issuer: { url: string } }[] }
+    expect(apiServer.jwt[0]!.issuer.url).toBe(issuer)
+    const env = config.services.vmdeck!.environment!
+    const bff = configFromEnv(
+      {
+        ...env,
+        VMDECK_OIDC_CLIENT_SECRET_FILE: inVolume(env.VMDECK_OIDC_CLIENT_SECRET_FILE!),
+        VMDECK_OIDC_CA_FILE: inVolume(env.VMDECK_OIDC_CA_FILE!),
+      },
+      () => {},
+    )
+    expect(bff.oidc).toMatchObject({ issuer, clientId: 'vmdeck' })
+    // The provider knows vmdeck's callback and where to send the browser after its logout.
+    expect(flag(idp, '--redirect-uri')).toBe(bff.oidc!.redirectUri)
+    expect(flag(idp, '--post-logout-redirect-uri')).toBe(bff.oidc!.postLogoutRedirectUri)
+  })
+
   it('takes the session key from the environment when one is given', () => {
     const key = 'x'.repeat(40)
     const withKey = parse(
@@ -192,7 +257,7 @@ describe('docker-compose.yml', () => {
     ) as typeof config
     expect(withKey.services.vmdeck!.environment!.VMDECK_SESSION_KEYS).toBe(key)
     // No key written in the file: without one the BFF makes a random key per start.
-    const env = config.services.vmdeck!.environment!
+    const { VMDECK_OIDC_ISSUER: _sso, ...env } = config.services.vmdeck!.environment!
     expect(env.VMDECK_SESSION_KEYS ?? '').toBe('')
     const bff = configFromEnv(env, () => {})
     expect(bff.sessionKeys[0]!.length).toBeGreaterThanOrEqual(32)

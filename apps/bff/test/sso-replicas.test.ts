@@ -2,6 +2,7 @@
 // the session keys and the cluster: a single sign-on session opened on one is served by the
 // other, and a logout on one ends it on both (no sticky sessions, no store outside the cluster).
 import { startSim, type Sim } from '@vmdeck/cluster-sim'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +14,8 @@ import { startBffProcess, type BffProcess } from './bff-process.ts'
 import { C, ORIGIN } from './helper.ts'
 import { eventually, isCallback } from './sso-harness.ts'
 
-const SESSION_KEY = 'replica-test-session-key-0123456789abcdef'
+// Shared by both replicas; made per run (a key written in the repository would be refused).
+const SESSION_KEY = randomBytes(32).toString('base64url')
 let dir: string
 let idp: Idp
 let sim: Sim
