@@ -89,6 +89,9 @@ describe('single sign-on', () => {
     const answer = await browser.request('GET', callback)
     expect(answer.status).toBe(400)
     expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 400, code: 'SSO_REJECTED' })
+    expect(JSON.parse(answer.body).message).toBe(
+      'The sign-in was refused: the provider’s answer belongs to another sign-in (state). Start again from the login page.',
+    )
     expect(browser.cookies(ORIGIN).has('vmdeck_session')).toBe(false)
   })
 

@@ -172,7 +172,7 @@ export function isRefreshRefusal(err: unknown): boolean {
   return err instanceof oidc.ResponseBodyError && (err.status === 400 || err.status === 401)
 }
 
-/** openid-client's findings about an ID token (its messages name the claim), in plain words. */
+/** openid-client's findings about the provider's answer (its messages name the claim), in plain words. */
 const ID_TOKEN_FINDINGS: [RegExp, string][] = [
   [/signature verification failed/, 'the ID token’s signature does not match the provider’s keys'],
   [/"alg"/, 'the ID token is not signed with an algorithm the provider offers (never "none")'],
@@ -180,6 +180,7 @@ const ID_TOKEN_FINDINGS: [RegExp, string][] = [
   [/"iss"/, 'the ID token was issued by another issuer'],
   [/"aud"|"azp"/, 'the ID token was issued for another client'],
   [/"nonce"/, 'the ID token was not issued for this sign-in (nonce)'],
+  [/"state"/, 'the provider’s answer belongs to another sign-in (state)'],
 ]
 
 /** Why the provider's answer was refused, in words for the person signing in (no token values). */
