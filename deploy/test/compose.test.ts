@@ -9,7 +9,6 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import { root, run, startProcess } from './helpers.ts'
 import { configFromEnv } from '../../apps/bff/src/config.ts'
-import { prepareIdp } from '../../apps/idp/src/idp.ts'
 
 interface ComposeService {
   build?: { context: string; dockerfile: string }
@@ -41,8 +40,6 @@ function volumes(service: ComposeService) {
     return { source, target, readOnly: mode === 'ro' }
   })
 }
-
-const flag = (args: string[], name: string) => args[args.indexOf(name) + 1]
 
 function composeConfig(file: string, env: NodeJS.ProcessEnv = {}) {
   return run('docker-compose', ['--file', file, '--project-directory', root, 'config'], {
@@ -128,16 +125,8 @@ describe('docker-compose.yml', () => {
 
   it('gives every service a healthcheck, and starts each after the one it needs is healthy', () => {
     for (const [name, service] of Object.entries(config.services))
+      // idp-init runs once before the control plane (demo-idp.test.ts).
       if (name !== 'idp-init') expect(service.healthcheck?.test[0], name).toMatch(/^CMD/)
-    // The one-shot step runs once, to completion, before the control plane.
-    expect(config.services['idp-init']!.restart).toBe('no')
-    expect(config.services.controlplane!.depends_on!['idp-init']!.condition).toBe(
-      'service_completed_successfully',
-    )
-    expect(config.services.vmdeck!.depends_on!.idp!.condition).toBe('service_healthy')
-    expect(config.services.idp!.healthcheck!.test.join(' ')).toContain(
-      "port:5556,path:'/.well-known/openid-configuration'",
-    )
     expect(config.services['cluster-sim']!.depends_on!.controlplane!.condition).toBe(
       'service_healthy',
     )
@@ -202,52 +191,6 @@ describe('docker-compose.yml', () => {
     )
     expect(command).not.toContain('--port')
     expect(flag(command, '--metrics-port')).toBe('8443')
-  })
-
-  it('signs in with the demo provider: made before the control plane, one issuer for everyone', () => {
-    const init = config.services['idp-init']!.command!
-    const idp = config.services.idp!.command!
-    const controlPlaneState = flag(config.services.controlplane!.command!, '--state-dir')!
-    // Its files first, kube-apiserver's configuration where the control plane looks at its start.
-    expect(init).toContain('--init')
-    expect(config.services['idp-init']!.network_mode).toBe('none')
-    expect(flag(init, '--authentication-config')).toBe(
-      `${controlPlaneState}/authentication-config.yaml`,
-    )
-    expect(flag(init, '--state-dir')).toBe(flag(idp, '--state-dir'))
-    // The issuer is the same URL for the browser (published port), kube-apiserver and vmdeck
-    // (the shared loopback).
-    const issuer = flag(idp, '--issuer')!
-    expect(flag(init, '--issuer')).toBe(issuer)
-    expect(issuer).toBe(`https://127.0.0.1:${flag(idp, '--port')}`)
-    expect(flag(idp, '--host')).toBe('0.0.0.0')
-    expect(idp).toContain('--insecure-any-address')
-
-    // The files the provider makes are the ones vmdeck reads: made here in a scratch volume.
-    const volume = join(scratch, 'volume')
-    const inVolume = (path: string) => path.replace(/^\/var\/lib\/vmdeck/, volume)
-    prepareIdp({
-      stateDir: inVolume(flag(init, '--state-dir')!),
-      issuer,
-      authenticationConfigCopy: inVolume(flag(init, '--authentication-config')!),
-    })
-    const apiServer = JSON.parse(
-      readFileSync(inVolume(flag(init, '--authentication-config')!), 'utf8'),
-    ) as { jwt: { issuer: { url: string } }[] }
-    expect(apiServer.jwt[0]!.issuer.url).toBe(issuer)
-    const env = config.services.vmdeck!.environment!
-    const bff = configFromEnv(
-      {
-        ...env,
-        VMDECK_OIDC_CLIENT_SECRET_FILE: inVolume(env.VMDECK_OIDC_CLIENT_SECRET_FILE!),
-        VMDECK_OIDC_CA_FILE: inVolume(env.VMDECK_OIDC_CA_FILE!),
-      },
-      () => {},
-    )
-    expect(bff.oidc).toMatchObject({ issuer, clientId: 'vmdeck' })
-    // The provider knows vmdeck's callback and where to send the browser after its logout.
-    expect(flag(idp, '--redirect-uri')).toBe(bff.oidc!.redirectUri)
-    expect(flag(idp, '--post-logout-redirect-uri')).toBe(bff.oidc!.postLogoutRedirectUri)
   })
 
   it('takes the session key from the environment when one is given', () => {

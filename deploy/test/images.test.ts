@@ -6,7 +6,6 @@
 // kubectl; the packaged BFF serves the SPA, names the demo users and becomes ready.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -300,67 +299,6 @@ describe('the images’ build stages, replayed without Docker', () => {
     }
   })
 })
-
-describe('apps/idp/Dockerfile: the demo provider’s build stage, replayed without Docker', () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'vmdeck-package-idp-'))
-  const packaged = join(scratch, 'idp/out')
-  beforeAll(() => replayBuildStage('apps/idp/Dockerfile', join(scratch, 'idp')), 300_000)
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }))
-
-  it('ships the provider and its production dependencies only, and runs docker-compose.yml’s commands', async () => {
-    expect(existsSync(join(packaged, 'apps/idp/src/main.ts'))).toBe(true)
-    expect(existsSync(join(packaged, 'apps/idp/test'))).toBe(false)
-    expect(existsSync(join(packaged, 'apps/cluster-sim/src/tls/make-certs.ts'))).toBe(true)
-    expect(existsSync(join(packaged, 'apps/cluster-sim/src/main.ts'))).toBe(false)
-    const installed = readdirSync(join(packaged, 'node_modules/.pnpm'))
-    expect(installed.some((name) => name.startsWith('oidc-provider@'))).toBe(true)
-    expect(installed.some((name) => name.startsWith('openid-client@'))).toBe(false)
-
-    // The compose file's two commands, run from the packaged directory as the image does, with
-    // the volume mapped here and a free port (what the healthcheck asks must answer).
-    const compose = parse(
-      run('docker-compose', ['--file', join(root, 'docker-compose.yml'), 'config']).stdout,
-    ) as { services: Record<string, { command: string[] }> }
-    const port = String(await freePort())
-    const mapped = (args: string[]) =>
-      args.map((arg) =>
-        arg
-          .replace('/var/lib/vmdeck', join(scratch, 'state'))
-          .replace(
-            /^(https:\/\/127\.0\.0\.1:)?5556$/,
-            (_, prefix?: string) => `${prefix ?? ''}${port}`,
-          ),
-      )
-    const env: NodeJS.ProcessEnv = { ...process.env }
-    delete env.VMDECK_ROOT
-    const [initCommand, ...initArgs] = compose.services['idp-init']!.command
-    const init = run(initCommand === 'node' ? process.execPath : initCommand!, mapped(initArgs), {
-      cwd: packaged,
-      env,
-    })
-    expect(init.status, init.stderr).toBe(0)
-    expect(existsSync(join(scratch, 'state/controlplane/authentication-config.yaml'))).toBe(true)
-    const [, ...args] = compose.services.idp!.command
-    const idp = startProcess(process.execPath, mapped(args), { cwd: packaged, env })
-    try {
-      const [, issuer] = await idp.waitFor(/vmdeck idp: ready (\S+)/)
-      expect(issuer).toBe(`https://127.0.0.1:${port}`)
-    } finally {
-      await idp.kill()
-    }
-  })
-})
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 function findFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -341,38 +341,6 @@ describe('deploy/ overlays', () => {
       expect(config.data.KUBECONFIG).toBe('/var/lib/vmdeck/kubeconfig')
       expect(config.data.VMDECK_DEMO).toBe('1')
     })
-
-    it('starts the demo identity provider first: the API server trusts it, vmdeck signs in with it', () => {
-      const [idp, controlplane] = pod.initContainers! as [Container, Container]
-      const flag = (args: string[], name: string) => args[args.indexOf(name) + 1]
-      expect(idp.name).toBe('idp')
-      expect(idp.restartPolicy).toBe('Always')
-      // Before the control plane starts, the API server's configuration is where it looks.
-      expect(flag(idp.args!, '--authentication-config')).toBe(
-        `${flag(controlplane.args!, '--state-dir')}/authentication-config.yaml`,
-      )
-      // One URL for the browser (port-forward) and the pod (its loopback).
-      const issuer = flag(idp.args!, '--issuer')!
-      expect(issuer).toBe(`https://127.0.0.1:${flag(idp.args!, '--port')}`)
-      expect(flag(idp.args!, '--host')).toBe('127.0.0.1')
-      expect(idp.startupProbe?.exec?.command.join(' ')).toContain(
-        `port:${flag(idp.args!, '--port')},path:'/.well-known/openid-configuration'`,
-      )
-      const config = find<KubeObject & { data: Record<string, string> }>(objects, 'ConfigMap')
-      const state = flag(idp.args!, '--state-dir')
-      expect(config.data).toMatchObject({
-        VMDECK_OIDC_ISSUER: issuer,
-        VMDECK_OIDC_CLIENT_SECRET_FILE: `${state}/client-secret`,
-        VMDECK_OIDC_CA_FILE: `${state}/tls/ca.crt`,
-      })
-      // The provider knows vmdeck's callback on the public origin.
-      expect(flag(idp.args!, '--redirect-uri')).toBe(
-        `${config.data.VMDECK_PUBLIC_ORIGIN}/api/v1/session/sso/callback`,
-      )
-      expect(flag(idp.args!, '--post-logout-redirect-uri')).toBe(
-        `${config.data.VMDECK_PUBLIC_ORIGIN}/`,
-      )
-    })
   })
 
   it('is checked by a validator that rejects an invalid object', async () => {
