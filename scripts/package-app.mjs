@@ -4,6 +4,7 @@
 //
 //   node scripts/package-app.mjs bff /tmp/vmdeck        # then: cd /tmp/vmdeck && node apps/bff/src/server.ts
 //   node scripts/package-app.mjs cluster-sim /tmp/sim
+//   node scripts/package-app.mjs idp /tmp/idp
 //
 // TypeScript runs as is on Node 24 (type stripping), which Node refuses inside node_modules, so
 // workspace packages stay in their folders and are linked, exactly as in the repository.
@@ -16,6 +17,13 @@ import { buildWeb } from './build-web.mjs'
 const apps = {
   bff: { dir: 'apps/bff', web: true },
   'cluster-sim': { dir: 'apps/cluster-sim', web: false },
+  // The demo's identity provider shares the simulator's certificate helper (one file, Node only;
+  // the manifest beside it keeps the workspace as the lockfile knows it).
+  idp: {
+    dir: 'apps/idp',
+    web: false,
+    files: ['apps/cluster-sim/package.json', 'apps/cluster-sim/src/tls/make-certs.ts'],
+  },
 }
 const skipped = new Set(['node_modules', 'dist', 'test', 'coverage', '.artifacts'])
 
@@ -83,6 +91,10 @@ export function packageApp(root, app, out, log = console.log) {
     })
   }
   if (spec.web) cpSync(join(root, 'apps/web/dist'), join(out, 'apps/web/dist'), { recursive: true })
+  for (const file of spec.files ?? []) {
+    mkdirSync(dirname(join(out, file)), { recursive: true })
+    cpSync(join(root, file), join(out, file))
+  }
 
   const name = JSON.parse(readFileSync(join(root, spec.dir, 'package.json'), 'utf8')).name
   log(`installing the production dependencies of ${name}`)

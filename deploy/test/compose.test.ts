@@ -12,6 +12,7 @@ import { configFromEnv } from '../../apps/bff/src/config.ts'
 
 interface ComposeService {
   build?: { context: string; dockerfile: string }
+  restart?: string
   image?: string
   command?: string[]
   environment?: Record<string, string>
@@ -59,6 +60,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(config.services).sort()).toEqual([
       'cluster-sim',
       'controlplane',
+      'idp',
+      'idp-init',
       'prometheus',
       'vmdeck',
     ])
@@ -78,6 +81,8 @@ describe('docker-compose.yml', () => {
       ['controlplane', 'apps/cluster-sim/controlplane/Dockerfile'],
       ['cluster-sim', 'apps/cluster-sim/Dockerfile'],
       ['vmdeck', 'apps/bff/Dockerfile'],
+      ['idp-init', 'apps/idp/Dockerfile'],
+      ['idp', 'apps/idp/Dockerfile'],
     ] as const) {
       const build = config.services[name]!.build!
       expect(build.context).toBe(root)
@@ -94,8 +99,10 @@ describe('docker-compose.yml', () => {
     for (const service of Object.values(config.services))
       for (const port of ports(service)) expect(port.hostIp).toBe('127.0.0.1')
     expect(published).toContainEqual({ hostIp: '127.0.0.1', published: 9090, target: 9090 })
-    // The Kubernetes API stays inside: nothing but vmdeck and Prometheus is published.
-    expect(published.map((p) => p.target).sort()).toEqual([8080, 9090])
+    // The browser signs in on the demo provider's own page.
+    expect(published).toContainEqual({ hostIp: '127.0.0.1', published: 5556, target: 5556 })
+    // The Kubernetes API stays inside: nothing but vmdeck, Prometheus and the provider is published.
+    expect(published.map((p) => p.target).sort()).toEqual([5556, 8080, 9090])
     const env = config.services.vmdeck!.environment!
     expect(env.VMDECK_HOST).toBe('0.0.0.0')
     expect(env.VMDECK_PORT).toBe('8080')
@@ -110,7 +117,7 @@ describe('docker-compose.yml', () => {
     // webhooks, the kubelets), and vmdeck reaches kube-apiserver at https://127.0.0.1:6443, an
     // address its serving certificate names (apps/cluster-sim/controlplane/cluster-files.go).
     expect(config.services.controlplane!.network_mode).toBeUndefined()
-    for (const name of ['cluster-sim', 'vmdeck', 'prometheus']) {
+    for (const name of ['cluster-sim', 'vmdeck', 'prometheus', 'idp']) {
       expect(config.services[name]!.network_mode, name).toBe('service:controlplane')
       expect(ports(config.services[name]!), name).toEqual([])
     }
@@ -118,7 +125,8 @@ describe('docker-compose.yml', () => {
 
   it('gives every service a healthcheck, and starts each after the one it needs is healthy', () => {
     for (const [name, service] of Object.entries(config.services))
-      expect(service.healthcheck?.test[0], name).toMatch(/^CMD/)
+      // idp-init runs once before the control plane (demo-idp.test.ts).
+      if (name !== 'idp-init') expect(service.healthcheck?.test[0], name).toMatch(/^CMD/)
     expect(config.services['cluster-sim']!.depends_on!.controlplane!.condition).toBe(
       'service_healthy',
     )
@@ -192,7 +200,7 @@ describe('docker-compose.yml', () => {
     ) as typeof config
     expect(withKey.services.vmdeck!.environment!.VMDECK_SESSION_KEYS).toBe(key)
     // No key written in the file: without one the BFF makes a random key per start.
-    const env = config.services.vmdeck!.environment!
+    const { VMDECK_OIDC_ISSUER: _sso, ...env } = config.services.vmdeck!.environment!
     expect(env.VMDECK_SESSION_KEYS ?? '').toBe('')
     const bff = configFromEnv(env, () => {})
     expect(bff.sessionKeys[0]!.length).toBeGreaterThanOrEqual(32)

@@ -15,7 +15,7 @@ import { compareGoVersions, ensureGo, goDirective } from '../../scripts/lib/go-b
 import { dockerignore, replayBuildStage, stages } from './dockerfiles.ts'
 import { render, root, run, runAsync, startProcess, waitForStatus } from './helpers.ts'
 
-const dockerfiles = ['apps/bff/Dockerfile', 'apps/cluster-sim/Dockerfile']
+const dockerfiles = ['apps/bff/Dockerfile', 'apps/cluster-sim/Dockerfile', 'apps/idp/Dockerfile']
 
 /** An image's CMD. */
 function imageCommand(dockerfile: string): string[] {

@@ -314,8 +314,8 @@ describe('deploy/ overlays', () => {
 
     it('starts the control plane, then the simulator attached to it, as native sidecars before vmdeck', () => {
       const sidecars = pod.initContainers!
-      expect(sidecars.map((c) => c.name)).toEqual(['controlplane', 'cluster-sim'])
-      const [controlplane, sim] = sidecars as [Container, Container]
+      expect(sidecars.map((c) => c.name)).toEqual(['idp', 'controlplane', 'cluster-sim'])
+      const [, controlplane, sim] = sidecars as [Container, Container, Container]
       const flag = (args: string[], name: string) => args[args.indexOf(name) + 1]
       for (const sidecar of sidecars) expect(sidecar.restartPolicy, sidecar.name).toBe('Always')
       // The control plane owns the API port of the pod's loopback; the simulator serves none.

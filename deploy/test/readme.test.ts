@@ -46,7 +46,16 @@ describe('README.md', () => {
 
   it('documents the environment variables of the npm scripts', () => {
     // Handed from one script to another, not for people to set.
-    const internal = new Set(['VMDECK_PNPM', 'VMDECK_ROOT', 'VMDECK_E2E_KUBECONFIG', 'CI', 'PATH'])
+    // Set by the e2e global set-up for its test workers, not by people.
+    const internal = new Set([
+      'VMDECK_PNPM',
+      'VMDECK_ROOT',
+      'VMDECK_E2E_KUBECONFIG',
+      'VMDECK_E2E_IDP_ISSUER',
+      'VMDECK_E2E_IDP_USERS',
+      'CI',
+      'PATH',
+    ])
     const read = envVars([
       ...sources('scripts', isSource),
       ...sources('e2e', (f) => isSource(f) && !f.includes('/tests/')),

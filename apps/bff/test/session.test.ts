@@ -35,6 +35,21 @@ describe('sessions', () => {
     expect(cookie?.value).not.toContain(stack.sim.tokens.helpdesk)
   })
 
+  it('says how the session was opened and when it ends (the user menu shows it)', async () => {
+    const before = Date.now()
+    const cookie = await login(stack.app, 'viewer')
+    const response = await stack.app.inject({ url: '/api/v1/session', headers: { cookie } })
+    const { session } = response.json<{
+      session: { method: string; expiresAt: string; idleTimeoutSeconds: number }
+    }>()
+    expect(session).toMatchObject({ method: 'token', idleTimeoutSeconds: 30 * 60 })
+    // Only single sign-on sessions are renewed (a pasted token is what it is).
+    expect(session).not.toHaveProperty('renewalSeconds')
+    const ends = Date.parse(session.expiresAt)
+    expect(ends).toBeGreaterThanOrEqual(before + 8 * 3600_000)
+    expect(ends).toBeLessThanOrEqual(Date.now() + 8 * 3600_000)
+  })
+
   it('rejects a token the API server does not know, and sets no cookie', async () => {
     const response = await stack.app.inject({
       method: 'POST',
@@ -77,6 +92,8 @@ describe('sessions', () => {
     })
     expect(response.statusCode).toBe(200)
     expect(response.json().user.username).toBe('viewer')
+    // No session behind a bearer token: nothing ends but the token itself.
+    expect(response.json().session).toBeUndefined()
   })
 
   it('ignores a tampered session cookie', async () => {

@@ -14,6 +14,8 @@ import { buildStack, ORIGIN, trackCookie, type TestStack } from './helper.ts'
 
 export interface SsoStack {
   idp: Idp
+  /** The provider's state directory (its keys are in `secrets.json`). */
+  idpDir: string
   stack: TestStack
   oidc: OidcOptions
   /** A new browser (its own cookies) for the BFF `app` (default: the stack's). */
@@ -75,6 +77,7 @@ export async function startSsoStack(options: {
     })
   return {
     idp,
+    idpDir: dir,
     stack,
     oidc,
     browser,

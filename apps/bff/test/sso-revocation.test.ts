@@ -39,15 +39,22 @@ describe('single sign-on sessions follow the provider', () => {
     expect(await groupsOf(cookie)).toContain('oidc:auditors')
     const before = await as(sso.stack.app, cookie).get<{ items: unknown[] }>(`${C}/vms`)
     expect(before.body.items.length).toBeGreaterThan(0)
+    // Open consoles and streams listen for this to re-check at once.
+    let invalidated = 0
+    const unsubscribe = sso.stack.app.clusters
+      .get('vmdeck-sim')!
+      .access.onInvalidate(() => invalidated++)
     sso.idp.users.update('viewer', { groups: [] })
     try {
       const removedAt = Date.now()
       await eventually(async () => !(await groupsOf(cookie)).includes('oidc:auditors'))
       expect(Date.now() - removedAt).toBeLessThan(REFRESH_MS + 4000)
+      expect(invalidated).toBeGreaterThan(0)
       // RBAC bound to oidc:auditors no longer lets this session read the VMs.
       const after = await as(sso.stack.app, cookie).get<{ items?: unknown[] }>(`${C}/vms`)
       expect(after.status !== 200 || after.body.items?.length === 0).toBe(true)
     } finally {
+      unsubscribe()
       sso.idp.users.update('viewer', { groups: ['auditors'] })
     }
   })

@@ -124,16 +124,19 @@ export async function runConsole(
         Math.min(Math.max(identity.session.exp - Date.now(), 0), MAX_TIMER_MS),
       ),
     )
-  const recheck = setInterval(() => {
+  const recheckNow = () =>
     void recheckConsole(entry, settings.sessionEnded).then((verdict) => {
       if (verdict && !relay.isEnded) entry.end(verdict.code, verdict.reason)
     })
-  }, settings.recheckMs)
+  const recheck = setInterval(recheckNow, settings.recheckMs)
   recheck.unref()
   timers.push(recheck)
+  // RBAC or the user's groups changed: re-check at once, as event streams do.
+  const unsubscribe = cluster.access.onInvalidate(recheckNow)
 
   const end = await relay.ended
   clearInterval(recheck)
+  unsubscribe()
   log.info(
     {
       ...fields,

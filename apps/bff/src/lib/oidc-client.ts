@@ -65,6 +65,10 @@ export class OidcClient {
       )
       .then((config) => {
         config[oidc.customFetch] = trustedFetch(this.options.ca)
+        // openid-client trusts the TLS channel for a token endpoint's ID token by default (the
+        // spec allows it); vmdeck verifies its signature against the provider's key set too, so a
+        // forged token is refused here with its reason, not only later by the API server.
+        oidc.enableNonRepudiationChecks(config)
         return config
       })
     this.#config.catch(() => (this.#config = undefined))
@@ -168,8 +172,24 @@ export function isRefreshRefusal(err: unknown): boolean {
   return err instanceof oidc.ResponseBodyError && (err.status === 400 || err.status === 401)
 }
 
+/** openid-client's findings about the provider's answer (its messages name the claim), in plain words. */
+const ID_TOKEN_FINDINGS: [RegExp, string][] = [
+  [/signature verification failed/, 'the ID token’s signature does not match the provider’s keys'],
+  [/"alg"/, 'the ID token is not signed with an algorithm the provider offers (never "none")'],
+  [/"exp"/, 'the ID token has expired'],
+  [/"iss"/, 'the ID token was issued by another issuer'],
+  [/"aud"|"azp"/, 'the ID token was issued for another client'],
+  [/"nonce"/, 'the ID token was not issued for this sign-in (nonce)'],
+  [/"state"/, 'the provider’s answer belongs to another sign-in (state)'],
+]
+
 /** Why the provider's answer was refused, in words for the person signing in (no token values). */
 export function refusalReason(err: unknown): string {
   if (err instanceof oidc.ResponseBodyError) return `the provider answered "${err.error}"`
-  return err instanceof Error ? err.message : 'unknown reason'
+  if (!(err instanceof Error)) return 'unknown reason'
+  // The library's own message is generic ("invalid response encountered"); its cause says which
+  // check failed. Both are fixed texts of the library, never token contents.
+  const detail = err.cause instanceof Error ? err.cause.message : err.message
+  const finding = ID_TOKEN_FINDINGS.find(([pattern]) => pattern.test(detail))
+  return finding ? finding[1] : detail
 }

@@ -17,6 +17,8 @@ export interface OidcSessionsOptions {
   endSession(session: { sid: string; exp: number }): Promise<void>
   /** Revoked or expired already (no renewal then). */
   hasEnded(session: { sid: string; username: string; iat: number; exp: number }): boolean
+  /** A renewal brought other groups (one was removed or added at the provider). */
+  onGroupsChanged?(username: string): void
   log: Log
 }
 
@@ -171,6 +173,7 @@ export class OidcSessions {
     }
     if (who && who.username !== entry.username)
       return this.#end(entry, 'the renewed ID token names another user')
+    const groupsChanged = who !== undefined && !sameGroups(who.groups, entry.groups)
     Object.assign(entry, {
       idToken: tokens.idToken,
       refreshToken: tokens.refreshToken ?? entry.refreshToken,
@@ -178,6 +181,7 @@ export class OidcSessions {
       refreshedAt: Date.now(),
       groups: who?.groups ?? entry.groups,
     })
+    if (groupsChanged) this.#options.onGroupsChanged?.(entry.username)
   }
 
   async #end(entry: Entry, why: string): Promise<void> {
@@ -207,3 +211,6 @@ export class OidcSessions {
     }
   }
 }
+
+const sameGroups = (a: string[], b: string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n')

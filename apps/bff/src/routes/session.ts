@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { LoginOptions, LoginRequest, LogoutResult, SessionInfo } from '@vmdeck/shared'
 import { Type } from 'typebox'
 import { httpError } from '../kube/http-error.ts'
+import type { SessionData } from '../lib/session-cookie.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 import { SESSION_COOKIE } from '../plugins/app/auth.ts'
 import sessionSso, { type SessionSsoOptions } from './session-sso.ts'
@@ -26,14 +27,33 @@ const session: FastifyPluginAsyncTypebox<SessionOptions> = async (fastify, optio
       publicOrigin: options.publicOrigin,
     })
 
-  const info = (identity: { username: string; groups: string[] }) => ({
+  // What the user menu shows: who, their groups, and (for a cookie session) when it ends.
+  const info = (
+    identity: { username: string; groups: string[] },
+    sealed?: Pick<SessionData, 'exp' | 'oidc'>,
+  ): SessionInfo => ({
     user: { username: identity.username, groups: identity.groups },
     clusters: [...fastify.clusters.keys()],
+    ...(sealed
+      ? {
+          session: {
+            method: sealed.oidc ? 'sso' : 'token',
+            expiresAt: new Date(sealed.exp).toISOString(),
+            idleTimeoutSeconds: Math.max(1, Math.round(fastify.sessionIdleMs / 1000)),
+            ...(sealed.oidc && fastify.sso
+              ? { renewalSeconds: (fastify.sso.client.options.refreshMs ?? 60_000) / 1000 }
+              : {}),
+          },
+        }
+      : {}),
   })
 
-  fastify.get('/session', { schema: { response: { 200: SessionInfo } } }, async (request) =>
-    info(identityOf(request)),
-  )
+  fastify.get('/session', { schema: { response: { 200: SessionInfo } } }, async (request) => {
+    const identity = identityOf(request)
+    const sealed =
+      identity.via === 'cookie' ? fastify.sessions.open(request.cookies[SESSION_COOKIE]) : undefined
+    return info(identity, sealed)
+  })
 
   fastify.get(
     '/session/options',
@@ -81,9 +101,9 @@ const session: FastifyPluginAsyncTypebox<SessionOptions> = async (fastify, optio
         token = demoToken
       } else token = body.token
       const who = await fastify.whoAmI(token, request.ip)
-      fastify.issueSession(reply, { token, ...who })
+      const sealed = fastify.issueSession(reply, { token, ...who })
       request.log.info({ user: who.username }, 'login')
-      return info(who)
+      return info(who, sealed)
     },
   )
 

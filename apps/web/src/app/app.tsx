@@ -5,7 +5,10 @@ import { Suspense, useState } from 'react'
 import { BrowserRouter, Route, Routes } from 'react-router'
 import { ErrorAlert } from '../components/ui/error-alert.tsx'
 import { ToastGroup } from '../components/ui/toast-group.tsx'
-import { sessionQueries } from '../features/session/api/session-queries.ts'
+import {
+  sessionQueries,
+  useRefetchOnGroupsChange,
+} from '../features/session/api/session-queries.ts'
 import { LoginPage } from '../features/session/components/login-page.tsx'
 import { useClusterStream } from '../lib/use-cluster-stream.ts'
 import { ApiError } from '../lib/api-client.ts'
@@ -34,6 +37,7 @@ const CLUSTER_KEY = 'vmdeck.cluster'
 function Gate() {
   const session = useQuery(sessionQueries.current())
   const [chosen, setChosen] = useState(() => localStorage.getItem(CLUSTER_KEY))
+  useRefetchOnGroupsChange(session.data?.user.groups)
   if (session.isPending)
     return (
       <Bullseye>

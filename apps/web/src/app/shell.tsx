@@ -1,8 +1,5 @@
 import {
   Button,
-  Dropdown,
-  DropdownItem,
-  DropdownList,
   Label,
   Masthead,
   MastheadBrand,
@@ -10,7 +7,6 @@ import {
   MastheadLogo,
   MastheadMain,
   MastheadToggle,
-  MenuToggle,
   Nav,
   NavItem,
   NavList,
@@ -31,13 +27,12 @@ import BarsIcon from '@patternfly/react-icons/dist/esm/icons/bars-icon'
 import MoonIcon from '@patternfly/react-icons/dist/esm/icons/moon-icon'
 import SearchIcon from '@patternfly/react-icons/dist/esm/icons/search-icon'
 import SunIcon from '@patternfly/react-icons/dist/esm/icons/sun-icon'
-import UserIcon from '@patternfly/react-icons/dist/esm/icons/user-icon'
 import type { SessionInfo } from '@vmdeck/shared'
 import { useEffect, useState, type ReactNode } from 'react'
 import { NavLink, useLocation } from 'react-router'
 import { NamespacePicker } from '../components/ui/namespace-picker.tsx'
 import { SimpleSelect } from '../components/ui/simple-select.tsx'
-import { useLogout } from '../features/session/api/session-queries.ts'
+import { UserMenu } from '../features/session/components/user-menu.tsx'
 import { useKnownNamespaces } from '../features/vms/api/use-known-namespaces.ts'
 import { VmJump } from '../features/vms/components/vm-jump.tsx'
 import { useTheme } from '../lib/theme.ts'
@@ -125,7 +120,7 @@ export function Shell({
                 <ThemeToggle />
               </ToolbarItem>
               <ToolbarItem>
-                <UserMenu username={session.user.username} />
+                <UserMenu session={session} />
               </ToolbarItem>
             </ToolbarGroup>
           </ToolbarContent>
@@ -227,33 +222,5 @@ function ThemeToggle() {
         onChange={() => setTheme('dark')}
       />
     </ToggleGroup>
-  )
-}
-
-function UserMenu({ username }: { username: string }) {
-  const [open, setOpen] = useState(false)
-  const logout = useLogout()
-  return (
-    <Dropdown
-      isOpen={open}
-      onOpenChange={setOpen}
-      popperProps={{ position: 'right' }}
-      toggle={(ref) => (
-        <MenuToggle
-          ref={ref}
-          variant="plainText"
-          icon={<UserIcon />}
-          isExpanded={open}
-          onClick={() => setOpen((was) => !was)}
-          aria-label={`User menu: ${username}`}
-        >
-          {username}
-        </MenuToggle>
-      )}
-    >
-      <DropdownList>
-        <DropdownItem onClick={() => logout.mutate()}>Log out</DropdownItem>
-      </DropdownList>
-    </Dropdown>
   )
 }

@@ -43,9 +43,27 @@ export const ClusterInfo = Type.Object({
 })
 export type ClusterInfo = Static<typeof ClusterInfo>
 
+/** The cookie session behind a request: how it was opened and when it ends. */
+export const SessionTimes = Type.Object({
+  /** `token`: a pasted Kubernetes token; `sso`: single sign-on with the OpenID provider. */
+  method: Type.Union([Type.Literal('token'), Type.Literal('sso')]),
+  /** The session ends at this time at the latest, however busy (ISO 8601). */
+  expiresAt: Type.String({ format: 'date-time' }),
+  /** It ends sooner after this long without a request. */
+  idleTimeoutSeconds: Type.Integer({ minimum: 1 }),
+  /**
+   * Single sign-on: the session is renewed with the provider at least this often, so a removed
+   * group or a disabled account shows within it (the console asks again at this pace).
+   */
+  renewalSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+})
+export type SessionTimes = Static<typeof SessionTimes>
+
 export const SessionInfo = Type.Object({
   user: UserInfo,
   clusters: Type.Array(Type.String()),
+  /** Absent when the request carries a bearer token instead of a session cookie. */
+  session: Type.Optional(SessionTimes),
 })
 export type SessionInfo = Static<typeof SessionInfo>
 

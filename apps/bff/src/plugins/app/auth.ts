@@ -55,11 +55,13 @@ declare module 'fastify' {
      * `whoAmI` throws, and 503 while revoked sessions are not known yet.
      */
     identify(credentials: Credentials): Promise<Identified | undefined>
+    /** Seals a new session into the reply's cookie; returns what it sealed. */
     issueSession(
       reply: FastifyReply,
       identity: { token: string; username: string; groups: string[]; oidc?: OidcTokens },
-    ): void
+    ): SessionData
     sessionTtlMs: number
+    sessionIdleMs: number
     /** The OpenID provider vmdeck signs people in with, when one is configured. */
     sso: { client: OidcClient; sessions: OidcSessions } | undefined
   }
@@ -92,6 +94,7 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
   const sealer = new SessionSealer(options.sessionKeys)
   fastify.decorate('sessions', sealer)
   fastify.decorate('sessionTtlMs', options.sessionTtlMs)
+  fastify.decorate('sessionIdleMs', options.sessionIdleMs)
   fastify.decorateRequest('identity', undefined)
 
   const home = fastify.clusters.values().next().value
@@ -137,6 +140,11 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
       whoAmI: (token) => reviewer.review(token),
       endSession: ({ sid, exp }) => revocations.revokeSession(sid, exp, 'provider'),
       hasEnded: (session) => fastify.sessionEnd(session, { ignoreIdle: true }) !== undefined,
+      // What this person may do changed: open consoles and streams re-check now, not at their
+      // next periodic check (the renewed token already misses the access cache).
+      onGroupsChanged: () => {
+        for (const cluster of fastify.clusters.values()) cluster.access.invalidate()
+      },
       log: fastify.log.child({ component: 'sso' }),
     })
     fastify.addHook('onReady', async () => sessions.start())
@@ -193,13 +201,15 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
       identity: { token: string; username: string; groups: string[]; oidc?: OidcTokens },
     ) => {
       const now = Date.now()
-      setCookie(reply, {
+      const data: SessionData = {
         ...identity,
         sid: randomBytes(16).toString('hex'),
         iat: now,
         seen: now,
         exp: now + options.sessionTtlMs,
-      })
+      }
+      setCookie(reply, data)
+      return data
     },
   )
 

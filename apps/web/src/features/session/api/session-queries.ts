@@ -1,4 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useRef } from 'react'
 import type { LoginOptions, LoginRequest, LogoutResult, SessionInfo } from '@vmdeck/shared'
 import { api, ApiError } from '../../../lib/api-client.ts'
 
@@ -17,6 +18,12 @@ export const sessionQueries = {
         }
       },
       staleTime: Infinity,
+      // A single sign-on session follows the provider (a removed group, a disabled account):
+      // ask again at the BFF's renewal pace; a 401 then shows the login page.
+      refetchInterval: (query) => {
+        const seconds = query.state.data?.session?.renewalSeconds
+        return seconds ? Math.max(seconds, 1) * 1000 : false
+      },
     }),
   options: () =>
     queryOptions({
@@ -47,4 +54,21 @@ export function useLogout() {
       if (next && /^https?:\/\//.test(next)) window.location.assign(next)
     },
   })
+}
+
+/**
+ * When the session's groups change (renewed at the provider), everything the page shows may be
+ * allowed differently now: refetch it all (permissions decide which buttons are enabled).
+ */
+export function useRefetchOnGroupsChange(groups: string[] | undefined) {
+  const queryClient = useQueryClient()
+  const key = groups ? [...groups].sort().join('\n') : undefined
+  const previous = useRef(key)
+  useEffect(() => {
+    if (previous.current !== undefined && key !== undefined && key !== previous.current)
+      void queryClient.invalidateQueries({
+        predicate: (query) => query.queryKey[0] !== sessionQueries.all()[0],
+      })
+    previous.current = key
+  }, [key, queryClient])
 }
