@@ -57,7 +57,8 @@ export async function startStack({
     },
   )
   // Printed after "Kubernetes API at …", once the cluster is ready.
-  const [, metricsUrl] = await waitForLine(sim, /cluster-sim: metrics at (\S+)/)
+  // KubeVirt's own components and the seeded fleet settling take a while on a busy machine.
+  const [, metricsUrl] = await waitForLine(sim, /cluster-sim: metrics at (\S+)/, 180_000)
   // Optional: a real Prometheus scraping the simulator's and the BFF's /metrics (issue 8).
   const prometheus = prometheusPort
     ? await startPrometheus({

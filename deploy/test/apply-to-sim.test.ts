@@ -27,7 +27,7 @@ const served = new Map<string, string>()
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-deploy-sim-'))
-  sim = await startSim({ stateDir, port: 0, seed: 'none' })
+  sim = await startSim({ stateDir, port: 0, seed: 'none', kubevirt: 'sim' })
   const lists: ApiResourceList[] = [(await sim.request('GET', '/api/v1')).body as ApiResourceList]
   const groups = (await sim.request('GET', '/apis')).body as {
     groups: { versions: { groupVersion: string }[] }[]

@@ -241,6 +241,7 @@ describe('docker-compose.yml', () => {
       metricsPort: 0,
       seed: 'demo',
       guests: 'none',
+      kubevirt: 'sim',
     })
     const port = await freePort()
     const config = parse(readFileSync(join(root, 'deploy/compose/prometheus.yml'), 'utf8')) as {

@@ -153,6 +153,16 @@ describe('apps/cluster-sim/Dockerfile: the generated CRDs', () => {
     )
   })
 
+  it("builds KubeVirt's own programs in their own stage and ships them where the simulator looks (VMDECK_KUBEVIRT_BIN_DIR)", () => {
+    const kubevirt = all.find((stage) => stage.name === 'kubevirt')!
+    expect(kubevirt.lines.at(-1)).toMatch(
+      /^RUN CGO_ENABLED=0 go build -o \/out\/kubevirt\/ .*kubevirt\.io\/kubevirt\/cmd\/virt-api kubevirt\.io\/kubevirt\/cmd\/virt-controller \.\/cmd\/kubevirt-install$/,
+    )
+    const dir = imageEnv(dockerfile).VMDECK_KUBEVIRT_BIN_DIR
+    expect(dir).toBe('/opt/vmdeck/kubevirt')
+    expect(all.at(-1)!.lines).toContain(`COPY --from=kubevirt /out/kubevirt ${dir}`)
+  })
+
   it('ships them where the simulator looks for them (VMDECK_CRD_DIR)', () => {
     const dir = imageEnv(dockerfile).VMDECK_CRD_DIR
     expect(dir).toBe('/opt/vmdeck/crds')
@@ -238,6 +248,9 @@ describe('the images’ build stages, replayed without Docker', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, VMDECK_CRD_DIR: packaged.crds }
     delete env.VMDECK_ROOT
     delete env.VMDECK_CONTROLPLANE_BIN // attached: the simulator starts no control plane
+    // The simulator's own KubeVirt here: this checks the packaging, not KubeVirt's programs (the
+    // image ships those; the BFF suites and the journeys run on them).
+    env.VMDECK_KUBEVIRT = 'sim'
     // The images' commands (and docker-compose.yml's and the demo overlay's), with their paths
     // mapped here, on free ports, and without real guests (CPU is scarce in tests).
     const mapped = (args: string[]) =>

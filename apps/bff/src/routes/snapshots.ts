@@ -130,7 +130,11 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
       const identity = identityOf(request)
       const { vm, vmi } = request.routeVm
       // KubeVirt restores only into a stopped VM: say so plainly instead of a restore that hangs.
-      if (vmi || runStrategyOf(vm) !== 'Halted')
+      // A VMI that has ended (Succeeded, Failed) is a stopped VM's until virt-controller removes it;
+      // KubeVirt's restore waits for that.
+      const phase = (vmi as { status?: { phase?: string } } | undefined)?.status?.phase
+      const vmiRuns = vmi !== undefined && phase !== 'Succeeded' && phase !== 'Failed'
+      if (vmiRuns || runStrategyOf(vm) !== 'Halted')
         throw httpError(
           409,
           `VM ${name} must be stopped before it can be restored from snapshot ${snapshot}. Stop it, then restore.`,

@@ -13,7 +13,7 @@ import type { KubectlResult } from './kubectl.ts'
 
 let sim: Sim
 let kubectl: (...args: string[]) => Promise<KubectlResult>
-useSim({ guests: 'none', nodeMonitorGracePeriod: '6s' }, (test) => {
+useSim({ guests: 'none', nodeMonitorGracePeriod: '6s', kubevirt: 'sim' }, (test) => {
   sim = test.sim
   kubectl = test.kubectl.run
 })

@@ -118,7 +118,7 @@ export interface ClusterSim {
 }
 
 function kubevirtModeFromEnv(): KubevirtMode {
-  const value = process.env.VMDECK_KUBEVIRT ?? 'sim'
+  const value = process.env.VMDECK_KUBEVIRT ?? 'real'
   if (value !== 'real' && value !== 'sim')
     throw new Error(
       `VMDECK_KUBEVIRT=${value}: expected "real" (KubeVirt's own components) or "sim"`,

@@ -16,7 +16,7 @@ import { waitForObject } from './wait-for-object.ts'
 let sim: Sim
 let kubectl: Kubectl
 let stateDir: string
-useSim({ guests: 'none' }, (test) => ({ sim, kubectl, stateDir } = test))
+useSim({ guests: 'none', kubevirt: 'sim' }, (test) => ({ sim, kubectl, stateDir } = test))
 
 const def = (group: string, plural: string) => requireDef(sim.registry, group, plural)
 const vmDef = () => def('kubevirt.io', 'virtualmachines')

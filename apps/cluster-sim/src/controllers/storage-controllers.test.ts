@@ -12,7 +12,7 @@ import { waitForObject } from './wait-for-object.ts'
 
 let sim: Sim
 let kubectl: Kubectl
-useSim({ guests: 'none' }, (test) => ({ sim, kubectl } = test))
+useSim({ guests: 'none', kubevirt: 'sim' }, (test) => ({ sim, kubectl } = test))
 
 const def = (group: string, plural: string) => requireDef(sim.registry, group, plural)
 const vmDef = () => def('kubevirt.io', 'virtualmachines')

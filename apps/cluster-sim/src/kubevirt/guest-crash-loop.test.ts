@@ -22,7 +22,7 @@ beforeAll(() => {
 }, 300_000)
 // A real emulator that cannot start: `false` exits at once, QMP never comes up.
 useSim(
-  { guests: 'qemu', guestImageDir: imageDir, seed: 'none', qemuBinary: 'false' },
+  { guests: 'qemu', guestImageDir: imageDir, seed: 'none', qemuBinary: 'false', kubevirt: 'sim' },
   (test) => ({ sim } = test),
 )
 

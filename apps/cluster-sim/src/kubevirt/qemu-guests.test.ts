@@ -29,7 +29,7 @@ beforeAll(() => {
 }, 300_000)
 // No seeded VMs: the demo's would boot guests this test does not need.
 useSim(
-  { guests: 'qemu', guestImageDir: imageDir, seed: 'none' },
+  { guests: 'qemu', guestImageDir: imageDir, seed: 'none', kubevirt: 'sim' },
   (test) => ({ sim, kubectl } = test),
   // No QEMU process outlives the simulator.
   () => expect(pids.filter(isAlive)).toEqual([]),

@@ -10,7 +10,7 @@ import { useSim } from '../../test/use-sim.ts'
 import { KubevirtMetrics } from './kubevirt-metrics.ts'
 
 let sim: Sim
-useSim({ guests: 'none' }, (test) => ({ sim } = test))
+useSim({ guests: 'none', kubevirt: 'sim' }, (test) => ({ sim } = test))
 
 /** One scrape, as Prometheus does it: no Authorization header (scrape targets are open). */
 async function scrape(): Promise<{ status: number; text: string; type: string }> {

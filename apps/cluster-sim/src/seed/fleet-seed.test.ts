@@ -7,7 +7,7 @@ import type { Sim } from '../sim.ts'
 import { useSim } from '../../test/use-sim.ts'
 
 let sim: Sim
-useSim({ guests: 'none', seed: 40 }, (test) => ({ sim } = test))
+useSim({ guests: 'none', seed: 40, kubevirt: 'sim' }, (test) => ({ sim } = test))
 
 describe('seed option', () => {
   it('seeds N VMs over the namespaces, and runs one in four', async () => {
