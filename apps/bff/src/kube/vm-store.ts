@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
-import { vmKey, type VmChange, type VmSummary } from '@vmdeck/shared'
+import type { VmChange, VmSummary } from '@vmdeck/shared'
 import { toVmSummary } from './view-models/vm-summary.ts'
+import { VmIndex } from './vm-list/vm-index.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 
 /**
@@ -8,8 +9,7 @@ import type { ResilientInformer } from './resilient-informer.ts'
  * browser), kept as ready-made summaries so list queries do no mapping, and a change feed.
  */
 export class VmStore {
-  readonly #summaries = new Map<string, VmSummary>()
-  readonly #perNamespace = new Map<string, number>()
+  readonly #index = new VmIndex()
   readonly #listeners = new Set<(change: VmChange) => void>()
   readonly #vms: ResilientInformer<KubernetesObject>
   readonly #vmis: ResilientInformer<KubernetesObject>
@@ -46,11 +46,16 @@ export class VmStore {
   }
 
   summaries(): Iterable<VmSummary> {
-    return this.#summaries.values()
+    return this.#index.values()
+  }
+
+  /** The summaries in every sort order, with per-status counts: what list queries read. */
+  get index(): VmIndex {
+    return this.#index
   }
 
   get(namespace: string, name: string): VmSummary | undefined {
-    return this.#summaries.get(vmKey({ namespace, name }))
+    return this.#index.get(namespace, name)
   }
 
   subscribe(listener: (change: VmChange) => void): () => void {
@@ -60,41 +65,30 @@ export class VmStore {
 
   /** A VM's summary depends on the VM and its VMI (same name): rebuild it from both caches. */
   #refresh(namespace: string, name: string): void {
-    const key = vmKey({ namespace, name })
     const vm = this.#vms.get(name, namespace)
     if (!vm) {
-      if (this.#summaries.delete(key)) {
-        this.#count(namespace, -1)
-        this.#emit({ type: 'delete', namespace, name })
-      }
+      if (this.#index.delete(namespace, name)) this.#emit({ type: 'delete', namespace, name })
       return
     }
     const summary = toVmSummary(vm, this.#vmis.get(name, namespace))
-    const previous = this.#summaries.get(key)
+    const previous = this.#index.get(namespace, name)
     if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return
-    if (!previous) this.#count(namespace, 1)
-    this.#summaries.set(key, summary)
+    this.#index.upsert(summary)
     this.#emit({ type: 'upsert', vm: summary })
   }
 
   /** Namespaces that hold VMs: the candidates of per-user visibility checks. */
   namespaces(): Iterable<string> {
-    return this.#perNamespace.keys()
+    return this.#index.namespaces()
   }
 
   get size(): number {
-    return this.#summaries.size
+    return this.#index.size
   }
 
   /** The raw VM and VMI, for the detail view and the YAML view. */
   objects(namespace: string, name: string): { vm?: KubernetesObject; vmi?: KubernetesObject } {
     return { vm: this.#vms.get(name, namespace), vmi: this.#vmis.get(name, namespace) }
-  }
-
-  #count(namespace: string, delta: number): void {
-    const next = (this.#perNamespace.get(namespace) ?? 0) + delta
-    if (next > 0) this.#perNamespace.set(namespace, next)
-    else this.#perNamespace.delete(namespace)
   }
 
   #emit(change: VmChange): void {
