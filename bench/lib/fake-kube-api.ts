@@ -72,6 +72,8 @@ export async function startFakeKubeApi(options: {
     target.objects.set(key, stored)
     return stored
   }
+  for (const plural of ['virtualmachines', 'virtualmachineinstances', 'pods', 'nodes'])
+    collection(plural)
   for (const plural of ['virtualmachineinstancemigrations', 'namespaces', 'configmaps'])
     collection(plural)
   for (const plural of ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'])
@@ -187,6 +189,8 @@ export async function startFakeKubeApi(options: {
     })
   }
 
+  // Clients reuse idle keep-alive sockets; a busy client may come back after Node's 5 s default.
+  server.keepAliveTimeout = 300_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const kubeconfigPath = join(options.dir, 'kubeconfig.json')

@@ -1,5 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { vmKey, type NodeChange, type NodeDrain, type NodeSummary } from '@vmdeck/shared'
+import { slimPod } from './compact-objects.ts'
+import type { ListWatch } from './list-watch.ts'
 import type { Pod } from './types.ts'
 import { toNodeSummary } from './view-models/node-summary.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
@@ -18,10 +20,11 @@ export class NodeStore {
   readonly #vmCount = new Map<string, number>()
   readonly #drains = new Map<string, NodeDrain>()
   readonly #listeners = new Set<(change: NodeChange) => void>()
+  readonly #dirty = new Set<string>()
 
   constructor(
     nodes: ResilientInformer<KubernetesObject>,
-    pods: ResilientInformer<KubernetesObject>,
+    pods: Pick<ListWatch<unknown>, 'on'>,
     vms: VmStore,
   ) {
     this.#nodes = nodes
@@ -43,8 +46,8 @@ export class NodeStore {
         this.#vmCount.set(after, (this.#vmCount.get(after) ?? 0) + 1)
         this.#vmNode.set(key, after)
       }
-      if (before) this.#refresh(before)
-      if (after) this.#refresh(after)
+      if (before) this.#later(before)
+      if (after) this.#later(after)
     })
   }
 
@@ -53,10 +56,12 @@ export class NodeStore {
   }
 
   list(): Iterable<NodeSummary> {
+    this.#flush()
     return this.#views.values()
   }
 
   get(name: string): NodeSummary | undefined {
+    this.#flush()
     return this.#views.get(name)
   }
 
@@ -89,11 +94,26 @@ export class NodeStore {
     if (after) {
       let onNode = this.#podsByNode.get(after)
       if (!onNode) this.#podsByNode.set(after, (onNode = new Map<string, Pod>()))
-      onNode.set(key, pod)
+      onNode.set(key, slimPod(pod))
       this.#podNode.set(key, after)
     }
-    if (before && before !== after) this.#refresh(before)
-    if (after) this.#refresh(after)
+    if (before && before !== after) this.#later(before)
+    if (after) this.#later(after)
+  }
+
+  /**
+   * A node's summary sums every launcher pod on it, so it is rebuilt once per batch of pod and VM
+   * changes (a page of the initial list, a burst of watch events), not once per pod: per pod,
+   * 25,000 running VMs would cost quadratic time. Reads flush first, so they never see stale sums.
+   */
+  #later(name: string): void {
+    if (this.#dirty.size === 0) queueMicrotask(() => this.#flush())
+    this.#dirty.add(name)
+  }
+
+  #flush(): void {
+    for (const name of this.#dirty) this.#refresh(name)
+    this.#dirty.clear()
   }
 
   #refresh(name: string): void {

@@ -1,40 +1,41 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { VmChange, VmSummary } from '@vmdeck/shared'
+import { parseObject } from './compact-objects.ts'
+import type { ListWatch } from './list-watch.ts'
 import { toVmSummary } from './view-models/vm-summary.ts'
 import { VmIndex } from './vm-list/vm-index.ts'
-import type { ResilientInformer } from './resilient-informer.ts'
 
 /**
- * The shared live model of one cluster's VMs: one VM and one VMI informer (never one per
- * browser), kept as ready-made summaries so list queries do no mapping, and a change feed.
+ * The shared live model of one cluster's VMs: one VM and one VMI list-watch (never one per
+ * browser), kept as ready-made summaries in the list's indexes so list queries do no mapping, and
+ * a change feed. The VM and VMI objects themselves are kept as compact text for the routes that
+ * show one VM.
  */
 export class VmStore {
   readonly #index = new VmIndex()
   readonly #listeners = new Set<(change: VmChange) => void>()
-  readonly #vms: ResilientInformer<KubernetesObject>
-  readonly #vmis: ResilientInformer<KubernetesObject>
+  readonly #vms: ListWatch<string>
+  readonly #vmis: ListWatch<string>
 
-  constructor(vms: ResilientInformer<KubernetesObject>, vmis: ResilientInformer<KubernetesObject>) {
+  constructor(vms: ListWatch<string>, vmis: ListWatch<string>) {
     this.#vms = vms
     this.#vmis = vmis
+    const where = (o: KubernetesObject) => [o.metadata?.namespace ?? '', o.metadata?.name ?? '']
     for (const event of ['add', 'update'] as const) {
-      this.#vms.on(event, (vm) =>
-        this.#refresh(vm.metadata?.namespace ?? '', vm.metadata?.name ?? ''),
-      )
-      this.#vmis.on(event, (vmi) =>
-        this.#refresh(vmi.metadata?.namespace ?? '', vmi.metadata?.name ?? ''),
-      )
+      this.#vms.on(event, (vm) => this.#refresh(where(vm), { vm }))
+      this.#vmis.on(event, (vmi) => this.#refresh(where(vmi), { vmi }))
     }
-    this.#vms.on('delete', (vm) =>
-      this.#refresh(vm.metadata?.namespace ?? '', vm.metadata?.name ?? ''),
-    )
-    this.#vmis.on('delete', (vmi) =>
-      this.#refresh(vmi.metadata?.namespace ?? '', vmi.metadata?.name ?? ''),
-    )
+    this.#vms.on('delete', (vm) => this.#refresh(where(vm), {}))
+    this.#vmis.on('delete', (vmi) => this.#refresh(where(vmi), { vmi: undefined }))
   }
 
   get synced(): boolean {
     return this.#vms.synced && this.#vmis.synced
+  }
+
+  /** The first lists are under way: the summaries hold the pages received so far. */
+  get loading(): boolean {
+    return !this.synced && (this.#vms.loading || this.#vmis.loading)
   }
 
   async start(): Promise<void> {
@@ -63,14 +64,21 @@ export class VmStore {
     return () => this.#listeners.delete(listener)
   }
 
-  /** A VM's summary depends on the VM and its VMI (same name): rebuild it from both caches. */
-  #refresh(namespace: string, name: string): void {
-    const vm = this.#vms.get(name, namespace)
+  /**
+   * A VM's summary depends on the VM and its VMI (same name): rebuilt from the object the event
+   * carries and the other one's cached text.
+   */
+  #refresh(
+    [namespace = '', name = '']: string[],
+    given: { vm?: KubernetesObject; vmi?: KubernetesObject },
+  ): void {
+    const vm = given.vm ?? parseObject(this.#vms.get(name, namespace))
     if (!vm) {
       if (this.#index.delete(namespace, name)) this.#emit({ type: 'delete', namespace, name })
       return
     }
-    const summary = toVmSummary(vm, this.#vmis.get(name, namespace))
+    const vmi = 'vmi' in given ? given.vmi : parseObject(this.#vmis.get(name, namespace))
+    const summary = toVmSummary(vm, vmi)
     const previous = this.#index.get(namespace, name)
     if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return
     this.#index.upsert(summary)
@@ -86,9 +94,12 @@ export class VmStore {
     return this.#index.size
   }
 
-  /** The raw VM and VMI, for the detail view and the YAML view. */
+  /** The VM and VMI, for the detail view and the YAML view (parsed from the cache, per call). */
   objects(namespace: string, name: string): { vm?: KubernetesObject; vmi?: KubernetesObject } {
-    return { vm: this.#vms.get(name, namespace), vmi: this.#vmis.get(name, namespace) }
+    return {
+      vm: parseObject(this.#vms.get(name, namespace)),
+      vmi: parseObject(this.#vmis.get(name, namespace)),
+    }
   }
 
   #emit(change: VmChange): void {
