@@ -7,7 +7,8 @@ import { list } from './api/discovery-requests.ts'
 import { paths } from './api/paths.ts'
 import { AccessControl } from './access.ts'
 import { Capabilities } from './capabilities.ts'
-import { compactText, slimPod } from './compact-objects.ts'
+import { getVmAndVmi } from './api/vm-requests.ts'
+import { slimPod } from './slim-pod.ts'
 import { KubeClient } from './kube-client.ts'
 import { listWatch } from './list-watch.ts'
 import { MigrationStore } from './migration-store.ts'
@@ -68,9 +69,12 @@ export class Cluster {
         log,
         ...(labelSelector ? { labelSelector } : {}),
       })
-    const vms = compact(paths.vms(), compactText)
-    const vmis = compact(paths.vmis(), compactText)
-    this.vms = new VmStore(vms, vmis)
+    // The VM store keeps rows, not objects: the caches only track names and versions.
+    const vms = compact(paths.vms(), () => true)
+    const vmis = compact(paths.vmis(), () => true)
+    this.vms = new VmStore(vms, vmis, (namespace, name) =>
+      getVmAndVmi(serviceClient, namespace, name),
+    )
     const nodes = informer(paths.nodes())
     const launchers = compact(paths.pods(), slimPod, 'kubevirt.io=virt-launcher')
     const migrations = informer(paths.migrations())

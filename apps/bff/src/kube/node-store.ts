@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { vmKey, type NodeChange, type NodeDrain, type NodeSummary } from '@vmdeck/shared'
-import { slimPod } from './compact-objects.ts'
+import { slimPod } from './slim-pod.ts'
 import type { ListWatch } from './list-watch.ts'
 import type { Pod } from './types.ts'
 import { toNodeSummary } from './view-models/node-summary.ts'

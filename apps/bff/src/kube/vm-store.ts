@@ -1,32 +1,51 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
-import type { VmChange, VmSummary } from '@vmdeck/shared'
-import { parseObject } from './compact-objects.ts'
+import { vmKey, type VmChange, type VmSummary } from '@vmdeck/shared'
 import type { ListWatch } from './list-watch.ts'
-import { toVmSummary } from './view-models/vm-summary.ts'
+import { joinSummary, vmiPart, vmPart, vmPartOf, type VmiPart } from './view-models/vm-summary.ts'
 import { VmIndex } from './vm-list/vm-index.ts'
+
+export type VmObjects = { vm?: KubernetesObject; vmi?: KubernetesObject }
+const NOT_RUNNING = vmiPart(undefined)
 
 /**
  * The shared live model of one cluster's VMs: one VM and one VMI list-watch (never one per
  * browser), kept as ready-made summaries in the list's indexes so list queries do no mapping, and
- * a change feed. The VM and VMI objects themselves are kept as compact text for the routes that
- * show one VM.
+ * a change feed. Only the rows are kept (plus the VMI's columns of each running VM): at 100,000
+ * VMs the objects themselves would be most of the BFF's memory, so a route that shows one VM
+ * reads it from the API server (`objects`).
  */
 export class VmStore {
   readonly #index = new VmIndex()
   readonly #listeners = new Set<(change: VmChange) => void>()
-  readonly #vms: ListWatch<string>
-  readonly #vmis: ListWatch<string>
+  readonly #vms: ListWatch<unknown>
+  readonly #vmis: ListWatch<unknown>
+  readonly #vmiParts = new Map<string, VmiPart>()
+  readonly #fetch: (namespace: string, name: string) => Promise<VmObjects>
 
-  constructor(vms: ListWatch<string>, vmis: ListWatch<string>) {
+  constructor(
+    vms: ListWatch<unknown>,
+    vmis: ListWatch<unknown>,
+    fetch: (namespace: string, name: string) => Promise<VmObjects>,
+  ) {
     this.#vms = vms
     this.#vmis = vmis
-    const where = (o: KubernetesObject) => [o.metadata?.namespace ?? '', o.metadata?.name ?? '']
+    this.#fetch = fetch
+    const where = (o: KubernetesObject) => ({
+      namespace: o.metadata?.namespace ?? '',
+      name: o.metadata?.name ?? '',
+    })
     for (const event of ['add', 'update'] as const) {
-      this.#vms.on(event, (vm) => this.#refresh(where(vm), { vm }))
-      this.#vmis.on(event, (vmi) => this.#refresh(where(vmi), { vmi }))
+      this.#vms.on(event, (vm) => {
+        const at = where(vm)
+        this.#put(joinSummary(vmPart(vm), this.#vmiParts.get(vmKey(at)) ?? NOT_RUNNING))
+      })
+      this.#vmis.on(event, (vmi) => this.#vmiChanged(where(vmi), vmiPart(vmi)))
     }
-    this.#vms.on('delete', (vm) => this.#refresh(where(vm), {}))
-    this.#vmis.on('delete', (vmi) => this.#refresh(where(vmi), { vmi: undefined }))
+    this.#vms.on('delete', (vm) => {
+      const { namespace, name } = where(vm)
+      if (this.#index.delete(namespace, name)) this.#emit({ type: 'delete', namespace, name })
+    })
+    this.#vmis.on('delete', (vmi) => this.#vmiChanged(where(vmi), undefined))
   }
 
   get synced(): boolean {
@@ -64,22 +83,17 @@ export class VmStore {
     return () => this.#listeners.delete(listener)
   }
 
-  /**
-   * A VM's summary depends on the VM and its VMI (same name): rebuilt from the object the event
-   * carries and the other one's cached text.
-   */
-  #refresh(
-    [namespace = '', name = '']: string[],
-    given: { vm?: KubernetesObject; vmi?: KubernetesObject },
-  ): void {
-    const vm = given.vm ?? parseObject(this.#vms.get(name, namespace))
-    if (!vm) {
-      if (this.#index.delete(namespace, name)) this.#emit({ type: 'delete', namespace, name })
-      return
-    }
-    const vmi = 'vmi' in given ? given.vmi : parseObject(this.#vmis.get(name, namespace))
-    const summary = toVmSummary(vm, vmi)
-    const previous = this.#index.get(namespace, name)
+  /** A VMI's columns changed: kept for when its VM arrives, and joined to its row if it has one. */
+  #vmiChanged(at: { namespace: string; name: string }, part: VmiPart | undefined): void {
+    const key = vmKey(at)
+    if (part) this.#vmiParts.set(key, part)
+    else this.#vmiParts.delete(key)
+    const row = this.#index.get(at.namespace, at.name)
+    if (row) this.#put(joinSummary(vmPartOf(row), part ?? NOT_RUNNING))
+  }
+
+  #put(summary: VmSummary): void {
+    const previous = this.#index.get(summary.namespace, summary.name)
     if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return
     this.#index.upsert(summary)
     this.#emit({ type: 'upsert', vm: summary })
@@ -94,12 +108,13 @@ export class VmStore {
     return this.#index.size
   }
 
-  /** The VM and VMI, for the detail view and the YAML view (parsed from the cache, per call). */
-  objects(namespace: string, name: string): { vm?: KubernetesObject; vmi?: KubernetesObject } {
-    return {
-      vm: parseObject(this.#vms.get(name, namespace)),
-      vmi: parseObject(this.#vmis.get(name, namespace)),
-    }
+  /**
+   * The VM and VMI objects, for the routes that show or act on one VM: read from the API server
+   * with the BFF's own identity (what the cache would have held), only for a VM the cache knows.
+   */
+  async objects(namespace: string, name: string): Promise<VmObjects> {
+    if (!this.#index.get(namespace, name)) return {}
+    return this.#fetch(namespace, name)
   }
 
   #emit(change: VmChange): void {

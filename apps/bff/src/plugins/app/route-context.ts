@@ -35,8 +35,8 @@ export async function resolveCluster(request: FastifyRequest): Promise<void> {
 }
 
 /**
- * What every VM route starts with, after `resolveCluster`: the VM (and VMI) from the shared cache
- * if the caller may `get` VMs in its namespace, otherwise the same 404 as a VM that does not exist.
+ * What every VM route starts with, after `resolveCluster`: the VM (and VMI), if the shared cache
+ * knows it and the caller may `get` VMs in its namespace, otherwise the same 404 as a VM that does not exist.
  */
 export async function resolveVm(request: FastifyRequest): Promise<void> {
   const { namespace, name } = request.params as { namespace: string; name: string }
