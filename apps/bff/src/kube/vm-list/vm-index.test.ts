@@ -37,4 +37,21 @@ describe('VmIndex', () => {
     for (const key of sortKeys) expect(index.order(key).size).toBe(2)
     expect(index.size).toBe(2)
   })
+
+  it('shares one search text between rows with the same namespace, OS and labels, and forgets it with them', () => {
+    const index = new VmIndex()
+    index.upsert(summary({ name: 'a', labels: { tier: 'web' } }))
+    index.upsert(summary({ name: 'b', labels: { tier: 'web' } }))
+    index.upsert(summary({ name: 'c', labels: { tier: 'db' } }))
+    expect(index.sharedTexts).toBe(2)
+    const rows = [...index.order('name').rows()]
+    expect(rows[0]?.shared).toBe('prod\0tier=web')
+    expect(rows[0]?.own).toBe('a')
+    index.upsert(summary({ name: 'b', labels: { tier: 'db' } }))
+    index.delete('prod', 'a')
+    expect(index.sharedTexts).toBe(1)
+    index.delete('prod', 'b')
+    index.delete('prod', 'c')
+    expect(index.sharedTexts).toBe(0)
+  })
 })

@@ -16,6 +16,8 @@ export class VmIndex {
   )
   readonly #byNamespace = new Map<string, StatusCounts>()
   readonly #byNodeNamespace = new Map<string, Map<string, StatusCounts>>()
+  /** Each distinct shared search text once, with the number of rows using it. */
+  readonly #shared = new Map<string, { text: string; rows: number }>()
 
   get size(): number {
     return this.#rows.size
@@ -32,6 +34,11 @@ export class VmIndex {
   /** Namespaces holding at least one VM. */
   namespaces(): Iterable<string> {
     return this.#byNamespace.keys()
+  }
+
+  /** Distinct shared search texts (few in a fleet labelled by role, many if labels are unique). */
+  get sharedTexts(): number {
+    return this.#shared.size
   }
 
   /** Rows in one sort order. */
@@ -55,8 +62,9 @@ export class VmIndex {
   upsert(vm: VmSummary): void {
     const key = vmKey(vm)
     const previous = this.#rows.get(key)
-    const row = toVmRow(vm)
+    const row = toVmRow(vm, (text) => this.#intern(text))
     this.#rows.set(key, row)
+    if (previous) this.#release(previous.shared)
     for (const [sortKey, order] of this.#orders) {
       // An unchanged sort value keeps the row's place: replace it there, no move.
       if (previous && previous.vm[sortKey] === vm[sortKey]) order.replace(row)
@@ -74,9 +82,25 @@ export class VmIndex {
     const previous = this.#rows.get(key)
     if (!previous) return undefined
     this.#rows.delete(key)
+    this.#release(previous.shared)
     for (const order of this.#orders.values()) order.remove(previous)
     this.#count(previous.vm, -1)
     return previous.vm
+  }
+
+  #intern(text: string): string {
+    const entry = this.#shared.get(text)
+    if (entry) {
+      entry.rows++
+      return entry.text
+    }
+    this.#shared.set(text, { text, rows: 1 })
+    return text
+  }
+
+  #release(text: string): void {
+    const entry = this.#shared.get(text)
+    if (entry && --entry.rows === 0) this.#shared.delete(text)
   }
 
   #count(vm: VmSummary, delta: number): void {
