@@ -72,4 +72,20 @@ describe('VmStore', () => {
     expect(changes.at(-1)).toEqual({ type: 'delete', namespace: 'prod', name: 'a' })
     expect(store.size).toBe(0)
   })
+
+  it('is loading while a first list comes in, and only then', () => {
+    const vms = fakeCache()
+    const vmis = fakeCache()
+    const state = (c: ListWatch<unknown>, synced: boolean, loading: boolean) =>
+      Object.assign(c, { synced, loading })
+    const store = new VmStore(vms.cache, vmis.cache, async () => ({}))
+    state(vms.cache, true, false)
+    state(vmis.cache, false, true)
+    expect([store.synced, store.loading]).toEqual([false, true])
+    state(vmis.cache, true, false)
+    expect([store.synced, store.loading]).toEqual([true, false])
+    // Down after an error: not synced, and not loading either (routes answer 503).
+    state(vms.cache, false, false)
+    expect([store.synced, store.loading]).toEqual([false, false])
+  })
 })

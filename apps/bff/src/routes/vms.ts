@@ -8,6 +8,8 @@ const vms: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/vms',
     {
+      // A large fleet's first list comes in pages: the first page need not wait for the last.
+      config: { partialVmCache: true },
       schema: {
         tags: ['vms'],
         summary: 'VM summaries, filtered, sorted and paged on the server, with per-status counts',
@@ -20,7 +22,8 @@ const vms: FastifyPluginAsyncTypebox = async (fastify) => {
       const cluster = request.cluster
       const visibility = await visibleVmNamespaces(cluster, identityOf(request))
       try {
-        return queryVms(cluster.vms.index, request.query, visibility)
+        const list = queryVms(cluster.vms.index, request.query, visibility)
+        return cluster.vms.loading ? { ...list, loading: true } : list
       } catch (err) {
         if (err instanceof InvalidCursorError) throw httpError(400, err.message, 'INVALID_CURSOR')
         throw err

@@ -20,6 +20,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Served while the cluster's caches are not synced (permissions, the event stream). */
     clusterMayBeDown?: boolean
+    /** Served from the VM cache while its first list is still coming in (flagged `loading`). */
+    partialVmCache?: boolean
   }
 }
 
@@ -31,6 +33,7 @@ export async function resolveCluster(request: FastifyRequest): Promise<void> {
   const { cluster } = request.params as { cluster: string }
   request.cluster = getCluster(request.server, cluster, {
     requireSynced: request.routeOptions.config.clusterMayBeDown !== true,
+    allowLoading: request.routeOptions.config.partialVmCache === true,
   })
 }
 
