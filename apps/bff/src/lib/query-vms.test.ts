@@ -140,6 +140,28 @@ describe('queryVms over the index', () => {
     expect(compared).toBe(5 * 2 * 3 * 9 * 4)
   })
 
+  it('picks a page out of the sorted order when a search matches more rows than it sorts', () => {
+    const pick = random(5)
+    const index = new VmIndex()
+    const vms = fleet(pick, 2_500)
+    for (const vm of vms) index.upsert(vm)
+    for (const sort of ['name', '-status', 'node', '-createdAt'] as const)
+      for (const [search, offset] of [
+        ['e', 0],
+        ['e', 1_234],
+        ['d', 990],
+        ['0', 1_100],
+      ] as const) {
+        const query: VmListQuery = { search, sort, offset, limit: 25 }
+        const got = queryVms(index, query, { all: true })
+        const want = reference(vms, query, { all: true })
+        expect(want.total).toBeGreaterThan(1_000)
+        expect(got.items.map((vm) => `${vm.namespace}/${vm.name}`)).toEqual(want.names)
+        expect(got.total).toBe(want.total)
+        expect(got.counts).toEqual(want.counts)
+      }
+  })
+
   it('follows a cursor to the next page and refuses a forged one', () => {
     const index = new VmIndex()
     for (let i = 0; i < 5; i++) index.upsert(summary({ name: `vm-${i}` }))

@@ -2,13 +2,15 @@ import type { VmList, VmListQuery, VmSummary } from '@vmdeck/shared'
 import type { Visibility } from '../kube/access.ts'
 import type { VmIndex } from '../kube/vm-list/vm-index.ts'
 import { rowMatches, type SortKey, type VmRow } from '../kube/vm-list/vm-row.ts'
+import { searchVms } from './search-vms.ts'
 
 const MEMO_LIMIT = 10_000
 
 /**
  * Filters, sorts and pages VM summaries on the server, so a browser with 100,000 VMs receives one
- * page. Rows come from the index in the requested order (no sort per request); without free-text
- * search the totals come from its per-status counts and the walk stops at the page's last row.
+ * page. Without free-text search the totals come from the index's per-status counts and the page
+ * from its maintained order (no sort per request), walked up to the page's last row; a search
+ * tests every row once (`searchVms`).
  * The cursor is an opaque offset into the sorted result.
  */
 export function queryVms(index: VmIndex, query: VmListQuery, visibility: Visibility): VmList {
@@ -24,9 +26,9 @@ export function queryVms(index: VmIndex, query: VmListQuery, visibility: Visibil
   // Test each distinct shared text once, unless nearly every row has its own.
   const memo = index.sharedTexts <= MEMO_LIMIT ? new Map<string, boolean>() : undefined
   const counted = (row: VmRow) =>
-    (!namespace || row.vm.namespace === namespace) &&
-    (!node || row.vm.node === node) &&
-    visible(row.vm.namespace) &&
+    (!namespace || row.namespace === namespace) &&
+    (!node || row.node === node) &&
+    visible(row.namespace) &&
     (!search || rowMatches(row, search, memo))
   const page = (total: number, counts: Record<string, number>, items: VmSummary[]): VmList => {
     const next = offset + limit < total ? encodeCursor(offset + limit) : undefined
@@ -34,26 +36,8 @@ export function queryVms(index: VmIndex, query: VmListQuery, visibility: Visibil
   }
 
   if (search) {
-    // Every row is tested anyway: one walk in order counts, totals and takes the page.
-    const counts: Record<string, number> = {}
-    const items: VmSummary[] = []
-    let total = 0
-    const take = (row: VmRow) => {
-      if (!counted(row)) return
-      counts[row.vm.status] = (counts[row.vm.status] ?? 0) + 1
-      if (statuses && !statuses.has(row.vm.status)) return
-      if (total >= offset && items.length < limit) items.push(row.vm)
-      total++
-    }
-    // Plain loops over the chunks: a generator step per row costs more than the test itself.
-    const chunks = order.chunks()
-    if (!descending) for (const chunk of chunks) for (const row of chunk) take(row)
-    else
-      for (let c = chunks.length - 1; c >= 0; c--) {
-        const chunk = chunks[c] ?? []
-        for (let i = chunk.length - 1; i >= 0; i--) take(chunk[i] as VmRow)
-      }
-    return page(total, counts, items)
+    const found = searchVms(index.rows(), order, descending, counted, statuses, offset, limit)
+    return page(found.total, found.counts, found.items)
   }
 
   const counts = facetCounts(index, visible, namespace, node)
@@ -66,7 +50,7 @@ export function queryVms(index: VmIndex, query: VmListQuery, visibility: Visibil
   // Unfiltered, the page starts `offset` rows in; filtered, matches are skipped up to it.
   let skip = filtered ? offset : 0
   for (const row of order.rows(descending, filtered ? 0 : offset)) {
-    if (filtered && (!counted(row) || (statuses && !statuses.has(row.vm.status)))) continue
+    if (filtered && (!counted(row) || (statuses && !statuses.has(row.status)))) continue
     if (skip > 0) {
       skip--
       continue

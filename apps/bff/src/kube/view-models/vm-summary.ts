@@ -1,12 +1,13 @@
 import { VmPrintableStatus, type VmSummary } from '@vmdeck/shared'
-import { Value } from 'typebox/value'
 import type { VirtualMachine, VirtualMachineInstance } from '../types.ts'
 import { conditionOf, isTrue, opt, timestamp } from './fields.ts'
 import { declaresRunStrategy, runStrategyOf } from './run-strategy.ts'
 
+const knownStatuses = new Set<string>(VmPrintableStatus.anyOf.map((literal) => literal.const))
+
 /** KubeVirt's printable status when the shared schema knows it, else `Unknown`. */
 const printableStatus = (status: string | undefined): VmPrintableStatus =>
-  Value.Check(VmPrintableStatus, status) ? status : 'Unknown'
+  status !== undefined && knownStatuses.has(status) ? (status as VmPrintableStatus) : 'Unknown'
 
 /** The columns of a list row that come from the VMI (while the VM runs). */
 export type VmiPart = Pick<VmSummary, 'node' | 'ips' | 'os' | 'flags'>

@@ -19,6 +19,11 @@ export class SortedRows<T> {
     return this.#size
   }
 
+  /** The order itself (for sorting a few rows the same way). */
+  get compare(): (a: T, b: T) => number {
+    return this.#compare
+  }
+
   insert(row: T): void {
     if (this.#chunks.length === 0) {
       this.#chunks.push([row])

@@ -27,6 +27,11 @@ export class VmIndex {
     return this.#rows.get(vmKey({ namespace, name }))?.vm
   }
 
+  /** Every row, in no particular order (the cheapest walk). */
+  rows(): Iterable<VmRow> {
+    return this.#rows.values()
+  }
+
   *values(): Generator<VmSummary> {
     for (const row of this.#rows.values()) yield row.vm
   }

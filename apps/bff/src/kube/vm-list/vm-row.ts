@@ -7,6 +7,12 @@ export type SortKey = (typeof sortKeys)[number]
 /** One VM as the list indexes hold it: its row, plus what a free-text search reads, prepared once. */
 export interface VmRow {
   readonly vm: VmSummary
+  // The filtered columns, on the row itself: a scan of 100,000 rows reads one object per row.
+  readonly namespace: string
+  readonly status: string
+  readonly node: string | undefined
+  /** Scratch for one query at a time (queries run to the end synchronously): "matched". */
+  mark: number
   /**
    * The searched fields of this VM alone: name and IP addresses (matched as they are). Fields
    * are joined by NUL: no field holds one, so a search without NUL matches the joined text
@@ -25,7 +31,15 @@ export function toVmRow(vm: VmSummary, intern: (text: string) => string = (t) =>
   const shared = [vm.namespace.toLowerCase()]
   if (vm.os) shared.push(vm.os.toLowerCase())
   for (const [key, value] of Object.entries(vm.labels)) shared.push(`${key}=${value}`.toLowerCase())
-  return { vm, own, shared: intern(shared.join('\0')) }
+  return {
+    vm,
+    namespace: vm.namespace,
+    status: vm.status,
+    node: vm.node,
+    mark: 0,
+    own,
+    shared: intern(shared.join('\0')),
+  }
 }
 
 /**
@@ -45,7 +59,8 @@ export function rowMatches(row: VmRow, search: string, memo?: Map<string, boolea
 // column, then namespace, then name (unique together, so the order is total). A Collator
 // compares the same way at a fraction of the cost.
 const collator = new Intl.Collator()
-const text = collator.compare
+// Equal strings are the common case (statuses, nodes, namespaces): skip the collator for them.
+const text = (a: string, b: string) => (a === b ? 0 : collator.compare(a, b))
 
 export function compareRows(key: SortKey): (a: VmRow, b: VmRow) => number {
   return (a, b) =>
