@@ -31,7 +31,7 @@ for (const { namespace, name, running, tier, node } of scaleNames(Number(values.
   })
   const vmi = running ? structuredClone(fixtures.vmi) : undefined
   if (vmi?.status) vmi.status.nodeName = node
-  index.upsert(toVmSummary(vm as never, vmi as never))
+  index.upsert(toVmSummary(vm, vmi))
 }
 const buildMs = performance.now() - t
 
