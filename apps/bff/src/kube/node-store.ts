@@ -3,7 +3,7 @@ import { vmKey, type NodeChange, type NodeDrain, type NodeSummary } from '@vmdec
 import { slimPod } from './slim-pod.ts'
 import type { ListWatch } from './list-watch.ts'
 import type { Pod } from './types.ts'
-import { toNodeSummary } from './view-models/node-summary.ts'
+import { podUsage, sumUsage, toNodeSummary, type Usage } from './view-models/node-summary.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 import type { VmStore } from './vm-store.ts'
 
@@ -14,7 +14,7 @@ import type { VmStore } from './vm-store.ts'
 export class NodeStore {
   readonly #nodes: ResilientInformer<KubernetesObject>
   readonly #views = new Map<string, NodeSummary>()
-  readonly #podsByNode = new Map<string, Map<string, Pod>>()
+  readonly #podsByNode = new Map<string, Map<string, { pod: Pod; usage: Usage }>>()
   readonly #podNode = new Map<string, string>()
   readonly #vmNode = new Map<string, string>()
   readonly #vmCount = new Map<string, number>()
@@ -67,7 +67,7 @@ export class NodeStore {
 
   /** virt-launcher pods on a node that still run. */
   launcherPods(node: string): Pod[] {
-    return [...(this.#podsByNode.get(node)?.values() ?? [])]
+    return [...(this.#podsByNode.get(node)?.values() ?? [])].map((placed) => placed.pod)
   }
 
   setDrain(node: string, drain: NodeDrain | undefined): void {
@@ -93,8 +93,9 @@ export class NodeStore {
     this.#podNode.delete(key)
     if (after) {
       let onNode = this.#podsByNode.get(after)
-      if (!onNode) this.#podsByNode.set(after, (onNode = new Map<string, Pod>()))
-      onNode.set(key, slimPod(pod))
+      if (!onNode)
+        this.#podsByNode.set(after, (onNode = new Map<string, { pod: Pod; usage: Usage }>()))
+      onNode.set(key, { pod: slimPod(pod), usage: podUsage(pod) })
       this.#podNode.set(key, after)
     }
     if (before && before !== after) this.#later(before)
@@ -123,9 +124,10 @@ export class NodeStore {
       if (this.#views.delete(name)) this.#emit({ type: 'delete', name })
       return
     }
+    const onNode = this.#podsByNode.get(name)?.values() ?? []
     const view = toNodeSummary(
       node,
-      this.launcherPods(name),
+      sumUsage([...onNode].map((placed) => placed.usage)),
       this.#vmCount.get(name) ?? 0,
       this.#drains.get(name),
     )
