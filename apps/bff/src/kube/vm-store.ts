@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node'
 import { vmKey, type VmChange, type VmSummary } from '@vmdeck/shared'
 import type { ListWatch } from './list-watch.ts'
 import { joinSummary, vmiPart, vmPart, vmPartOf, type VmiPart } from './view-models/vm-summary.ts'
+import { SharedValues } from './vm-list/shared-values.ts'
 import { VmIndex } from './vm-list/vm-index.ts'
 
 export type VmObjects = { vm?: KubernetesObject; vmi?: KubernetesObject }
@@ -16,6 +17,7 @@ const NOT_RUNNING = vmiPart(undefined)
  */
 export class VmStore {
   readonly #index = new VmIndex()
+  readonly #shared = new SharedValues()
   readonly #listeners = new Set<(change: VmChange) => void>()
   readonly #vms: ListWatch<unknown>
   readonly #vmis: ListWatch<unknown>
@@ -92,9 +94,10 @@ export class VmStore {
     if (row) this.#put(joinSummary(vmPartOf(row), part ?? NOT_RUNNING))
   }
 
-  #put(summary: VmSummary): void {
-    const previous = this.#index.get(summary.namespace, summary.name)
-    if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return
+  #put(built: VmSummary): void {
+    const previous = this.#index.get(built.namespace, built.name)
+    if (previous && JSON.stringify(previous) === JSON.stringify(built)) return
+    const summary = this.#shared.row(built)
     this.#index.upsert(summary)
     this.#emit({ type: 'upsert', vm: summary })
   }
