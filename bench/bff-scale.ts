@@ -76,7 +76,7 @@ async function runBench(): Promise<void> {
     })
     child.on('exit', (code) => reject(new Error(`BFF exited with ${code}`)))
   })
-  const { port, syncedAt = 0 } = await ready
+  const { port, syncedAt = 0, partialAt = 0 } = await ready
   const base = `http://127.0.0.1:${port}`
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 })
 
@@ -370,6 +370,7 @@ async function runBench(): Promise<void> {
     },
     simulator: { startMs: round(simStartMs), vms: vmCount },
     firstPage: {
+      bffSpawnToFirstRowsMs: round(partialAt - forkedAt),
       bffSpawnToSyncedMs: round(syncedAt - forkedAt),
       bffSpawnToFirstPageMs: round(firstPageAt - forkedAt),
       firstPageRequestMs: round(firstPage.ms),

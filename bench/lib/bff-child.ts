@@ -57,8 +57,13 @@ export async function runBff(): Promise<void> {
     const seq = change.vm.labels[SEQ_LABEL]
     if (seq !== undefined) send({ type: 'emit', seq: Number(seq), at: wallNow() })
   })
-  while (!cluster.vms.synced || !fastify.revocations.ready)
+  // The VM list route answers from a partial cache (flagged `loading`) once a first page is in.
+  let partialAt: number | undefined
+  while (!cluster.vms.synced || !fastify.revocations.ready) {
+    if (partialAt === undefined && cluster.vms.size > 0 && fastify.revocations.ready)
+      partialAt = wallNow()
     await new Promise((resolve) => setTimeout(resolve, 5))
+  }
   const syncedAt = wallNow()
   await fastify.listen({ host: '127.0.0.1', port: 0 })
   const address = fastify.server.address()
@@ -66,6 +71,7 @@ export async function runBff(): Promise<void> {
     type: 'ready',
     port: typeof address === 'object' && address ? address.port : 0,
     syncedAt,
+    partialAt: partialAt ?? syncedAt,
   })
   loop.reset()
   process.on('message', (message: { type: string }) => {
