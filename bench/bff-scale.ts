@@ -19,8 +19,10 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startBackend } from './lib/bench-backend.ts'
-import { CLUSTER, ORIGIN, runBff, SEQ_LABEL, wallNow, type FromBff } from './lib/bff-child.ts'
+import { benchHttp } from './lib/bench-http.ts'
+import { CLUSTER, runBff, SEQ_LABEL, wallNow, type FromBff } from './lib/bff-child.ts'
 import { scaleNames } from './lib/fake-kube-fleet.ts'
+import { listQueryString } from './lib/list-queries.ts'
 import { stats } from './lib/stats.ts'
 
 const BURST_LABEL = 'bench-burst'
@@ -78,47 +80,7 @@ async function runBench(): Promise<void> {
   })
   const { port, syncedAt = 0, partialAt = 0 } = await ready
   const base = `http://127.0.0.1:${port}`
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 })
-
-  const call = (method: string, path: string, cookie?: string, body?: unknown) =>
-    new Promise<{ status: number; text: string; ms: number; cookie?: string }>(
-      (resolve, reject) => {
-        const t0 = performance.now()
-        const payload = body === undefined ? undefined : JSON.stringify(body)
-        const req = http.request(
-          base + path,
-          {
-            method,
-            agent,
-            headers: {
-              origin: ORIGIN,
-              ...(cookie ? { cookie } : {}),
-              ...(payload ? { 'content-type': 'application/json' } : {}),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = []
-            res.on('data', (c: Buffer) => chunks.push(c))
-            res.on('end', () => {
-              const set = res.headers['set-cookie']?.[0]?.split(';')[0]
-              resolve({
-                status: res.statusCode ?? 0,
-                text: Buffer.concat(chunks).toString(),
-                ms: performance.now() - t0,
-                ...(set ? { cookie: set } : {}),
-              })
-            })
-          },
-        )
-        req.on('error', reject)
-        req.end(payload)
-      },
-    )
-  const login = async (demoUser: string) => {
-    const answer = await call('POST', '/api/v1/session', undefined, { demoUser })
-    if (answer.status !== 200 || !answer.cookie) throw new Error(`login: ${answer.text}`)
-    return answer.cookie
-  }
+  const { call, login } = benchHttp(base)
   const rssNow = () => {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
     return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 102.4) / 10
@@ -156,22 +118,7 @@ async function runBench(): Promise<void> {
   const memoryIdle = await rss()
 
   // 2. Filtered, sorted pages with varied filters (sequential: latency, not throughput).
-  const namespaces = ['', 'prod', 'dev', 'default']
-  const statuses = ['', 'Running', 'Stopped', 'Running,Stopped']
-  const sorts = ['name', '-name', 'namespace', 'status', '-createdAt', 'node']
-  const searches = ['', 'vm-01', 'web', '000', 'db', 'vm-09999', 'nomatch']
-  const queryFor = (i: number) => {
-    const params = new URLSearchParams({ limit: '50' })
-    const ns = namespaces[i % namespaces.length]
-    const status = statuses[Math.floor(i / 4) % statuses.length]
-    const search = searches[i % searches.length]
-    if (ns) params.set('namespace', ns)
-    if (status) params.set('status', status)
-    if (search) params.set('search', search)
-    params.set('sort', sorts[i % sorts.length] ?? 'name')
-    if (i % 5 === 0) params.set('offset', String((i * 37) % 2000))
-    return `/api/v1/clusters/${CLUSTER}/vms?${params}`
-  }
+  const queryFor = (i: number) => `/api/v1/clusters/${CLUSTER}/vms?${listQueryString(i)}`
   const pageRun = async () => {
     const samples: number[] = []
     for (let i = 0; i < PAGES; i++) {

@@ -10,6 +10,7 @@ import { VmIndex } from '../apps/bff/src/kube/vm-list/vm-index.ts'
 import { toVmSummary } from '../apps/bff/src/kube/view-models/vm-summary.ts'
 import { queryVms } from '../apps/bff/src/lib/query-vms.ts'
 import { scaleNames } from './lib/fake-kube-fleet.ts'
+import { listQuery } from './lib/list-queries.ts'
 import { stats } from './lib/stats.ts'
 
 const { values } = parseArgs({
@@ -35,28 +36,18 @@ for (const { namespace, name, running, tier, node } of scaleNames(Number(values.
 }
 const buildMs = performance.now() - t
 
-const namespaces = ['', 'prod', 'dev', 'default']
-const statuses = ['', 'Running', 'Stopped', 'Running,Stopped']
-const sorts = ['name', '-name', 'namespace', 'status', '-createdAt', 'node'] as const
-const searches = ['', 'vm-01', 'web', '000', 'db', 'vm-09999', 'nomatch']
 const byShape = new Map<string, number[]>()
 for (let round = 0; round < Number(values.rounds); round++)
   for (let i = 0; i < 400; i++) {
-    const ns = namespaces[i % namespaces.length]
-    const status = statuses[Math.floor(i / 4) % statuses.length]
-    const search = searches[i % searches.length]
-    const query = {
-      limit: 50,
-      ...(ns ? { namespace: ns } : {}),
-      ...(status ? { status } : {}),
-      ...(search ? { search } : {}),
-      sort: sorts[i % sorts.length],
-      ...(i % 5 === 0 ? { offset: (i * 37) % 2000 } : {}),
-    }
+    const query = listQuery(i)
     t = performance.now()
     queryVms(index, query, { all: true })
     const ms = performance.now() - t
-    const shape = search ? 'search' : status || ns ? 'filtered' : 'unfiltered'
+    const shape = query.search
+      ? 'search'
+      : query.status || query.namespace
+        ? 'filtered'
+        : 'unfiltered'
     byShape.set(shape, [...(byShape.get(shape) ?? []), ms])
   }
 console.log(
