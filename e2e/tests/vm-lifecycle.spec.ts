@@ -26,8 +26,13 @@ const ensureStopped = async (page: Page, name: string) => {
     const force = page.getByRole('menuitem', { name: 'Force stop', exact: true })
     if ((await force.getAttribute('aria-disabled')) === 'true') await page.keyboard.press('Escape')
     else {
-      await force.click()
-      await expect(page.getByText(`Force-stopping ${name}`)).toBeVisible()
+      // The VM may reach Stopped (and the item turn disabled) between the look and the click.
+      const clicked = await force.click({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      )
+      if (clicked) await expect(page.getByText(`Force-stopping ${name}`)).toBeVisible()
+      else await page.keyboard.press('Escape')
     }
   }
   await expect(row).toContainText('Stopped', { timeout: 30_000 })
