@@ -15,7 +15,7 @@
 // One process plays every node's handler here, so source and target act in the same sync.
 import type { KObject } from '../kube/types.ts'
 import { now } from '../kubevirt/k8s-util.ts'
-import type { HandlerContext } from './sync-vmi.ts'
+import type { HandlerContext, Transfer } from './handler-context.ts'
 
 const COMPONENT = 'virt-handler'
 const TARGET_NODE_LABEL = 'kubevirt.io/migrationTargetNodeName'
@@ -41,15 +41,6 @@ export interface MigrationState {
   abortStatus?: string
   mode?: string
 }
-
-/** A transfer this process runs, by the VMI's uid, until its outcome is written. */
-export interface Transfer {
-  migrationUID: string
-  outcome?: { failed: false } | { failed: true; reason: string; aborted: boolean }
-  aborting?: boolean
-}
-
-export type Transfers = Map<string, Transfer>
 
 const stateOf = (vmi: KObject) =>
   (vmi.status as { migrationState?: MigrationState } | undefined)?.migrationState

@@ -4,12 +4,7 @@
 // keep the guest-side status current; shut the domain down when the VMI or its pod is deleted;
 // report Succeeded or Failed when the domain is gone. Everything else (the pod, Scheduled, Ready,
 // removing finalizers, deleting the pod) is virt-controller's, which runs for real.
-import type { ResourceDef } from '../kube/registry.ts'
 import type { KObject } from '../kube/types.ts'
-import type { ControllerStore } from '../controllers/controller-store.ts'
-import type { PodIndex } from '../controllers/pod-index.ts'
-import type { EventRecorder } from '../kubevirt/events.ts'
-import type { GuestRuntime } from '../kubevirt/guest-runtime.ts'
 import {
   isFinal,
   phaseOf,
@@ -19,7 +14,8 @@ import {
 } from '../kubevirt/k8s-util.ts'
 import { specOf } from '../controllers/context.ts'
 import { MACHINE_TYPE } from './node-labeller.ts'
-import { afterWrite, stepMigration, type Transfers } from './migration.ts'
+import type { HandlerContext } from './handler-context.ts'
+import { afterWrite, stepMigration } from './migration.ts'
 import {
   applyHandlerConditions,
   interfacesOf,
@@ -28,24 +24,6 @@ import {
 } from './vmi-status.ts'
 
 const COMPONENT = 'virt-handler'
-
-export interface HandlerContext {
-  store: ControllerStore
-  defs: { vmi: ResourceDef }
-  runtime: GuestRuntime
-  events: EventRecorder
-  pods: PodIndex
-  /** The nodes this machine's virt-handlers run on. */
-  nodes: ReadonlySet<string>
-  /** Each node's InternalIP, where its virt-handler listens for migrations. */
-  nodeAddresses: ReadonlyMap<string, string>
-  /** The migrations this process is transferring. */
-  transfers: Transfers
-  /** Syncs the VMI again (a transfer ended). */
-  resync(vmi: KObject): void
-  /** The VMI's virt-launcher on `node` exited: its kubelet reports the pod completed. */
-  completePods(vmi: KObject, node: string): Promise<void>
-}
 
 interface Status {
   phase?: string

@@ -18,7 +18,8 @@ import { WorkQueue } from '../kubevirt/work-queue.ts'
 import { statusOfPod, terminatedStatus } from '../node/pod-status.ts'
 import { startHandlerServer } from './handler-server.ts'
 import { Heartbeats } from './heartbeat.ts'
-import { syncVmi, type HandlerContext } from './sync-vmi.ts'
+import type { HandlerContext } from './handler-context.ts'
+import { syncVmi } from './sync-vmi.ts'
 
 export interface VirtHandlerOptions {
   /** As the kubevirt-handler service account. */
