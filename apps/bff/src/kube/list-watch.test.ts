@@ -171,6 +171,16 @@ describe('listWatch', () => {
     expect(loadingAfterSync()).toBe(false)
   })
 
+  it('does not call a relist into an empty cache loading (only the first list is)', async () => {
+    const { api, cache, syncs, loadingAfterSync } = await started([])
+    await until(() => api.watches.length === 1)
+    api.objects.set('x', api.nextRv())
+    api.watches[0]?.end(JSON.stringify({ type: 'ERROR', object: { code: 410 } }) + '\n')
+    await until(() => syncs() === 2)
+    expect(cache.size).toBe(1)
+    expect(loadingAfterSync()).toBe(false)
+  })
+
   it('resumes a watch that ended normally from the last version seen, without relisting', async () => {
     const { api, events } = await started(['a'])
     await until(() => api.watches.length === 1)
