@@ -3,7 +3,8 @@
 // (`performance.timeOrigin + performance.now()`, comparable across processes):
 // - `emit`: its VM cache emits a change (its own subscriber is the first registered, so this is
 //   the BFF's receipt, before the fan-out to streams);
-// - `fanout`: a subscriber registered after every stream's listener ran (the fan-out is written);
+// - `fanout`: a subscriber registered after the streams' (since the stream hub, the change is then
+//   queued for the next batch, not yet written: the client-side receipts time the writes);
 // - `memory`: `process.memoryUsage()`, the server time of VM list requests since the last
 //   report, and the event loop's delay (perf_hooks.monitorEventLoopDelay) since the last report.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -14,7 +15,7 @@ export const CLUSTER = 'vmdeck-sim'
 export const SEQ_LABEL = 'bench-seq'
 
 export interface FromBff {
-  type: 'ready' | 'emit' | 'fanout' | 'memory' | 'partial'
+  type: 'ready' | 'emit' | 'fanout' | 'memory'
   port?: number
   syncedAt?: number
   /** When the first page could be served from a partial cache (still loading). */
@@ -91,7 +92,7 @@ export async function runBff(): Promise<void> {
       serverMs = []
       loop.reset()
     }
-    // Subscribed after every open stream's listener: runs once the fan-out has been written.
+    // Subscribed after the streams' listener: runs once the change is queued for them.
     if (message.type === 'tail')
       cluster.vms.subscribe((change) => {
         if (change.type !== 'upsert') return

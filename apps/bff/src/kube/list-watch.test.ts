@@ -91,6 +91,8 @@ async function started(initial: string[], pageSize = 2) {
   const api = await fakeApi(initial)
   const events: string[] = []
   let loadingSeen = false
+  let syncs = 0
+  let loadingAfterSync = false
   const cache: ListWatch<string> = listWatch({
     config: api.config,
     client: new KubeClient(api.config),
@@ -102,16 +104,25 @@ async function started(initial: string[], pageSize = 2) {
   for (const event of ['add', 'update', 'delete'] as const)
     cache.on(event, (o) => {
       if (cache.loading) loadingSeen = true
+      if (cache.loading && syncs > 0) loadingAfterSync = true
       events.push(`${event} ${o.metadata?.name}${o.metadata?.managedFields ? ' (whole)' : ''}`)
     })
+  cache.onSynced(() => syncs++)
   cleanup.push(() => void cache.stop(), api.close)
   await cache.start()
-  return { api, cache, events, loadingSeen: () => loadingSeen }
+  return {
+    api,
+    cache,
+    events,
+    loadingSeen: () => loadingSeen,
+    syncs: () => syncs,
+    loadingAfterSync: () => loadingAfterSync,
+  }
 }
 
 describe('listWatch', () => {
   it('lists in pages, each page entering the cache while the list is still loading', async () => {
-    const { api, cache, events, loadingSeen } = await started(['a', 'b', 'c', 'd', 'e'])
+    const { api, cache, events, loadingSeen, syncs } = await started(['a', 'b', 'c', 'd', 'e'])
     expect(api.lists.map((q) => [q.get('limit'), q.get('continue')])).toEqual([
       ['2', null],
       ['2', '2'],
@@ -120,6 +131,7 @@ describe('listWatch', () => {
     expect(loadingSeen()).toBe(true)
     expect(cache.loading).toBe(false)
     expect(cache.synced).toBe(true)
+    expect(syncs()).toBe(1)
     expect(cache.size).toBe(5)
     // Listeners get the whole object; the cache keeps only its compact form.
     expect(events[0]).toBe('add a (whole)')
@@ -143,7 +155,7 @@ describe('listWatch', () => {
   })
 
   it('relists after 410 Gone and deletes what vanished in between, once', async () => {
-    const { api, cache, events } = await started(['a', 'b', 'c'])
+    const { api, cache, events, syncs, loadingAfterSync } = await started(['a', 'b', 'c'])
     await until(() => api.watches.length === 1)
     // Changes the watch never delivers, then the server says the version is too old.
     api.objects.delete('b')
@@ -154,6 +166,19 @@ describe('listWatch', () => {
     expect(events.slice(3).sort()).toEqual(['add d (whole)', 'delete b'])
     expect([...cache.keys()].sort()).toEqual(['ns/a', 'ns/c', 'ns/d'])
     expect(cache.synced).toBe(true)
+    expect(syncs()).toBe(2)
+    // A relist is not a first load: the old cache is served meanwhile, not flagged as loading.
+    expect(loadingAfterSync()).toBe(false)
+  })
+
+  it('does not call a relist into an empty cache loading (only the first list is)', async () => {
+    const { api, cache, syncs, loadingAfterSync } = await started([])
+    await until(() => api.watches.length === 1)
+    api.objects.set('x', api.nextRv())
+    api.watches[0]?.end(JSON.stringify({ type: 'ERROR', object: { code: 410 } }) + '\n')
+    await until(() => syncs() === 2)
+    expect(cache.size).toBe(1)
+    expect(loadingAfterSync()).toBe(false)
   })
 
   it('resumes a watch that ended normally from the last version seen, without relisting', async () => {

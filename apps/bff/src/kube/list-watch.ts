@@ -31,6 +31,8 @@ export interface ListWatch<T> {
    * its name and namespace), then it is dropped; the cache holds `keep(object)`.
    */
   on(event: Event, cb: (object: KubernetesObject) => void): void
+  /** Called each time a full list has landed (the first time, and after each relist). */
+  onSynced(cb: () => void): void
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -63,9 +65,11 @@ export function listWatch<T>(options: ListWatchOptions<T>): ListWatch<T> {
     update: [],
     delete: [],
   }
+  const syncedListeners: (() => void)[] = []
   const pageSize = options.pageSize ?? 500
   let synced = false
   let loading = false
+  let listedOnce = false
   let stopped = true
   let delay = 500
   let timer: NodeJS.Timeout | undefined
@@ -110,7 +114,8 @@ export function listWatch<T>(options: ListWatchOptions<T>): ListWatch<T> {
       const seen = new Set<string>()
       let next: string | undefined
       let resourceVersion = ''
-      loading = !synced && cache.size === 0
+      // Only the very first list counts as loading; a relist keeps serving the old cache.
+      loading = !listedOnce
       do {
         const page = await options.client.call<ListPage>({
           method: 'GET',
@@ -136,7 +141,9 @@ export function listWatch<T>(options: ListWatchOptions<T>): ListWatch<T> {
         }
       loading = false
       synced = true
+      listedOnce = true
       delay = 500
+      for (const listener of syncedListeners) listener()
       firstSync?.resolve()
       firstSync = undefined
       watch(resourceVersion, run)
@@ -234,6 +241,7 @@ export function listWatch<T>(options: ListWatchOptions<T>): ListWatch<T> {
       return loading
     },
     on: (event, cb) => listeners[event].push(cb),
+    onSynced: (cb) => syncedListeners.push(cb),
     start() {
       stopped = false
       const first = new Promise<void>((resolve) => (firstSync = { resolve }))

@@ -59,6 +59,15 @@ export class VmStore {
     return !this.synced && (this.#vms.loading || this.#vmis.loading)
   }
 
+  /** Called when both caches hold a full list (after the first list, and after each relist). */
+  onSynced(listener: () => void): void {
+    const both = () => {
+      if (this.synced) listener()
+    }
+    this.#vms.onSynced(both)
+    this.#vmis.onSynced(both)
+  }
+
   async start(): Promise<void> {
     await Promise.all([this.#vms.start(), this.#vmis.start()])
   }

@@ -118,4 +118,24 @@ describe('StreamHub', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(c.sink.received).toEqual([vm('prod', 'b', 1)])
   })
+
+  it('resyncs every client that is not behind and drops what was pending', () => {
+    const hub = new StreamHub({ maxQueuedBytes: 100 })
+    const events: string[] = []
+    const ok = client('*', events)
+    const slow = client('*')
+    const slowEvents: string[] = []
+    slow.resync = () => slowEvents.push('resync')
+    hub.add(ok)
+    hub.add(slow)
+    slow.sink.writableLength = 1_000
+    hub.publish('vms', 'prod/a', 'prod', vm('prod', 'a', 1))
+    hub.flush() // slow falls behind: it resyncs when it drains, not now
+    hub.publish('vms', 'prod/b', 'prod', vm('prod', 'b', 1))
+    hub.resyncAll()
+    hub.flush()
+    expect(events).toEqual(['resync'])
+    expect(slowEvents).toEqual([])
+    expect(ok.sink.received).toEqual([vm('prod', 'a', 1)])
+  })
 })

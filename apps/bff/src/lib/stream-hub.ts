@@ -97,6 +97,12 @@ export class StreamHub {
     else setTimeout(() => this.flush(), wait)
   }
 
+  /** Every client refetches (changes were not sent one by one); pending changes are dropped. */
+  resyncAll(): void {
+    this.#pending.clear()
+    for (const [client, state] of this.#clients) if (!state.behind) client.resync()
+  }
+
   /** Writes the pending batch now (normally scheduled; tests call it). */
   flush(): void {
     this.#scheduled = false

@@ -58,11 +58,19 @@ const filterKey = (topics: StreamTopic[], a: Access) => {
 /** One hub per cluster, fed by one subscription per store whatever the number of streams. */
 function hubOf(cluster: Cluster): StreamHub {
   const hub = new StreamHub()
-  cluster.vms.subscribe((change) =>
-    change.type === 'upsert'
-      ? hub.publish('vms', `${change.vm.namespace}/${change.vm.name}`, change.vm.namespace, change)
-      : hub.publish('vms', `${change.namespace}/${change.name}`, change.namespace, change),
-  )
+  // A first list of 100,000 VMs is 100,000 additions: streams open meanwhile get one `sync` when
+  // it has landed (they refetch) instead of every addition.
+  let skipped = false
+  cluster.vms.onSynced(() => {
+    if (skipped) hub.resyncAll()
+    skipped = false
+  })
+  cluster.vms.subscribe((change) => {
+    if (cluster.vms.loading) return void (skipped = true)
+    if (change.type === 'upsert')
+      hub.publish('vms', `${change.vm.namespace}/${change.vm.name}`, change.vm.namespace, change)
+    else hub.publish('vms', `${change.namespace}/${change.name}`, change.namespace, change)
+  })
   cluster.migrations.subscribe((change) => {
     const namespace = change.type === 'upsert' ? change.migration.namespace : change.namespace
     const name = change.type === 'upsert' ? change.migration.name : change.name
