@@ -5,16 +5,12 @@ import type { ClusterStore } from '../cluster/cluster-store.ts'
 import type { ResourceDef } from '../kube/registry.ts'
 import type { KObject } from '../kube/types.ts'
 
-/** The statuses a VM passes through on its way to running or stopped (KubeVirt's printableStatus). */
-const TRANSIENT = new Set([
-  '',
-  'Provisioning',
-  'Starting',
-  'Stopping',
-  'Terminating',
-  'WaitingForVolumeBinding',
-  'Migrating',
-])
+/**
+ * The statuses a VM passes through on its way to running or stopped (KubeVirt's printableStatus).
+ * Provisioning and WaitingForVolumeBinding are not among them: a disk import may take as long as
+ * it takes (the demo keeps one importing), and start-up does not wait for it.
+ */
+const TRANSIENT = new Set(['', 'Starting', 'Stopping', 'Terminating', 'Migrating'])
 
 const moving = (vm: KObject) =>
   !vm.metadata.deletionTimestamp &&
