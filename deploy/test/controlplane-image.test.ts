@@ -95,9 +95,10 @@ describe(dockerfile, () => {
     const sidecars = (
       demo as unknown as { spec: { template: { spec: { initContainers: Container[] } } } }
     ).spec.template.spec.initContainers
-    // Started first: the simulator is its client.
-    expect(sidecars.map((c) => c.name)).toEqual(['controlplane', 'cluster-sim'])
-    const [controlplane, sim] = sidecars as [Container, Container]
+    // The OpenID provider first (the API server's authentication config names it), then the
+    // control plane before the simulator, its client.
+    expect(sidecars.map((c) => c.name)).toEqual(['idp', 'controlplane', 'cluster-sim'])
+    const [, controlplane, sim] = sidecars as [Container, Container, Container]
     // The same command: it owns 6443 of the pod's loopback, the simulator serves no API.
     expect(controlplane.args).toEqual(image)
     const stateDir = image[image.indexOf('--state-dir') + 1]
