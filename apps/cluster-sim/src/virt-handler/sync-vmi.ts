@@ -58,6 +58,7 @@ export async function syncVmi(ctx: HandlerContext, key: string): Promise<void> {
   const pod = launcherPod(ctx, vmi)
   const spec = specOf(vmi)
   const write = async () => {
+    stampPhaseTransition(statusOf(stored).phase, statusOf(vmi))
     if (JSON.stringify(vmi) !== JSON.stringify(stored)) await store.update(defs.vmi, vmi)
   }
   const alive = guest && (guest.status === 'running' || guest.status === 'starting')
@@ -128,6 +129,20 @@ export async function syncVmi(ctx: HandlerContext, key: string): Promise<void> {
       return afterWrite(ctx, vmi)
     }
   }
+}
+
+/**
+ * virt-handler records each phase it sets in `status.phaseTransitionTimestamps`
+ * (controller.SetVMIPhaseTransitionTimestamp). virt-controller's VM controller reads it: a VMI
+ * that ends without a Running entry counts as a failed start and puts the VM into
+ * CrashLoopBackOff (vm.go wasVMIInRunningPhase), so a restart would wait out a back-off.
+ */
+function stampPhaseTransition(before: string | undefined, status: Status): void {
+  const phase = status.phase
+  if (!phase || phase === before) return
+  const stamps = (status.phaseTransitionTimestamps ??= []) as { phase?: string }[]
+  if (stamps.some((stamp) => stamp.phase === phase)) return
+  stamps.push({ phase, phaseTransitionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })
 }
 
 function report(ctx: HandlerContext, vmi: KObject, pod: KObject, agent: boolean, paused: boolean) {
