@@ -1,102 +1,34 @@
-// The BFF at scale: 10,000 VMs in the simulator, 500 browser streams (cookie sessions).
+// The BFF at scale: N VMs, M browser streams (cookie sessions), one BFF process.
 //
 //   node bench/bff-scale.ts [--vms 10000] [--streams 500] [--pages 400] [--changes 40]
+//                           [--burst 0] [--backend sim|fake]
 //                           [--out bench/results/bff-scale.json]  (relative to the repository)
 //
 // Three parts, two processes:
-// - this process: the simulator (in-process `startSim`, `guests: 'none'`) and the load generator
-//   (logins, list requests, 500 SSE readers). Changes are made in the simulator's object store
-//   here, so "change at the simulator" and "receipt at a client" are read from the same clock.
-// - a child process: the real BFF (`apps/bff/src/app.ts` on Fastify, listening on loopback),
-//   so its event loop is its own. It reports over IPC the moment its VM cache emits a change
-//   (before the fan-out to streams: its own subscriber is the first registered), as wall-clock
-//   time (`performance.timeOrigin + performance.now()`, comparable across processes).
-// Watches are counted on the simulator's HTTPS server: `https.createServer` is wrapped before
-// the simulator is imported, and a `request` listener tracks in-flight `watch=1|true` requests.
+// - this process: the cluster (`--backend sim`: the simulator in-process, `guests: 'none'`, on
+//   the real control plane; `--backend fake`: lib/fake-kube-api.ts, for 100,000 VMs) and the load
+//   generator (logins, list requests, SSE readers). Changes are made here, so "change at the
+//   cluster" and "receipt at a client" are read from the same clock.
+// - a child process: the real BFF (lib/bff-child.ts), so its event loop is its own.
 // Results: bench/results/bff-scale.json.
 import { fork, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
-import https from 'node:https'
-import { syncBuiltinESMExports } from 'node:module'
-import os, { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import os from 'node:os'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
+import { startBackend } from './lib/bench-backend.ts'
+import { benchHttp } from './lib/bench-http.ts'
+import { CLUSTER, runBff, SEQ_LABEL, wallNow, type FromBff } from './lib/bff-child.ts'
+import { scaleNames } from './lib/fake-kube-fleet.ts'
+import { listQueryString } from './lib/list-queries.ts'
+import { stats } from './lib/stats.ts'
 
-const wallNow = () => performance.timeOrigin + performance.now()
-const ORIGIN = 'http://vmdeck.bench'
-const CLUSTER = 'vmdeck-sim'
-const SEQ_LABEL = 'bench-seq'
-
-interface FromBff {
-  type: 'ready' | 'emit' | 'fanout' | 'memory'
-  port?: number
-  syncedAt?: number
-  seq?: number
-  at?: number
-  memory?: NodeJS.MemoryUsage
-  summaries?: number
-  /** Server-side time of the VM list requests since the last report (Fastify's elapsedTime). */
-  serverMs?: number[]
-}
+const BURST_LABEL = 'bench-burst'
 
 if (process.env.VMDECK_BENCH_ROLE === 'bff') await runBff()
 else await runBench()
-
-/** The child: the real BFF against the simulator's kubeconfig, on a random loopback port. */
-async function runBff(): Promise<void> {
-  const send = (message: FromBff) => process.send?.(message)
-  const { default: app } = await import('../apps/bff/src/app.ts')
-  const { default: Fastify } = await import('fastify')
-  const fastify = Fastify({ logger: false })
-  await fastify.register(app, {
-    kubeconfigPath: process.env.VMDECK_BENCH_KUBECONFIG ?? '',
-    sessionKeys: ['bench-session-key-0123456789abcdef0123456789'],
-    publicOrigin: ORIGIN,
-    demo: true,
-    // One demo user holds every stream here; the per-user cap (default 20) would refuse them.
-    maxStreamsPerUser: 100_000,
-  })
-  let serverMs: number[] = []
-  fastify.addHook('onResponse', async (request, reply) => {
-    if (/\/vms\?/.test(request.url)) serverMs.push(reply.elapsedTime)
-  })
-  await fastify.ready()
-  const cluster = fastify.clusters.get(CLUSTER)
-  if (!cluster) throw new Error(`no cluster ${CLUSTER}`)
-  // First subscriber: runs before every stream's, so this is the BFF's receipt, pre-fan-out.
-  cluster.vms.subscribe((change) => {
-    if (change.type !== 'upsert') return
-    const seq = change.vm.labels[SEQ_LABEL]
-    if (seq !== undefined) send({ type: 'emit', seq: Number(seq), at: wallNow() })
-  })
-  while (!cluster.vms.synced || !fastify.revocations.ready)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  const syncedAt = wallNow()
-  await fastify.listen({ host: '127.0.0.1', port: 0 })
-  const address = fastify.server.address()
-  send({
-    type: 'ready',
-    port: typeof address === 'object' && address ? address.port : 0,
-    syncedAt,
-  })
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'memory') {
-      send({ type: 'memory', memory: process.memoryUsage(), summaries: cluster.vms.size, serverMs })
-      serverMs = []
-    }
-    // Subscribed after every open stream's listener: runs once the fan-out has been written.
-    if (message.type === 'tail')
-      cluster.vms.subscribe((change) => {
-        if (change.type !== 'upsert') return
-        const seq = change.vm.labels[SEQ_LABEL]
-        if (seq !== undefined) send({ type: 'fanout', seq: Number(seq), at: wallNow() })
-      })
-    if (message.type === 'close') void fastify.close().then(() => process.exit(0))
-  })
-}
 
 async function runBench(): Promise<void> {
   const root = dirname(dirname(fileURLToPath(import.meta.url)))
@@ -106,6 +38,8 @@ async function runBench(): Promise<void> {
       streams: { type: 'string', default: '500' },
       pages: { type: 'string', default: '400' },
       changes: { type: 'string', default: '40' },
+      burst: { type: 'string', default: '0' },
+      backend: { type: 'string', default: 'sim' },
       out: { type: 'string', default: 'bench/results/bff-scale.json' },
     },
   })
@@ -113,44 +47,12 @@ async function runBench(): Promise<void> {
   const STREAMS = Number(values.streams)
   const PAGES = Number(values.pages)
   const CHANGES = Number(values.changes)
-  // The control plane and CRDs the simulator runs on, built when missing.
-  await ensureGoBuildsOrExit({ root })
+  const BURST = Number(values.burst)
   const loadBefore = os.loadavg()
-
-  // Watches the simulator serves, counted on its HTTPS server without touching its files.
-  const watches = new Map<string, { open: number; maxOpen: number; started: number }>()
-  const originalCreateServer = https.createServer
-  const wrapped = ((...args: Parameters<typeof https.createServer>) => {
-    const server = originalCreateServer(...args)
-    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-      const url = new URL(req.url ?? '/', 'https://sim')
-      if (!['1', 'true'].includes(url.searchParams.get('watch') ?? '')) return
-      const selector = url.searchParams.get('labelSelector')
-      const key = url.pathname + (selector ? `?labelSelector=${selector}` : '')
-      const entry = watches.get(key) ?? { open: 0, maxOpen: 0, started: 0 }
-      watches.set(key, entry)
-      entry.open++
-      entry.started++
-      entry.maxOpen = Math.max(entry.maxOpen, entry.open)
-      res.on('close', () => entry.open--)
-    })
-    return server
-  }) as typeof https.createServer
-  https.createServer = wrapped
-  syncBuiltinESMExports()
-  const { startSim } = await import('../apps/cluster-sim/src/sim.ts')
-
-  const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bench-bff-'))
-  let t = performance.now()
-  const sim = await startSim({ stateDir, port: 0, seed: VMS, guests: 'none' })
-  const simStartMs = performance.now() - t
-  https.createServer = originalCreateServer
-  syncBuiltinESMExports()
-  const vmDef = sim.registry.defs.find(
-    (d) => d.group === 'kubevirt.io' && d.plural === 'virtualmachines',
-  )
-  if (!vmDef) throw new Error('no VirtualMachine resource in the simulator')
-  const vmCount = sim.store.peekList(vmDef).items.length
+  const backend = await startBackend(values.backend === 'fake' ? 'fake' : 'sim', VMS, root)
+  const watches = backend.watches
+  const vmCount = backend.vmCount
+  const simStartMs = backend.startMs
 
   // The BFF in its own process.
   const forkedAt = wallNow()
@@ -158,7 +60,7 @@ async function runBench(): Promise<void> {
     env: {
       ...process.env,
       VMDECK_BENCH_ROLE: 'bff',
-      VMDECK_BENCH_KUBECONFIG: sim.kubeconfigPath,
+      VMDECK_BENCH_KUBECONFIG: backend.kubeconfigPath,
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
@@ -176,48 +78,12 @@ async function runBench(): Promise<void> {
     })
     child.on('exit', (code) => reject(new Error(`BFF exited with ${code}`)))
   })
-  const { port, syncedAt = 0 } = await ready
+  const { port, syncedAt = 0, partialAt = 0 } = await ready
   const base = `http://127.0.0.1:${port}`
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 })
-
-  const call = (method: string, path: string, cookie?: string, body?: unknown) =>
-    new Promise<{ status: number; text: string; ms: number; cookie?: string }>(
-      (resolve, reject) => {
-        const t0 = performance.now()
-        const payload = body === undefined ? undefined : JSON.stringify(body)
-        const req = http.request(
-          base + path,
-          {
-            method,
-            agent,
-            headers: {
-              origin: ORIGIN,
-              ...(cookie ? { cookie } : {}),
-              ...(payload ? { 'content-type': 'application/json' } : {}),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = []
-            res.on('data', (c: Buffer) => chunks.push(c))
-            res.on('end', () => {
-              const set = res.headers['set-cookie']?.[0]?.split(';')[0]
-              resolve({
-                status: res.statusCode ?? 0,
-                text: Buffer.concat(chunks).toString(),
-                ms: performance.now() - t0,
-                ...(set ? { cookie: set } : {}),
-              })
-            })
-          },
-        )
-        req.on('error', reject)
-        req.end(payload)
-      },
-    )
-  const login = async (demoUser: string) => {
-    const answer = await call('POST', '/api/v1/session', undefined, { demoUser })
-    if (answer.status !== 200 || !answer.cookie) throw new Error(`login: ${answer.text}`)
-    return answer.cookie
+  const { call, login } = benchHttp(base)
+  const rssNow = () => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 102.4) / 10
   }
   const rss = async () => {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
@@ -235,6 +101,7 @@ async function runBench(): Promise<void> {
       externalMiB: mib(answer.memory?.external ?? 0),
       summaries: answer.summaries ?? 0,
       serverMs: answer.serverMs ?? [],
+      loopDelay: answer.loopDelay,
     }
   }
 
@@ -251,22 +118,7 @@ async function runBench(): Promise<void> {
   const memoryIdle = await rss()
 
   // 2. Filtered, sorted pages with varied filters (sequential: latency, not throughput).
-  const namespaces = ['', 'prod', 'dev', 'default']
-  const statuses = ['', 'Running', 'Stopped', 'Running,Stopped']
-  const sorts = ['name', '-name', 'namespace', 'status', '-createdAt', 'node']
-  const searches = ['', 'vm-01', 'web', '000', 'db', 'vm-09999', 'nomatch']
-  const queryFor = (i: number) => {
-    const params = new URLSearchParams({ limit: '50' })
-    const ns = namespaces[i % namespaces.length]
-    const status = statuses[Math.floor(i / 4) % statuses.length]
-    const search = searches[i % searches.length]
-    if (ns) params.set('namespace', ns)
-    if (status) params.set('status', status)
-    if (search) params.set('search', search)
-    params.set('sort', sorts[i % sorts.length] ?? 'name')
-    if (i % 5 === 0) params.set('offset', String((i * 37) % 2000))
-    return `/api/v1/clusters/${CLUSTER}/vms?${params}`
-  }
+  const queryFor = (i: number) => `/api/v1/clusters/${CLUSTER}/vms?${listQueryString(i)}`
   const pageRun = async () => {
     const samples: number[] = []
     for (let i = 0; i < PAGES; i++) {
@@ -281,9 +133,11 @@ async function runBench(): Promise<void> {
   // 3. 500 streams, each its own cookie session (admin, helpdesk, viewer in turn).
   const users = ['admin', 'helpdesk', 'viewer']
   const receipts: Map<number, number>[] = []
+  const burstFrames: number[] = []
+  const syncs: number[] = []
   const streams: http.ClientRequest[] = []
   const streamAgent = new http.Agent({ keepAlive: false })
-  t = performance.now()
+  let t = performance.now()
   const cookies: string[] = []
   for (let i = 0; i < STREAMS; i++) cookies.push(await login(users[i % users.length] ?? 'admin'))
   const loginsMs = performance.now() - t
@@ -294,6 +148,8 @@ async function runBench(): Promise<void> {
         new Promise<void>((resolve, reject) => {
           const got = new Map<number, number>()
           receipts[i] = got
+          burstFrames[i] = 0
+          syncs[i] = 0
           let buffer = ''
           const req = http.request(
             `${base}/api/v1/clusters/${CLUSTER}/events/stream?topics=vms`,
@@ -308,8 +164,16 @@ async function runBench(): Promise<void> {
                 while ((end = buffer.indexOf('\n\n')) >= 0) {
                   const frame = buffer.slice(0, end)
                   buffer = buffer.slice(end + 2)
-                  if (frame.startsWith('event: sync')) resolve()
+                  if (frame.startsWith('event: sync')) {
+                    syncs[i] = (syncs[i] ?? 0) + 1
+                    resolve()
+                  }
                   if (!frame.startsWith('event: vms')) continue
+                  // Burst frames are counted, not parsed: the load generator shares the cores.
+                  if (frame.includes(BURST_LABEL)) {
+                    burstFrames[i] = (burstFrames[i] ?? 0) + 1
+                    continue
+                  }
                   const data = frame.slice(frame.indexOf('data: ') + 6)
                   const change = JSON.parse(data) as {
                     type: string
@@ -339,15 +203,14 @@ async function runBench(): Promise<void> {
   const bffFanout: number[] = []
   const lastClient: number[] = []
   let missed = 0
-  const target = sim.store.peekList(vmDef).items.find((vm) => vm.metadata.namespace === 'prod')
-  if (!target) throw new Error('no VM in prod')
-  const targetNamespace = target.metadata.namespace ?? 'prod'
-  for (let seq = 1; seq <= CHANGES; seq++) {
-    const current = sim.store.get(vmDef, targetNamespace, target.metadata.name ?? '')
-    const next = structuredClone(current)
-    next.metadata.labels = { ...next.metadata.labels, [SEQ_LABEL]: String(seq) }
+  const target = backend.target
+  const change = async (seq: number) => {
     const changedAt = wallNow()
-    await sim.store.update(vmDef, next)
+    await backend.label(target.namespace, target.name, SEQ_LABEL, String(seq))
+    return changedAt
+  }
+  for (let seq = 1; seq <= CHANGES; seq++) {
+    const changedAt = await change(seq)
     const deadline = performance.now() + 10_000
     while (
       (receipts.some((got) => !got.has(seq)) || !emits.has(seq) || !fanouts.has(seq)) &&
@@ -375,6 +238,49 @@ async function runBench(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   const memoryAfter = await rss()
+
+  // 5. A mass restart: BURST changes to distinct VMs within 10 s, then one timed change that
+  // every stream must still receive. The BFF's event loop delay and memory are read around it.
+  const runBurst = async () => {
+    await rss() // resets the BFF's event loop histogram
+    // Distinct VMs, not the timed one (its frames are parsed, burst frames only counted).
+    const names = [...scaleNames(Math.min(BURST + 1, VMS))].filter((vm) => vm.name !== target.name)
+    const perTick = Math.ceil(BURST / 1000)
+    const started = performance.now()
+    let peakRssMiB = 0
+    for (let i = 0; i < BURST;) {
+      for (let k = 0; k < perTick && i < BURST; k++, i++) {
+        const vm = names[i % names.length]
+        if (vm) await backend.label(vm.namespace, vm.name, BURST_LABEL, String(i))
+      }
+      if (i % 1000 === 0) peakRssMiB = Math.max(peakRssMiB, rssNow())
+      const due = started + (i / BURST) * 10_000
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))
+    }
+    const sentMs = performance.now() - started
+    const during = await rss()
+    const seq = CHANGES + 1
+    const changedAt = await change(seq)
+    const deadline = performance.now() + 30_000
+    while (receipts.some((got) => !got.has(seq)) && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    const reached = receipts.filter((got) => got.has(seq)).length
+    const settledMs = wallNow() - changedAt
+    const after = await rss()
+    return {
+      changes: BURST,
+      sentMs: Math.round(sentMs),
+      bffEventLoopDelayMs: during.loopDelay,
+      rssPeakMiB: Math.max(peakRssMiB, during.rssMiB, after.rssMiB),
+      rssAfterMiB: after.rssMiB,
+      heapUsedAfterMiB: after.heapUsedMiB,
+      framesPerStream: stats(burstFrames),
+      streamsReachedAfterBurst: reached,
+      lastChangeToAllStreamsMs: Math.round(settledMs),
+      resyncs: syncs.reduce((sum, n) => sum + n - 1, 0),
+    }
+  }
+  const burst = BURST > 0 ? await runBurst() : undefined
   const watchesWithStreams = Object.fromEntries(
     [...watches].map(([path, w]) => [
       path,
@@ -385,8 +291,7 @@ async function runBench(): Promise<void> {
   for (const req of streams) req.destroy()
   child.send({ type: 'close' })
   await new Promise((resolve) => child.once('exit', resolve))
-  await sim.close()
-  rmSync(stateDir, { recursive: true, force: true })
+  await backend.close()
 
   const round = (n: number) => Math.round(n * 100) / 100
   const results = {
@@ -402,9 +307,17 @@ async function runBench(): Promise<void> {
     },
     method:
       'simulator + load generator in one process, BFF (apps/bff/src/app.ts on Fastify, logger off) in a child process; HTTP/1.1 on loopback; latencies measured at the client (round trip); change-to-client uses wall-clock time shared by both processes',
-    parameters: { vms: VMS, streams: STREAMS, pages: PAGES, changes: CHANGES },
+    parameters: {
+      vms: VMS,
+      streams: STREAMS,
+      pages: PAGES,
+      changes: CHANGES,
+      burst: BURST,
+      backend: backend.kind,
+    },
     simulator: { startMs: round(simStartMs), vms: vmCount },
     firstPage: {
+      bffSpawnToFirstRowsMs: round(partialAt - forkedAt),
       bffSpawnToSyncedMs: round(syncedAt - forkedAt),
       bffSpawnToFirstPageMs: round(firstPageAt - forkedAt),
       firstPageRequestMs: round(firstPage.ms),
@@ -434,23 +347,11 @@ async function runBench(): Promise<void> {
       withStreams: { ...memoryStreams, serverMs: undefined },
       afterChanges: { ...memoryAfter, serverMs: undefined },
     },
+    burst,
     simulatorWatches: watchesWithStreams,
   }
-  const out = join(root, values.out)
+  const out = resolve(root, values.out)
   mkdirSync(dirname(out), { recursive: true })
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n')
   console.log(JSON.stringify(results, null, 2))
-}
-
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
-  const round = (n: number) => Math.round(n * 100) / 100
-  return {
-    n: sorted.length,
-    p50: round(at(0.5)),
-    p95: round(at(0.95)),
-    p99: round(at(0.99)),
-    max: round(sorted[sorted.length - 1] ?? 0),
-  }
 }

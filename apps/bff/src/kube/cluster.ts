@@ -7,7 +7,10 @@ import { list } from './api/discovery-requests.ts'
 import { paths } from './api/paths.ts'
 import { AccessControl } from './access.ts'
 import { Capabilities } from './capabilities.ts'
+import { getVmAndVmi } from './api/vm-requests.ts'
+import { slimPod } from './slim-pod.ts'
 import { KubeClient } from './kube-client.ts'
+import { listWatch } from './list-watch.ts'
 import { MigrationStore } from './migration-store.ts'
 import { NodeStore } from './node-store.ts'
 import { resilientInformer, type ResilientInformer } from './resilient-informer.ts'
@@ -38,7 +41,7 @@ export class Cluster {
   /** The BFF's own identity toward this cluster: caches, access reviews, session revocations. */
   readonly serviceClient: KubeClient
   readonly #service: KubeConfig
-  readonly #informers: ResilientInformer<KubernetesObject>[]
+  readonly #informers: { start(): Promise<void>; stop(): Promise<void> }[]
   readonly #namespaces: ResilientInformer<KubernetesObject>
   readonly #log: Log
 
@@ -56,11 +59,24 @@ export class Cluster {
     this.serviceClient = serviceClient
     this.capabilities = new Capabilities(serviceClient, log)
     const informer = (path: string, labelSelector?: string) => this.watch(path, labelSelector)
-    const vms = informer(paths.vms())
-    const vmis = informer(paths.vmis())
-    this.vms = new VmStore(vms, vmis)
+    // The three kinds that grow with the fleet (100,000 VMs) are listed in pages and kept compact.
+    const compact = <T>(path: string, keep: (o: KubernetesObject) => T, labelSelector?: string) =>
+      listWatch({
+        config: service,
+        client: serviceClient,
+        path,
+        keep,
+        log,
+        ...(labelSelector ? { labelSelector } : {}),
+      })
+    // The VM store keeps rows, not objects: the caches only track names and versions.
+    const vms = compact(paths.vms(), () => true)
+    const vmis = compact(paths.vmis(), () => true)
+    this.vms = new VmStore(vms, vmis, (namespace, name) =>
+      getVmAndVmi(serviceClient, namespace, name),
+    )
     const nodes = informer(paths.nodes())
-    const launchers = informer(paths.pods(), 'kubevirt.io=virt-launcher')
+    const launchers = compact(paths.pods(), slimPod, 'kubevirt.io=virt-launcher')
     const migrations = informer(paths.migrations())
     this.nodes = new NodeStore(nodes, launchers, this.vms)
     this.migrations = new MigrationStore(migrations, vmis)

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { MigrationChange, VmMigration } from '@vmdeck/shared'
 import { toVmMigration } from './view-models/vm-migration.ts'
+import type { ListWatch } from './list-watch.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 import type { MigrationState, VirtualMachineInstanceMigration } from './types.ts'
 
@@ -15,16 +16,12 @@ export class MigrationStore {
   readonly #views = new Map<string, VmMigration>()
   readonly #listeners = new Set<(change: MigrationChange) => void>()
 
-  constructor(
-    informer: ResilientInformer<KubernetesObject>,
-    vmis: ResilientInformer<KubernetesObject>,
-  ) {
+  constructor(informer: ResilientInformer<KubernetesObject>, vmis: Pick<ListWatch<unknown>, 'on'>) {
     this.#informer = informer
+    // Each VMI's migration state while it has one (the VMI cache itself keeps no objects).
+    const states = new Map<string, MigrationState>()
     const vmiState = (vmim: VirtualMachineInstanceMigration): MigrationState | undefined => {
-      const namespace = vmim.metadata?.namespace ?? ''
-      const vmi = vmis.get(vmim.spec?.vmiName ?? '', namespace) as
-        { status?: { migrationState?: MigrationState & { migrationUid?: string } } } | undefined
-      const state = vmi?.status?.migrationState
+      const state = states.get(`${vmim.metadata?.namespace ?? ''}/${vmim.spec?.vmiName ?? ''}`)
       return state?.migrationUid === vmim.metadata?.uid ? state : undefined
     }
     const upsert = (object: KubernetesObject) => {
@@ -40,14 +37,21 @@ export class MigrationStore {
     informer.on('update', upsert)
     // A running migration moves on in its VMI's status: re-join the migration it names.
     const vmiChanged = (vmi: KubernetesObject) => {
-      const uid = (vmi as { status?: { migrationState?: { migrationUid?: string } } }).status
-        ?.migrationState?.migrationUid
-      if (!uid) return
-      const vmim = informer.list().find((object) => object.metadata?.uid === uid)
+      const key = `${vmi.metadata?.namespace ?? ''}/${vmi.metadata?.name ?? ''}`
+      const state = (vmi as { status?: { migrationState?: MigrationState } }).status?.migrationState
+      if (!state?.migrationUid) {
+        states.delete(key)
+        return
+      }
+      states.set(key, state)
+      const vmim = informer.list().find((object) => object.metadata?.uid === state.migrationUid)
       if (vmim) upsert(vmim)
     }
     vmis.on('add', vmiChanged)
     vmis.on('update', vmiChanged)
+    vmis.on('delete', (vmi) =>
+      states.delete(`${vmi.metadata?.namespace ?? ''}/${vmi.metadata?.name ?? ''}`),
+    )
     informer.on('delete', (object) => {
       const namespace = object.metadata?.namespace ?? ''
       const name = object.metadata?.name ?? ''

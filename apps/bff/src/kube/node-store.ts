@@ -1,7 +1,9 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { vmKey, type NodeChange, type NodeDrain, type NodeSummary } from '@vmdeck/shared'
+import { slimPod } from './slim-pod.ts'
+import type { ListWatch } from './list-watch.ts'
 import type { Pod } from './types.ts'
-import { toNodeSummary } from './view-models/node-summary.ts'
+import { podUsage, sumUsage, toNodeSummary, type Usage } from './view-models/node-summary.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 import type { VmStore } from './vm-store.ts'
 
@@ -12,16 +14,17 @@ import type { VmStore } from './vm-store.ts'
 export class NodeStore {
   readonly #nodes: ResilientInformer<KubernetesObject>
   readonly #views = new Map<string, NodeSummary>()
-  readonly #podsByNode = new Map<string, Map<string, Pod>>()
+  readonly #podsByNode = new Map<string, Map<string, { pod: Pod; usage: Usage }>>()
   readonly #podNode = new Map<string, string>()
   readonly #vmNode = new Map<string, string>()
   readonly #vmCount = new Map<string, number>()
   readonly #drains = new Map<string, NodeDrain>()
   readonly #listeners = new Set<(change: NodeChange) => void>()
+  readonly #dirty = new Set<string>()
 
   constructor(
     nodes: ResilientInformer<KubernetesObject>,
-    pods: ResilientInformer<KubernetesObject>,
+    pods: Pick<ListWatch<unknown>, 'on'>,
     vms: VmStore,
   ) {
     this.#nodes = nodes
@@ -43,8 +46,8 @@ export class NodeStore {
         this.#vmCount.set(after, (this.#vmCount.get(after) ?? 0) + 1)
         this.#vmNode.set(key, after)
       }
-      if (before) this.#refresh(before)
-      if (after) this.#refresh(after)
+      if (before) this.#later(before)
+      if (after) this.#later(after)
     })
   }
 
@@ -53,16 +56,18 @@ export class NodeStore {
   }
 
   list(): Iterable<NodeSummary> {
+    this.#flush()
     return this.#views.values()
   }
 
   get(name: string): NodeSummary | undefined {
+    this.#flush()
     return this.#views.get(name)
   }
 
   /** virt-launcher pods on a node that still run. */
   launcherPods(node: string): Pod[] {
-    return [...(this.#podsByNode.get(node)?.values() ?? [])]
+    return [...(this.#podsByNode.get(node)?.values() ?? [])].map((placed) => placed.pod)
   }
 
   setDrain(node: string, drain: NodeDrain | undefined): void {
@@ -88,12 +93,28 @@ export class NodeStore {
     this.#podNode.delete(key)
     if (after) {
       let onNode = this.#podsByNode.get(after)
-      if (!onNode) this.#podsByNode.set(after, (onNode = new Map<string, Pod>()))
-      onNode.set(key, pod)
+      if (!onNode)
+        this.#podsByNode.set(after, (onNode = new Map<string, { pod: Pod; usage: Usage }>()))
+      onNode.set(key, { pod: slimPod(pod), usage: podUsage(pod) })
       this.#podNode.set(key, after)
     }
-    if (before && before !== after) this.#refresh(before)
-    if (after) this.#refresh(after)
+    if (before && before !== after) this.#later(before)
+    if (after) this.#later(after)
+  }
+
+  /**
+   * A node's summary sums every launcher pod on it, so it is rebuilt once per batch of pod and VM
+   * changes (a page of the initial list, a burst of watch events), not once per pod: per pod,
+   * 25,000 running VMs would cost quadratic time. Reads flush first, so they never see stale sums.
+   */
+  #later(name: string): void {
+    if (this.#dirty.size === 0) queueMicrotask(() => this.#flush())
+    this.#dirty.add(name)
+  }
+
+  #flush(): void {
+    for (const name of this.#dirty) this.#refresh(name)
+    this.#dirty.clear()
   }
 
   #refresh(name: string): void {
@@ -103,9 +124,10 @@ export class NodeStore {
       if (this.#views.delete(name)) this.#emit({ type: 'delete', name })
       return
     }
+    const onNode = this.#podsByNode.get(name)?.values() ?? []
     const view = toNodeSummary(
       node,
-      this.launcherPods(name),
+      sumUsage([...onNode].map((placed) => placed.usage)),
       this.#vmCount.get(name) ?? 0,
       this.#drains.get(name),
     )

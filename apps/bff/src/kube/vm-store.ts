@@ -1,40 +1,71 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import { vmKey, type VmChange, type VmSummary } from '@vmdeck/shared'
-import { toVmSummary } from './view-models/vm-summary.ts'
-import type { ResilientInformer } from './resilient-informer.ts'
+import type { ListWatch } from './list-watch.ts'
+import { joinSummary, vmiPart, vmPart, vmPartOf, type VmiPart } from './view-models/vm-summary.ts'
+import { SharedValues } from './vm-list/shared-values.ts'
+import { VmIndex } from './vm-list/vm-index.ts'
+
+export type VmObjects = { vm?: KubernetesObject; vmi?: KubernetesObject }
+const NOT_RUNNING = vmiPart(undefined)
 
 /**
- * The shared live model of one cluster's VMs: one VM and one VMI informer (never one per
- * browser), kept as ready-made summaries so list queries do no mapping, and a change feed.
+ * The shared live model of one cluster's VMs: one VM and one VMI list-watch (never one per
+ * browser), kept as ready-made summaries in the list's indexes so list queries do no mapping, and
+ * a change feed. Only the rows are kept (plus the VMI's columns of each running VM): at 100,000
+ * VMs the objects themselves would be most of the BFF's memory, so a route that shows one VM
+ * reads it from the API server (`objects`).
  */
 export class VmStore {
-  readonly #summaries = new Map<string, VmSummary>()
-  readonly #perNamespace = new Map<string, number>()
+  readonly #index = new VmIndex()
+  readonly #shared = new SharedValues()
   readonly #listeners = new Set<(change: VmChange) => void>()
-  readonly #vms: ResilientInformer<KubernetesObject>
-  readonly #vmis: ResilientInformer<KubernetesObject>
+  readonly #vms: ListWatch<unknown>
+  readonly #vmis: ListWatch<unknown>
+  readonly #vmiParts = new Map<string, VmiPart>()
+  readonly #fetch: (namespace: string, name: string) => Promise<VmObjects>
 
-  constructor(vms: ResilientInformer<KubernetesObject>, vmis: ResilientInformer<KubernetesObject>) {
+  constructor(
+    vms: ListWatch<unknown>,
+    vmis: ListWatch<unknown>,
+    fetch: (namespace: string, name: string) => Promise<VmObjects>,
+  ) {
     this.#vms = vms
     this.#vmis = vmis
+    this.#fetch = fetch
+    const where = (o: KubernetesObject) => ({
+      namespace: o.metadata?.namespace ?? '',
+      name: o.metadata?.name ?? '',
+    })
     for (const event of ['add', 'update'] as const) {
-      this.#vms.on(event, (vm) =>
-        this.#refresh(vm.metadata?.namespace ?? '', vm.metadata?.name ?? ''),
-      )
-      this.#vmis.on(event, (vmi) =>
-        this.#refresh(vmi.metadata?.namespace ?? '', vmi.metadata?.name ?? ''),
-      )
+      this.#vms.on(event, (vm) => {
+        const at = where(vm)
+        this.#put(joinSummary(vmPart(vm), this.#vmiParts.get(vmKey(at)) ?? NOT_RUNNING))
+      })
+      this.#vmis.on(event, (vmi) => this.#vmiChanged(where(vmi), vmiPart(vmi)))
     }
-    this.#vms.on('delete', (vm) =>
-      this.#refresh(vm.metadata?.namespace ?? '', vm.metadata?.name ?? ''),
-    )
-    this.#vmis.on('delete', (vmi) =>
-      this.#refresh(vmi.metadata?.namespace ?? '', vmi.metadata?.name ?? ''),
-    )
+    this.#vms.on('delete', (vm) => {
+      const { namespace, name } = where(vm)
+      if (this.#index.delete(namespace, name)) this.#emit({ type: 'delete', namespace, name })
+    })
+    this.#vmis.on('delete', (vmi) => this.#vmiChanged(where(vmi), undefined))
   }
 
   get synced(): boolean {
     return this.#vms.synced && this.#vmis.synced
+  }
+
+  /** The first lists are under way: the summaries hold the pages received so far. */
+  get loading(): boolean {
+    return !this.synced && (this.#vms.loading || this.#vmis.loading)
+  }
+
+  /** Called when both caches hold a full list (after the first list, and after each relist). */
+  onSynced(listener: () => void): void {
+    const both = () => {
+      if (this.synced) listener()
+    }
+    this.#vms.onSynced(both)
+    this.#vmis.onSynced(both)
   }
 
   async start(): Promise<void> {
@@ -46,11 +77,16 @@ export class VmStore {
   }
 
   summaries(): Iterable<VmSummary> {
-    return this.#summaries.values()
+    return this.#index.values()
+  }
+
+  /** The summaries in every sort order, with per-status counts: what list queries read. */
+  get index(): VmIndex {
+    return this.#index
   }
 
   get(namespace: string, name: string): VmSummary | undefined {
-    return this.#summaries.get(vmKey({ namespace, name }))
+    return this.#index.get(namespace, name)
   }
 
   subscribe(listener: (change: VmChange) => void): () => void {
@@ -58,43 +94,39 @@ export class VmStore {
     return () => this.#listeners.delete(listener)
   }
 
-  /** A VM's summary depends on the VM and its VMI (same name): rebuild it from both caches. */
-  #refresh(namespace: string, name: string): void {
-    const key = vmKey({ namespace, name })
-    const vm = this.#vms.get(name, namespace)
-    if (!vm) {
-      if (this.#summaries.delete(key)) {
-        this.#count(namespace, -1)
-        this.#emit({ type: 'delete', namespace, name })
-      }
-      return
-    }
-    const summary = toVmSummary(vm, this.#vmis.get(name, namespace))
-    const previous = this.#summaries.get(key)
-    if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return
-    if (!previous) this.#count(namespace, 1)
-    this.#summaries.set(key, summary)
+  /** A VMI's columns changed: kept for when its VM arrives, and joined to its row if it has one. */
+  #vmiChanged(at: { namespace: string; name: string }, part: VmiPart | undefined): void {
+    const key = vmKey(at)
+    if (part) this.#vmiParts.set(key, part)
+    else this.#vmiParts.delete(key)
+    const row = this.#index.get(at.namespace, at.name)
+    if (row) this.#put(joinSummary(vmPartOf(row), part ?? NOT_RUNNING))
+  }
+
+  #put(built: VmSummary): void {
+    const previous = this.#index.get(built.namespace, built.name)
+    if (previous && JSON.stringify(previous) === JSON.stringify(built)) return
+    const summary = this.#shared.row(built)
+    this.#index.upsert(summary)
     this.#emit({ type: 'upsert', vm: summary })
   }
 
   /** Namespaces that hold VMs: the candidates of per-user visibility checks. */
   namespaces(): Iterable<string> {
-    return this.#perNamespace.keys()
+    return this.#index.namespaces()
   }
 
   get size(): number {
-    return this.#summaries.size
+    return this.#index.size
   }
 
-  /** The raw VM and VMI, for the detail view and the YAML view. */
-  objects(namespace: string, name: string): { vm?: KubernetesObject; vmi?: KubernetesObject } {
-    return { vm: this.#vms.get(name, namespace), vmi: this.#vmis.get(name, namespace) }
-  }
-
-  #count(namespace: string, delta: number): void {
-    const next = (this.#perNamespace.get(namespace) ?? 0) + delta
-    if (next > 0) this.#perNamespace.set(namespace, next)
-    else this.#perNamespace.delete(namespace)
+  /**
+   * The VM and VMI objects, for the routes that show or act on one VM: read from the API server
+   * with the BFF's own identity (what the cache would have held), only for a VM the cache knows.
+   */
+  async objects(namespace: string, name: string): Promise<VmObjects> {
+    if (!this.#index.get(namespace, name)) return {}
+    return this.#fetch(namespace, name)
   }
 
   #emit(change: VmChange): void {

@@ -1,51 +1,81 @@
 import type { VmList, VmListQuery, VmSummary } from '@vmdeck/shared'
+import type { Visibility } from '../kube/access.ts'
+import type { VmIndex } from '../kube/vm-list/vm-index.ts'
+import { rowMatches, type SortKey, type VmRow } from '../kube/vm-list/vm-row.ts'
+import { searchVms } from './search-vms.ts'
 
-type SortKey = 'name' | 'namespace' | 'status' | 'node' | 'createdAt'
-
-const compareBy = (key: SortKey) => (a: VmSummary, b: VmSummary) =>
-  (a[key] ?? '').localeCompare(b[key] ?? '') ||
-  a.namespace.localeCompare(b.namespace) ||
-  a.name.localeCompare(b.name)
+const MEMO_LIMIT = 10_000
 
 /**
- * Filters, sorts and pages VM summaries on the server, so a browser with 10,000 VMs receives one
- * page. The cursor is an opaque offset into the sorted result.
+ * Filters, sorts and pages VM summaries on the server, so a browser with 100,000 VMs receives one
+ * page. Without free-text search the totals come from the index's per-status counts and the page
+ * from its maintained order (no sort per request), walked up to the page's last row; a search
+ * tests every row once (`searchVms`).
+ * The cursor is an opaque offset into the sorted result.
  */
-export function queryVms(vms: Iterable<VmSummary>, query: VmListQuery): VmList {
+export function queryVms(index: VmIndex, query: VmListQuery, visibility: Visibility): VmList {
   const statuses = query.status ? new Set(query.status.split(',').filter(Boolean)) : undefined
-  const search = query.search?.trim().toLowerCase()
-  const matches: VmSummary[] = []
-  const counts: Record<string, number> = {}
-  for (const vm of vms) {
-    if (query.namespace && vm.namespace !== query.namespace) continue
-    if (query.node && vm.node !== query.node) continue
-    if (search && !matchesSearch(vm, search)) continue
-    counts[vm.status] = (counts[vm.status] ?? 0) + 1
-    if (statuses && !statuses.has(vm.status)) continue
-    matches.push(vm)
-  }
-  const sort = query.sort ?? 'name'
-  const descending = sort.startsWith('-')
-  const compare = compareBy(sort.replace(/^-/, '') as SortKey)
-  matches.sort(descending ? (a, b) => compare(b, a) : compare)
+  const search = query.search?.trim().toLowerCase() || undefined
   const offset = query.cursor ? decodeCursor(query.cursor) : (query.offset ?? 0)
   const limit = query.limit ?? 100
-  const items = matches.slice(offset, offset + limit)
-  const next = offset + limit < matches.length ? encodeCursor(offset + limit) : undefined
-  return { items, total: matches.length, ...(next ? { nextCursor: next } : {}), counts }
+  const sort = query.sort ?? 'name'
+  const order = index.order(sort.replace(/^-/, '') as SortKey)
+  const descending = sort.startsWith('-')
+  const visible = (namespace: string) => visibility.all || visibility.namespaces.has(namespace)
+  const { namespace, node } = query
+  // Test each distinct shared text once, unless nearly every row has its own.
+  const memo = index.sharedTexts <= MEMO_LIMIT ? new Map<string, boolean>() : undefined
+  const counted = (row: VmRow) =>
+    (!namespace || row.namespace === namespace) &&
+    (!node || row.node === node) &&
+    visible(row.namespace) &&
+    (!search || rowMatches(row, search, memo))
+  const page = (total: number, counts: Record<string, number>, items: VmSummary[]): VmList => {
+    const next = offset + limit < total ? encodeCursor(offset + limit) : undefined
+    return { items, total, ...(next ? { nextCursor: next } : {}), counts }
+  }
+
+  if (search) {
+    const found = searchVms(index.rows(), order, descending, counted, statuses, offset, limit)
+    return page(found.total, found.counts, found.items)
+  }
+
+  const counts = facetCounts(index, visible, namespace, node)
+  let total = 0
+  for (const [status, count] of Object.entries(counts))
+    if (!statuses || statuses.has(status)) total += count
+  const items: VmSummary[] = []
+  if (offset >= total) return page(total, counts, items)
+  const filtered = Boolean(namespace || node || statuses || !visibility.all)
+  // Unfiltered, the page starts `offset` rows in; filtered, matches are skipped up to it.
+  let skip = filtered ? offset : 0
+  for (const row of order.rows(descending, filtered ? 0 : offset)) {
+    if (filtered && (!counted(row) || (statuses && !statuses.has(row.status)))) continue
+    if (skip > 0) {
+      skip--
+      continue
+    }
+    items.push(row.vm)
+    if (items.length >= limit) break
+  }
+  return page(total, counts, items)
 }
 
-/** Free text over name, namespace, label keys and values, IP addresses and guest OS. */
-function matchesSearch(vm: VmSummary, search: string): boolean {
-  if (vm.name.toLowerCase().includes(search) || vm.namespace.toLowerCase().includes(search))
-    return true
-  if (vm.ips.some((ip) => ip.includes(search))) return true
-  if (vm.os?.toLowerCase().includes(search)) return true
-  for (const [key, value] of Object.entries(vm.labels)) {
-    const pair = `${key}=${value}`.toLowerCase()
-    if (pair.includes(search)) return true
+/** VMs per status among the visible namespaces (one, if named), on one node if named. */
+function facetCounts(
+  index: VmIndex,
+  visible: (namespace: string) => boolean,
+  namespace: string | undefined,
+  node: string | undefined,
+): Record<string, number> {
+  const counts: Record<string, number> = {}
+  const namespaces = namespace ? [namespace] : node ? index.namespacesOn(node) : index.namespaces()
+  for (const ns of namespaces) {
+    if (!visible(ns)) continue
+    for (const [status, count] of index.statusCounts(ns, node || undefined) ?? [])
+      counts[status] = (counts[status] ?? 0) + count
   }
-  return false
+  return counts
 }
 
 const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url')

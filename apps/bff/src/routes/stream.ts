@@ -7,6 +7,7 @@ import { matches } from '../kube/session-revocations.ts'
 import { httpError, tooManyRequests } from '../kube/http-error.ts'
 import { LogThrottle } from '../lib/log-throttle.ts'
 import { SseEncoder } from '../lib/sse-encoder.ts'
+import { StreamHub } from '../lib/stream-hub.ts'
 import { identityOf, MIGRATIONS, VMS } from '../plugins/app/user-access.ts'
 import type { Identity } from '../lib/identity.ts'
 
@@ -48,9 +49,42 @@ async function accessOf(
   return { vms, migrations, nodes }
 }
 
-const sameAccess = (a: Access, b: Access) => {
+/** Streams with the same key see the same changes (they share each batch's bytes). */
+const filterKey = (topics: StreamTopic[], a: Access) => {
   const key = (v: Visibility) => (v.all ? '*' : [...v.namespaces].sort().join(','))
-  return a.nodes === b.nodes && key(a.vms) === key(b.vms) && key(a.migrations) === key(b.migrations)
+  return `${[...topics].sort().join(',')}|${key(a.vms)}|${key(a.migrations)}|${a.nodes}`
+}
+
+/** One hub per cluster, fed by one subscription per store whatever the number of streams. */
+function hubOf(cluster: Cluster): StreamHub {
+  const hub = new StreamHub()
+  // A first list of 100,000 VMs is 100,000 additions: streams open meanwhile get one `sync` when
+  // it has landed (they refetch) instead of every addition.
+  let skipped = false
+  cluster.vms.onSynced(() => {
+    if (skipped) hub.resyncAll()
+    skipped = false
+  })
+  cluster.vms.subscribe((change) => {
+    if (cluster.vms.loading) return void (skipped = true)
+    if (change.type === 'upsert')
+      hub.publish('vms', `${change.vm.namespace}/${change.vm.name}`, change.vm.namespace, change)
+    else hub.publish('vms', `${change.namespace}/${change.name}`, change.namespace, change)
+  })
+  cluster.migrations.subscribe((change) => {
+    const namespace = change.type === 'upsert' ? change.migration.namespace : change.namespace
+    const name = change.type === 'upsert' ? change.migration.name : change.name
+    hub.publish('migrations', `${namespace}/${name}`, namespace, change)
+  })
+  cluster.nodes.subscribe((change) =>
+    hub.publish(
+      'nodes',
+      change.type === 'upsert' ? change.node.name : change.name,
+      undefined,
+      change,
+    ),
+  )
+  return hub
 }
 
 /**
@@ -65,6 +99,7 @@ const stream: FastifyPluginAsyncTypebox<{ maxPerUser: number }> = async (fastify
   const open = new Set<() => void>()
   const perUser = new Map<string, number>()
   const encoder = new SseEncoder()
+  const hubs = new Map<Cluster, StreamHub>()
   // Hundreds of slow clients at once must not become hundreds of log lines.
   const slowWarning = new LogThrottle(10_000)
   fastify.addHook('preClose', async () => {
@@ -146,28 +181,29 @@ const stream: FastifyPluginAsyncTypebox<{ maxPerUser: number }> = async (fastify
       }
       const send = (event: StreamEvent) => write(encoder.frame(event))
 
-      const unsubscribes: (() => void)[] = []
-      if (topics.includes('vms'))
-        unsubscribes.push(
-          cluster.vms.subscribe((change) => {
-            const namespace = change.type === 'upsert' ? change.vm.namespace : change.namespace
-            if (isVisible(access.vms, namespace)) send({ event: 'vms', data: change })
-          }),
-        )
-      if (topics.includes('migrations'))
-        unsubscribes.push(
-          cluster.migrations.subscribe((change) => {
-            const namespace =
-              change.type === 'upsert' ? change.migration.namespace : change.namespace
-            if (isVisible(access.migrations, namespace)) send({ event: 'migrations', data: change })
-          }),
-        )
-      if (topics.includes('nodes'))
-        unsubscribes.push(
-          cluster.nodes.subscribe((change) => {
-            if (access.nodes) send({ event: 'nodes', data: change })
-          }),
-        )
+      // Changes come in batches from the cluster's hub, filtered by this user's access.
+      let hub = hubs.get(cluster)
+      if (!hub) hubs.set(cluster, (hub = hubOf(cluster)))
+      const client = {
+        sink: raw,
+        filterKey: filterKey(topics, access),
+        wants: (topic: StreamTopic, namespace: string | undefined) =>
+          topics.includes(topic) &&
+          (topic === 'nodes'
+            ? access.nodes
+            : isVisible(topic === 'vms' ? access.vms : access.migrations, namespace ?? '')),
+        resync: () => send({ event: 'sync', data: { topics } }),
+        stuck: () => {
+          slowWarning.hit((clients) =>
+            request.log.warn(
+              { user, clients },
+              'stream client too slow; disconnecting (count: clients since the last line)',
+            ),
+          )
+          raw.destroy()
+        },
+      }
+      const unsubscribes: (() => void)[] = [hub.add(client)]
 
       // Re-check access on RBAC changes and periodically; a change means a fresh `sync`.
       const session = identity.session
@@ -185,8 +221,9 @@ const stream: FastifyPluginAsyncTypebox<{ maxPerUser: number }> = async (fastify
         checking = true
         accessOf(cluster, identity, topics)
           .then((next) => {
-            if (closed || sameAccess(access, next)) return
+            if (closed || filterKey(topics, access) === filterKey(topics, next)) return
             access = next
+            client.filterKey = filterKey(topics, next)
             send({ event: 'sync', data: { topics } })
           })
           .catch((err: unknown) => request.log.warn({ err }, 'stream access re-check failed'))

@@ -27,8 +27,10 @@ export const vmQueries = {
       queryKey: [...vmQueries.lists(cluster), query],
       queryFn: ({ signal }) =>
         api.get<VmList>(`${clusterPath(cluster)}/vms?${toSearch(query)}`, { signal }),
-      // The event stream keeps lists fresh; no polling.
+      // The event stream keeps lists fresh; no polling, except while the server is still
+      // receiving its first list (the page fills in as it does).
       staleTime: Infinity,
+      refetchInterval: (query) => (query.state.data?.loading ? 2_000 : false),
       placeholderData: keepPreviousData,
     }),
   details: (cluster: string) => [...vmQueries.all(cluster), 'detail'] as const,

@@ -91,6 +91,11 @@ export const VmList = Type.Object({
    * each status choice would yield.
    */
   counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+  /**
+   * The server is still receiving its first list of the cluster's VMs (a large fleet arrives in
+   * pages): items, total and counts cover the VMs received so far. Absent once it has them all.
+   */
+  loading: Type.Optional(Type.Boolean()),
 })
 export type VmList = Static<typeof VmList>
 

@@ -32,6 +32,8 @@ export const paths = {
   vms: (namespace?: string) => collection(KUBEVIRT, 'virtualmachines', namespace),
   vm: (namespace: string, name: string) => item(KUBEVIRT, 'virtualmachines', namespace, name),
   vmis: () => collection(KUBEVIRT, 'virtualmachineinstances'),
+  vmi: (namespace: string, name: string) =>
+    item(KUBEVIRT, 'virtualmachineinstances', namespace, name),
   migrations: (namespace?: string) =>
     collection(KUBEVIRT, 'virtualmachineinstancemigrations', namespace),
   migration: (namespace: string, name: string) =>

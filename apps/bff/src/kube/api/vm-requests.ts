@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node'
 import type { KubeClient } from '../kube-client.ts'
+import { kubeError } from '../kube-error.ts'
 import type { KubeEvent } from '../types.ts'
 import { paths, type SubresourceKind } from './paths.ts'
 
@@ -63,6 +64,25 @@ export function createVm(
 }
 
 /** The VM as the API server has it, read (and audited) as the user. */
+/** A VM and its VMI, each undefined when the API server has none (404). */
+export async function getVmAndVmi(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<{ vm?: KubernetesObject; vmi?: KubernetesObject }> {
+  const read = async (path: string) => {
+    const response = await client.raw({ method: 'GET', path })
+    if (response.status === 404) return undefined
+    if (response.status >= 400) throw kubeError(response.status, response.text, path)
+    return response.body as KubernetesObject
+  }
+  const [vm, vmi] = await Promise.all([
+    read(paths.vm(namespace, name)),
+    read(paths.vmi(namespace, name)),
+  ])
+  return { ...(vm ? { vm } : {}), ...(vmi ? { vmi } : {}) }
+}
+
 export function getVm(client: KubeClient, namespace: string, name: string) {
   return client.call<KubernetesObject>({ method: 'GET', path: paths.vm(namespace, name) })
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { toNodeSummary } from './node-summary.ts'
+import { podUsage, sumUsage, toNodeSummary } from './node-summary.ts'
 
 describe('toNodeSummary', () => {
   const node = {
@@ -24,7 +24,7 @@ describe('toNodeSummary', () => {
   it('adds up what the active launcher pods request, and reads roles, taints and addresses', () => {
     const summary = toNodeSummary(
       node,
-      [pod('500m', '1Gi'), pod('1', '2Gi'), pod('4', '8Gi', 'Succeeded')],
+      sumUsage([pod('500m', '1Gi'), pod('1', '2Gi'), pod('4', '8Gi', 'Succeeded')].map(podUsage)),
       2,
       { phase: 'Draining', remaining: 2, total: 2, startedAt: '2026-01-01T00:00:00Z' },
     )

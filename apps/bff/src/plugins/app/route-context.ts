@@ -20,6 +20,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Served while the cluster's caches are not synced (permissions, the event stream). */
     clusterMayBeDown?: boolean
+    /** Served from the VM cache while its first list is still coming in (flagged `loading`). */
+    partialVmCache?: boolean
   }
 }
 
@@ -31,12 +33,13 @@ export async function resolveCluster(request: FastifyRequest): Promise<void> {
   const { cluster } = request.params as { cluster: string }
   request.cluster = getCluster(request.server, cluster, {
     requireSynced: request.routeOptions.config.clusterMayBeDown !== true,
+    allowLoading: request.routeOptions.config.partialVmCache === true,
   })
 }
 
 /**
- * What every VM route starts with, after `resolveCluster`: the VM (and VMI) from the shared cache
- * if the caller may `get` VMs in its namespace, otherwise the same 404 as a VM that does not exist.
+ * What every VM route starts with, after `resolveCluster`: the VM (and VMI), if the shared cache
+ * knows it and the caller may `get` VMs in its namespace, otherwise the same 404 as a VM that does not exist.
  */
 export async function resolveVm(request: FastifyRequest): Promise<void> {
   const { namespace, name } = request.params as { namespace: string; name: string }

@@ -27,7 +27,7 @@ export const vmNotFound = (namespace: string, name: string) =>
   )
 
 /**
- * The VM (and VMI) a route names, from the shared cache, if this user may `get` VMs in its
+ * The VM (and VMI) a route names, if the shared cache holds it and this user may `get` VMs in its
  * namespace; otherwise the same 404 as a VM that does not exist.
  */
 export async function visibleVm(
@@ -37,7 +37,8 @@ export async function visibleVm(
   name: string,
 ): Promise<{ vm: KubernetesObject; vmi: KubernetesObject | undefined }> {
   const decision = await cluster.access.can(identity.token, { verb: 'get', ...VMS, namespace })
-  const { vm, vmi } = cluster.vms.objects(namespace, name)
-  if (!decision.allowed || !vm) throw vmNotFound(namespace, name)
+  if (!decision.allowed) throw vmNotFound(namespace, name)
+  const { vm, vmi } = await cluster.vms.objects(namespace, name)
+  if (!vm) throw vmNotFound(namespace, name)
   return { vm, vmi }
 }

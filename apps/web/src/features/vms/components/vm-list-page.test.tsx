@@ -16,8 +16,9 @@ const vms = [
   makeVmSummary({ namespace: 'dev', name: 'box', status: 'Stopped', node: undefined, ips: [] }),
 ]
 
-function fakeBff(options: { forbid?: string[] } = {}) {
+function fakeBff(options: { forbid?: string[]; loadingAnswers?: number } = {}) {
   const calls: { method: string; url: URL }[] = []
+  let loadingAnswers = options.loadingAnswers ?? 0
   vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : input.toString(), 'http://x')
     const method = init?.method ?? 'GET'
@@ -25,6 +26,9 @@ function fakeBff(options: { forbid?: string[] } = {}) {
     if (url.pathname === '/api/v1/clusters/c/vms') {
       const statuses = url.searchParams.get('status')?.split(',')
       const items = vms.filter((vm) => !statuses || statuses.includes(vm.status))
+      // The server's cache still filling: the first answers hold part of the fleet.
+      if (loadingAnswers-- > 0)
+        return json({ items: items.slice(0, 1), total: 1, counts: { Running: 1 }, loading: true })
       return json({ items, total: items.length, counts: { Running: 2, Stopped: 1 } })
     }
     if (url.pathname === '/api/v1/clusters/c/permissions') {
@@ -54,6 +58,18 @@ describe('VmListPage', () => {
     await waitFor(() => expect(screen.queryByRole('row', { name: /box/ })).not.toBeInTheDocument())
     const listCalls = calls.filter((c) => c.url.pathname.endsWith('/vms'))
     expect(listCalls.at(-1)?.url.searchParams.get('status')).toBe('Running')
+  })
+
+  it('says the list is still loading while the server receives the fleet, and fills in', async () => {
+    fakeBff({ loadingAnswers: 1 })
+    renderWithApp(<VmListPage cluster="c" />, { route: '/vms' })
+    expect(await screen.findByText('Still loading virtual machines from the cluster')).toBeVisible()
+    expect(screen.getByRole('button', { name: 'Running 1' })).toBeInTheDocument()
+    // Refetched while loading: the whole fleet arrives and the notice goes.
+    expect(
+      await screen.findByRole('button', { name: 'Running 2' }, { timeout: 5_000 }),
+    ).toBeVisible()
+    expect(screen.queryByText('Still loading virtual machines from the cluster')).toBeNull()
   })
 
   it('starts the selected VMs in bulk, only those whose state allows it', async () => {

@@ -26,6 +26,7 @@ import { vmActionById, vmActions, type VmActionId } from '../model/vm-actions.ts
 import { facetCounts, facetStatuses, statusFacets } from '../model/status-facets.ts'
 import { ColumnChooser } from './column-chooser.tsx'
 import { useVmActionRunner } from './vm-action-runner.tsx'
+import { VmListLoading } from './vm-list-loading.tsx'
 import { VmTable, defaultColumns, vmColumns, type ColumnId } from './vm-table.tsx'
 
 const PAGE_SIZES = [20, 50, 100, 200]
@@ -251,6 +252,7 @@ export function VmListPage({ cluster }: { cluster: string }) {
         </ToolbarContent>
       </Toolbar>
       {list.error && <ErrorAlert error={list.error} title="Virtual machines could not be loaded" />}
+      {list.data?.loading && <VmListLoading />}
       <VmTable
         items={list.data?.items}
         loading={list.isPending}
