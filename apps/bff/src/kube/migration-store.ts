@@ -33,8 +33,14 @@ export class MigrationStore {
       this.#views.set(key, view)
       this.#emit({ type: 'upsert', migration: view })
     }
-    informer.on('add', upsert)
-    informer.on('update', upsert)
+    // Migrations by uid, the key a VMI's migration state names them by.
+    const byUid = new Map<string, KubernetesObject>()
+    const indexed = (object: KubernetesObject) => {
+      if (object.metadata?.uid) byUid.set(object.metadata.uid, object)
+      upsert(object)
+    }
+    informer.on('add', indexed)
+    informer.on('update', indexed)
     // A running migration moves on in its VMI's status: re-join the migration it names.
     const vmiChanged = (vmi: KubernetesObject) => {
       const key = `${vmi.metadata?.namespace ?? ''}/${vmi.metadata?.name ?? ''}`
@@ -43,8 +49,12 @@ export class MigrationStore {
         states.delete(key)
         return
       }
+      // KubeVirt leaves the last migration's state on the VMI after it ends: most VMI changes
+      // carry the same state again, and need no work.
+      const previous = states.get(key)
+      if (previous && JSON.stringify(previous) === JSON.stringify(state)) return
       states.set(key, state)
-      const vmim = informer.list().find((object) => object.metadata?.uid === state.migrationUid)
+      const vmim = byUid.get(state.migrationUid)
       if (vmim) upsert(vmim)
     }
     vmis.on('add', vmiChanged)
@@ -53,6 +63,7 @@ export class MigrationStore {
       states.delete(`${vmi.metadata?.namespace ?? ''}/${vmi.metadata?.name ?? ''}`),
     )
     informer.on('delete', (object) => {
+      if (object.metadata?.uid) byUid.delete(object.metadata.uid)
       const namespace = object.metadata?.namespace ?? ''
       const name = object.metadata?.name ?? ''
       if (this.#views.delete(`${namespace}/${name}`))

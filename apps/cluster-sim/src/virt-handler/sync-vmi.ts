@@ -140,7 +140,10 @@ export async function syncVmi(ctx: HandlerContext, key: string): Promise<void> {
 function stampPhaseTransition(before: string | undefined, status: Status): void {
   const phase = status.phase
   if (!phase || phase === before) return
-  const stamps = (status.phaseTransitionTimestamps ??= []) as { phase?: string }[]
+  const stamps = (status.phaseTransitionTimestamps ??= []) as {
+    phase?: string
+    phaseTransitionTimestamp?: string
+  }[]
   if (stamps.some((stamp) => stamp.phase === phase)) return
   stamps.push({ phase, phaseTransitionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })
 }
