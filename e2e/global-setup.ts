@@ -14,10 +14,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Single sign-on sessions are renewed every second here, so the journey can see a removed
   // group take effect within seconds (the BFF inherits this environment).
   process.env.VMDECK_OIDC_REFRESH_SECONDS ??= '1'
-  // The journeys run on the simulator's KubeVirt for now: on KubeVirt's own components 28 of 30
-  // pass, and the two live migrations of real QEMU guests (migrate, maintenance) stall in
-  // Scheduled. VMDECK_KUBEVIRT=real runs them there.
-  process.env.VMDECK_KUBEVIRT ??= 'sim'
   const stack = await startStack({
     root,
     stateDir,

@@ -24,6 +24,8 @@ const shoot = async (page: Page, name: string) => {
 test.use({ viewport: { width: 1440, height: 900 } })
 
 test('screens in light and dark', async ({ loginAs }) => {
+  // Fourteen full-page screenshots, each after a theme switch: more than one default test's time.
+  test.setTimeout(120_000)
   const page = await loginAs('admin')
   await test.step('VM list', async () => {
     await expect(
