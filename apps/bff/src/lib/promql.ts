@@ -174,11 +174,13 @@ export function vmMetricQuery(
 
 /**
  * Node utilization in percent. node-exporter's `instance` is the node name, as kube-prometheus
- * relabels it (`__meta_kubernetes_pod_node_name` → `instance`).
+ * relabels it (`__meta_kubernetes_pod_node_name` → `instance`). The idle counter's rate can come
+ * out a little above one second per second (the counter's and the scrape's clocks differ), which
+ * would read as a negative use: it is clamped at 0.
  */
 export function nodeCpuQuery(ctx: QueryContext): QueryPart {
   return {
-    expr: `100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[${ctx.window}])))`,
+    expr: `clamp_min(100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[${ctx.window}]))), 0)`,
     legend: byLabel('', 'instance'),
   }
 }

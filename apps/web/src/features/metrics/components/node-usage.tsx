@@ -70,7 +70,7 @@ export function NodeUsage({
         size="sm"
         aria-label={`${label} used on ${node}`}
         valueText={inUse}
-        style={{ minWidth: 120 }}
+        style={{ minWidth: 80 }}
       />
       <span className="vmdeck-node-usage__figure" title={inUse}>
         {formatValue(now, 'percent')}

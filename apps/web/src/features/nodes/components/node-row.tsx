@@ -43,7 +43,7 @@ function DrainProgress({ node, drain }: { node: string; drain: NodeDrain }) {
       }
       size="sm"
       aria-label={`Maintenance of ${node}`}
-      style={{ minWidth: 200 }}
+      style={{ minWidth: 160 }}
     />
   )
 }
@@ -90,27 +90,25 @@ export function NodeRow({
         {node.roles.length > 0 && <span className="vmdeck-muted"> {node.roles.join(', ')}</span>}
       </Td>
       <Td dataLabel="Status">
-        <Label isCompact color={node.ready ? 'green' : 'red'}>
-          {node.ready ? 'Ready' : 'Not ready'}
-        </Label>
-      </Td>
-      <Td dataLabel="Scheduling">
-        {node.schedulable ? (
-          'Schedulable'
-        ) : (
-          <Label isCompact color="orange">
-            Cordoned
-          </Label>
-        )}
+        <span className="vmdeck-nowrap">
+          <Label isCompact color={node.ready ? 'green' : 'red'}>
+            {node.ready ? 'Ready' : 'Not ready'}
+          </Label>{' '}
+          {node.schedulable ? (
+            <span className="vmdeck-muted">Schedulable</span>
+          ) : (
+            <Label isCompact color="orange">
+              Cordoned
+            </Label>
+          )}
+        </span>
+        {node.drain && <DrainProgress node={node.name} drain={node.drain} />}
       </Td>
       <Td dataLabel="VMs">
         <Link to={`/vms?node=${encodeURIComponent(node.name)}`}>{node.vmCount}</Link>
       </Td>
       <Td dataLabel="CPU">{usageCell('cpu')}</Td>
       <Td dataLabel="Memory">{usageCell('memory')}</Td>
-      <Td dataLabel="Maintenance">
-        {node.drain ? <DrainProgress node={node.name} drain={node.drain} /> : '—'}
-      </Td>
       <Td isActionCell>
         <NodeActions
           node={node}

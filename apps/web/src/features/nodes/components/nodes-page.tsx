@@ -17,14 +17,12 @@ const usage = {
 const columns: { title: string; info?: typeof usage }[] = [
   { title: 'Name' },
   { title: 'Status' },
-  { title: 'Scheduling' },
   { title: 'VMs' },
   { title: 'CPU', info: usage },
   { title: 'Memory', info: usage },
-  { title: 'Maintenance' },
 ]
 
-/** The cluster's nodes, live, with cordon and maintenance (drain). */
+/** The cluster's nodes, live, with cordon and maintenance (drain, its progress under the status). */
 export default function NodesPage({ cluster, Usage }: { cluster: string; Usage: NodeUsageCell }) {
   const nodes = useQuery(clusterQueries.nodes(cluster))
   const action = useNodeAction(cluster)
