@@ -4,10 +4,7 @@
 // reads act on the VMI's guest as virt-handler would. Reads come from the informer cache; writes go
 // to kube-apiserver as virt-api makes them (JSON patches guarded by what was read).
 import { guestAgentInfo } from '../virt-handler/guest-agent-info.ts'
-import { randomUUID } from 'node:crypto'
-import { readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { screendump } from '../guest/screendump.ts'
 import type { Registry, ResourceDef } from '../kube/registry.ts'
 import { StatusError } from '../kube/status-error.ts'
 import type { KObject } from '../kube/types.ts'
@@ -398,7 +395,7 @@ export class SubresourceOperations {
     await this.#ctx.runtime.reset(vmi.metadata.uid ?? '')
   }
 
-  /** `vnc/screenshot`: a PNG of the guest's display, through QMP `screendump` (QEMU >= 7.1). */
+  /** `vnc/screenshot`: a PNG of the guest's display. */
   async screenshot(): Promise<Buffer> {
     const vmi = this.vmi()
     if (!vmi || phaseOf(vmi) !== 'Running')
@@ -406,13 +403,7 @@ export class SubresourceOperations {
     const guest = this.#ctx.runtime.state(vmi.metadata.uid ?? '')?.guest
     if (!guest?.running)
       throw internal(this.#name, 'no display: the VMI has no graphics device', 'vmi')
-    const file = join(tmpdir(), `vmdeck-screenshot-${randomUUID()}.png`)
-    try {
-      await guest.execute('screendump', { filename: file, format: 'png' })
-      return await readFile(file)
-    } finally {
-      await rm(file, { force: true })
-    }
+    return screendump(guest)
   }
 
   /** The VM with its instancetype's CPU and memory written into the template. */

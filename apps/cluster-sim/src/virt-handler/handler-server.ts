@@ -14,10 +14,11 @@ import { ConsoleSubresources, type ConsoleTarget } from '../kubevirt/console-sub
 import type { GuestRegistry } from '../kubevirt/guest-registry.ts'
 import type { GuestRuntime } from '../kubevirt/guest-runtime.ts'
 import { conditionOf, phaseOf } from '../kubevirt/k8s-util.ts'
+import { screendump } from '../guest/screendump.ts'
 import { guestAgentInfo } from './guest-agent-info.ts'
 
 const PATH =
-  /^\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/(console|vnc|pause|unpause|softreboot|reset|freeze|unfreeze|guestosinfo|userlist|filesystemlist)$/
+  /^\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/(console|vnc|vnc\/screenshot|pause|unpause|softreboot|reset|freeze|unfreeze|guestosinfo|userlist|filesystemlist)$/
 
 function parse(pathname: string): { namespace: string; name: string; op: string } | undefined {
   const match = PATH.exec(pathname)
@@ -144,6 +145,15 @@ async function serve(
     case 'PUT unfreeze':
       // No filesystem to freeze in the simulated guest's initramfs: the agent answers at once.
       return done()
+    case 'GET vnc/screenshot': {
+      // virt-handler answers with the image and its type; virt-api passes both through.
+      const guest = runtime.state(uid)?.guest
+      if (!guest?.running)
+        return reply(res, 400, { message: 'no display: the guest is not running' })
+      const png = await screendump(guest)
+      res.writeHead(200, { 'content-type': 'image/png' })
+      return void res.end(png)
+    }
     case 'GET guestosinfo':
     case 'GET userlist':
     case 'GET filesystemlist':
