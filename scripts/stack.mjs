@@ -58,7 +58,11 @@ export async function startStack({
   )
   // Printed after "Kubernetes API at …", once the cluster is ready.
   // KubeVirt's own components and the seeded fleet settling take a while on a busy machine.
-  const [, metricsUrl] = await waitForLine(sim, /cluster-sim: metrics at (\S+)/, 180_000)
+  const [, metricsUrl, virtApiMetrics, virtControllerMetrics] = await waitForLine(
+    sim,
+    /cluster-sim: metrics at (\S+)(?: \(KubeVirt: (\S+) (\S+)\))?/,
+    180_000,
+  )
   // Optional: a real Prometheus scraping the simulator's and the BFF's /metrics (issue 8).
   const prometheus = prometheusPort
     ? await startPrometheus({
@@ -67,6 +71,13 @@ export async function startStack({
         quiet,
         targets: [
           { job: 'kubevirt', url: metricsUrl },
+          // KubeVirt's own components, scraped as KubeVirt's ServiceMonitor does (TLS, no verify).
+          ...(virtApiMetrics
+            ? [
+                { job: 'virt-api', url: virtApiMetrics, insecureSkipVerify: true },
+                { job: 'virt-controller', url: virtControllerMetrics, insecureSkipVerify: true },
+              ]
+            : []),
           { job: 'vmdeck-bff', url: `http://127.0.0.1:${bffPort}/metrics` },
         ],
       })

@@ -6,6 +6,8 @@ export interface ScrapeTarget {
   url: string
   /** CA bundle that signs an https target's certificate. */
   caFile?: string
+  /** Skip checking an https target's certificate (as KubeVirt's own ServiceMonitor does). */
+  insecureSkipVerify?: boolean
 }
 
 export const PROMETHEUS_BINARY: string

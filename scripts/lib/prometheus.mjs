@@ -32,13 +32,13 @@ export function ensurePrometheus(log) {
 }
 
 /**
- * Writes the configuration for `targets` ({ job, url, caFile? } — url of the metrics page,
+ * Writes the configuration for `targets` ({ job, url, caFile?, insecureSkipVerify? } — url of the metrics page,
  * http or https) into `dir`; returns the config path.
  */
 export function writePrometheusConfig(dir, { targets, scrapeInterval = '2s' }) {
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'kubevirt.rules.yml'), kubevirtRecordingRules)
-  const jobs = targets.map(({ job, url, caFile }) => {
+  const jobs = targets.map(({ job, url, caFile, insecureSkipVerify }) => {
     const target = new URL(url)
     const lines = [
       `  - job_name: ${JSON.stringify(job)}`,
@@ -49,6 +49,7 @@ export function writePrometheusConfig(dir, { targets, scrapeInterval = '2s' }) {
       `    honor_labels: true`,
     ]
     if (caFile) lines.push('    tls_config:', `      ca_file: ${JSON.stringify(caFile)}`)
+    else if (insecureSkipVerify) lines.push('    tls_config:', '      insecure_skip_verify: true')
     lines.push('    static_configs:', `      - targets: [${JSON.stringify(target.host)}]`)
     return lines.join('\n')
   })

@@ -102,8 +102,15 @@ function typeLine(line: string, expected: string): Promise<string> {
   return seen
 }
 
+let port: number
+const kubevirtMetrics = () => {
+  const urls = sim.kubevirtComponents?.metricsUrls
+  if (!urls) throw new Error("this suite runs on KubeVirt's own components (VMDECK_KUBEVIRT=real)")
+  return urls
+}
+
 beforeAll(async () => {
-  const port = await freePort()
+  port = await freePort()
   stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-metrics-test-'))
   // The demo fleet runs simulated; one running VM gets a real QEMU guest below, whose figures
   // the simulator's /metrics reads as in the demo (qemu mode).
@@ -126,7 +133,12 @@ beforeAll(async () => {
     port,
     quiet: true,
     scrapeInterval: '1s',
-    targets: [{ job: 'kubevirt', url: sim.metricsUrl }],
+    targets: [
+      { job: 'kubevirt', url: sim.metricsUrl },
+      // KubeVirt's own components, as the demo's Prometheus scrapes them (scripts/stack.mjs).
+      { job: 'virt-api', url: kubevirtMetrics().virtApi, insecureSkipVerify: true },
+      { job: 'virt-controller', url: kubevirtMetrics().virtController, insecureSkipVerify: true },
+    ],
   })
   await eventually(
     async () => [...bff.clusters.values()].every((c) => c.vms.synced) && running(),
@@ -172,6 +184,29 @@ describe('metrics from a real Prometheus scraping the simulator', () => {
     expect(body.items[0]?.prometheus).toEqual({ state: 'ok', recordingRules: true })
   }, 90_000)
 
+  it("scrapes virt-controller's and virt-api's own /metrics", async () => {
+    const query = async (promql: string) => {
+      const response = await fetch(
+        `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`,
+      )
+      const body = (await response.json()) as {
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] }
+      }
+      return body.data.result
+    }
+    // The leader virt-controller says it leads; virt-api's page answers.
+    const leading = await eventually(
+      () => query('kubevirt_virt_controller_leading_status'),
+      (result) => result.some((r) => r.value[1] === '1'),
+    )
+    expect(leading[0]?.metric.job).toBe('virt-controller')
+    const virtApi = await eventually(
+      () => query('up{job="virt-api"}'),
+      (result) => result[0]?.value[1] === '1',
+    )
+    expect(virtApi).toHaveLength(1)
+  }, 60_000)
+
   it('CPU rises as % of the vCPUs when the guest works', async () => {
     const idle = await eventually(
       () => vmMetric('cpu'),
@@ -187,7 +222,8 @@ describe('metrics from a real Prometheus scraping the simulator', () => {
     try {
       const busy = await eventually(
         () => vmMetric('cpu'),
-        ({ body }) => (latest(body.series[0]) ?? 0) > Math.max(50, before * 3),
+        // An idle guest under software emulation shows 5-45 % on a busy host: busy is well above.
+        ({ body }) => (latest(body.series[0]) ?? 0) > Math.max(50, before + 30),
       )
       expect(latest(busy.body.series[0])).toBeLessThanOrEqual(110)
     } finally {

@@ -40,7 +40,14 @@ const sim = await startSim({
   ...(values['guest-image-dir'] ? { guestImageDir: resolve(values['guest-image-dir']) } : {}),
 })
 console.log(`cluster-sim: Kubernetes API at ${sim.url}`)
-console.log(`cluster-sim: metrics at ${sim.metricsUrl}`)
+// One line, which scripts/stack.mjs reads to point Prometheus at every metrics page.
+const kubevirtMetrics = sim.kubevirtComponents?.metricsUrls
+console.log(
+  `cluster-sim: metrics at ${sim.metricsUrl}` +
+    (kubevirtMetrics
+      ? ` (KubeVirt: ${kubevirtMetrics.virtApi} ${kubevirtMetrics.virtController})`
+      : ''),
+)
 console.log(`cluster-sim: kubeconfig ${sim.kubeconfigPath} (contexts admin, helpdesk, viewer)`)
 
 let closing = false

@@ -39,6 +39,11 @@ export interface KubevirtComponents {
   handlerPort: number
   /** A token of virt-handler's service account, for the node side. */
   handlerToken: string
+  /**
+   * virt-api's and virt-controller's own `/metrics` (HTTPS with KubeVirt's certificates, no
+   * authentication; KubeVirt's ServiceMonitor scrapes them with insecureSkipVerify).
+   */
+  metricsUrls: { virtApi: string; virtController: string }
   processes: ManagedProcess[]
   stop(): Promise<void>
 }
@@ -142,6 +147,10 @@ export async function startKubevirtComponents(
       certsDir,
       handlerPort,
       handlerToken: await tokenOf('kubevirt-handler'),
+      metricsUrls: {
+        virtApi: `https://127.0.0.1:${apiPort}/metrics`,
+        virtController: `https://127.0.0.1:${controllerPort}/metrics`,
+      },
       processes,
       stop,
     }
