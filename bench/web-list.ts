@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The VM list in Chromium with 10,000 VMs: time from navigation to the first rows painted, and
-// from a filter keystroke to the updated rows (PRODUCT.md §7: < 1 s and < 150 ms).
+// from a filter keystroke to the updated rows (targets: < 1 s and < 150 ms, docs/PERFORMANCE.md).
 //
 //   node bench/web-list.ts [--vms 10000] [--keystrokes 10]   (build apps/web first)
 //

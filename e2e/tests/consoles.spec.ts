@@ -94,7 +94,7 @@ test('help-desk sees the guest on the VNC console and types into it with "Paste 
   await serialPage.close()
 })
 
-test('help-desk sees no power or delete actions beyond restart (PRODUCT.md §6)', async ({
+test('help-desk sees no power or delete actions beyond restart', async ({
   loginAs,
 }) => {
   const page = await loginAs('helpdesk')

@@ -1,5 +1,5 @@
 // A real Prometheus (Debian's package) for the demo and the tests: scrapes the simulator's
-// `/metrics` (KubeVirt names, API.md §8) and the BFF's own `/metrics` at a short interval, with
+// `/metrics` (KubeVirt's metric names, docs/KUBEVIRT-NOTES.md) and the BFF's own `/metrics` at a short interval, with
 // the KubeVirt recording rules vmdeck's queries use. Storage lives in a throw-away directory.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'

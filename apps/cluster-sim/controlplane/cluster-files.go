@@ -65,9 +65,9 @@ type tokenUser struct {
 	groups          []string
 }
 
-// The demo users of PRODUCT.md §6 (their RBAC bindings are applied by the node side at start),
-// the two control-plane components, and the node side itself, which stands in for the
-// components a KubeVirt installation runs with cluster-wide rights.
+// The demo users admin, helpdesk and viewer (the README lists their rights; their RBAC bindings
+// are applied by the node side at start), the two control-plane components, and the node side
+// itself, which stands in for the components a KubeVirt installation runs with cluster-wide rights.
 var tokenUsers = []tokenUser{
 	{name: "admin", user: "admin", uid: "uid-admin", groups: []string{"vmdeck:admins"}},
 	{name: "helpdesk", user: "helpdesk", uid: "uid-helpdesk", groups: []string{"vmdeck:helpdesk"}},
