@@ -94,9 +94,7 @@ test('help-desk sees the guest on the VNC console and types into it with "Paste 
   await serialPage.close()
 })
 
-test('help-desk sees no power or delete actions beyond restart', async ({
-  loginAs,
-}) => {
+test('help-desk sees no power or delete actions beyond restart', async ({ loginAs }) => {
   const page = await loginAs('helpdesk')
   await openConsoleTab(page)
   await expect(page.getByRole('button', { name: 'VNC console' })).toBeVisible()
