@@ -70,6 +70,8 @@ describe('single sign-on', () => {
     expect(me.body.user).toEqual({
       username: 'oidc:helpdesk',
       groups: expect.arrayContaining(['oidc:helpdesk', 'system:authenticated']),
+      // The provider's `name` claim, for the user menu; the cluster knows the user name only.
+      displayName: 'Hal Helpdesk',
     })
     expect(me.body.session).toMatchObject({
       method: 'sso',

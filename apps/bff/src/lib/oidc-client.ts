@@ -31,6 +31,8 @@ export interface SignInChecks {
 
 export interface ProviderTokens {
   idToken: string
+  /** The `name` claim, when the provider sends one (trimmed, at most 100 characters). */
+  displayName: string | undefined
   refreshToken: string | undefined
   /** Epoch milliseconds. */
   expiresAt: number
@@ -139,8 +141,10 @@ function tokensOf(
 ): ProviderTokens {
   const claims = tokens.claims()
   if (!tokens.id_token || !claims) throw new OidcProtocolError('the provider sent no ID token')
+  const name = typeof claims.name === 'string' ? claims.name.trim().slice(0, 100) : ''
   return {
     idToken: tokens.id_token,
+    displayName: name || undefined,
     // A provider that does not rotate refresh tokens sends none on refresh: keep the one we have.
     refreshToken: tokens.refresh_token ?? previousRefreshToken,
     expiresAt: claims.exp * 1000,

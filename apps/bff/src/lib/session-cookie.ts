@@ -5,6 +5,8 @@ export interface SessionData {
   token: string
   username: string
   groups: string[]
+  /** The provider's `name` claim (single sign-on): shown, never used to decide anything. */
+  displayName?: string
   /** Expiry, epoch milliseconds. */
   exp: number
   /** Random id, so one session can be revoked on every replica (the cookie itself cannot be). */

@@ -123,6 +123,7 @@ const sessionSso: FastifyPluginAsyncTypebox<SessionSsoOptions> = async (fastify,
       fastify.issueSession(reply, {
         token: tokens.idToken,
         ...who,
+        ...(tokens.displayName ? { displayName: tokens.displayName } : {}),
         oidc: {
           refreshToken: tokens.refreshToken,
           refreshedAt: Date.now(),

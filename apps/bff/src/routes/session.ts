@@ -30,9 +30,13 @@ const session: FastifyPluginAsyncTypebox<SessionOptions> = async (fastify, optio
   // What the user menu shows: who, their groups, and (for a cookie session) when it ends.
   const info = (
     identity: { username: string; groups: string[] },
-    sealed?: Pick<SessionData, 'exp' | 'oidc'>,
+    sealed?: Pick<SessionData, 'exp' | 'oidc' | 'displayName'>,
   ): SessionInfo => ({
-    user: { username: identity.username, groups: identity.groups },
+    user: {
+      username: identity.username,
+      groups: identity.groups,
+      ...(sealed?.displayName ? { displayName: sealed.displayName } : {}),
+    },
     clusters: [...fastify.clusters.keys()],
     ...(sealed
       ? {

@@ -4,6 +4,8 @@ import { PrometheusStatus } from './metrics.ts'
 export const UserInfo = Type.Object({
   username: Type.String(),
   groups: Type.Array(Type.String()),
+  /** The person's name from the identity provider (its `name` claim), for single sign-on. */
+  displayName: Type.Optional(Type.String()),
 })
 export type UserInfo = Static<typeof UserInfo>
 

@@ -58,7 +58,13 @@ declare module 'fastify' {
     /** Seals a new session into the reply's cookie; returns what it sealed. */
     issueSession(
       reply: FastifyReply,
-      identity: { token: string; username: string; groups: string[]; oidc?: OidcTokens },
+      identity: {
+        token: string
+        username: string
+        groups: string[]
+        displayName?: string
+        oidc?: OidcTokens
+      },
     ): SessionData
     sessionTtlMs: number
     sessionIdleMs: number
@@ -198,7 +204,13 @@ async function auth(fastify: FastifyInstance, options: AuthOptions): Promise<voi
     'issueSession',
     (
       reply: FastifyReply,
-      identity: { token: string; username: string; groups: string[]; oidc?: OidcTokens },
+      identity: {
+        token: string
+        username: string
+        groups: string[]
+        displayName?: string
+        oidc?: OidcTokens
+      },
     ) => {
       const now = Date.now()
       const data: SessionData = {

@@ -32,6 +32,15 @@ describe('UserMenu', () => {
     expect(screen.getByRole('menuitem', { name: 'Log out' })).toBeTruthy()
   })
 
+  it("names the person from the provider's name claim, with the cluster's user name beside it", () => {
+    const card = openMenu({ ...base, user: { ...base.user, displayName: 'Hal Helpdesk' } })
+    expect(screen.getByRole('button', { name: 'User menu: oidc:helpdesk' }).textContent).toBe(
+      'Hal Helpdesk',
+    )
+    expect(within(card).getByText('Hal Helpdesk', { selector: 'div' })).toBeTruthy()
+    expect(within(card).getByText('oidc:helpdesk in the cluster')).toBeTruthy()
+  })
+
   it('says a bearer token has no session to end', () => {
     const card = openMenu(base)
     expect(within(card).getByText(/carry a bearer token/)).toBeTruthy()

@@ -19,7 +19,7 @@ const signedInWith = { sso: 'Signed in with single sign-on', token: 'Signed in w
 export function UserMenu({ session }: { session: SessionInfo }) {
   const [open, setOpen] = useState(false)
   const logout = useLogout()
-  const { username, groups } = session.user
+  const { username, groups, displayName } = session.user
   return (
     <Dropdown
       isOpen={open}
@@ -34,12 +34,13 @@ export function UserMenu({ session }: { session: SessionInfo }) {
           onClick={() => setOpen((was) => !was)}
           aria-label={`User menu: ${username}`}
         >
-          {username}
+          {displayName ?? username}
         </MenuToggle>
       )}
     >
       <section className="vmdeck-user-card" aria-label="Your session">
-        <div className="vmdeck-user-card__name">{username}</div>
+        <div className="vmdeck-user-card__name">{displayName ?? username}</div>
+        {displayName && <div className="vmdeck-muted">{username} in the cluster</div>}
         {session.session && (
           <div className="vmdeck-muted">{signedInWith[session.session.method]}</div>
         )}
