@@ -234,14 +234,29 @@ describe('docker-compose.yml', () => {
     expect(check.status).toBe(0)
   })
 
-  it('makes a real Prometheus scrape the simulator’s metrics target (mapped to a free port)', async () => {
+  it("makes a real Prometheus scrape the simulator's and KubeVirt's own metrics targets (mapped to free ports)", async () => {
+    const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { environment?: Record<string, string> }>
+    }
+    const env = compose.services['cluster-sim']!.environment!
+    // The ports the compose file fixes for virt-api and virt-controller, which its Prometheus
+    // configuration names; the test maps each to a free port, as it does the simulator's.
+    const ports = {
+      virtApi: { compose: env.VMDECK_VIRT_API_PORT!, free: String(await freePort()) },
+      virtController: { compose: env.VMDECK_VIRT_CONTROLLER_PORT!, free: String(await freePort()) },
+    }
+    process.env.VMDECK_VIRT_API_PORT = ports.virtApi.free
+    process.env.VMDECK_VIRT_CONTROLLER_PORT = ports.virtController.free
     const sim = await startSim({
       stateDir: join(scratch, 'sim'),
       port: 0,
       metricsPort: 0,
       seed: 'demo',
       guests: 'none',
-      kubevirt: 'sim',
+      kubevirt: 'real',
+    }).finally(() => {
+      delete process.env.VMDECK_VIRT_API_PORT
+      delete process.env.VMDECK_VIRT_CONTROLLER_PORT
     })
     const port = await freePort()
     const config = parse(readFileSync(join(root, 'deploy/compose/prometheus.yml'), 'utf8')) as {
@@ -253,11 +268,18 @@ describe('docker-compose.yml', () => {
       }[]
     }
     config.global.scrape_interval = '1s'
-    const job = config.scrape_configs.find((c) => c.job_name === 'cluster-sim')!
+    const job = (name: string) => config.scrape_configs.find((c) => c.job_name === name)!
     const target = new URL(sim.metricsUrl)
-    expect(target.pathname).toBe(job.metrics_path)
-    job.static_configs[0]!.targets = [target.host]
-    config.scrape_configs = [job]
+    expect(target.pathname).toBe(job('cluster-sim').metrics_path)
+    job('cluster-sim').static_configs[0]!.targets = [target.host]
+    for (const [name, { compose: fixed, free }] of [
+      ['virt-api', ports.virtApi],
+      ['virt-controller', ports.virtController],
+    ] as const) {
+      expect(job(name).static_configs[0]!.targets).toEqual([`127.0.0.1:${fixed}`])
+      job(name).static_configs[0]!.targets = [`127.0.0.1:${free}`]
+    }
+    config.scrape_configs = config.scrape_configs.filter((c) => c.job_name !== 'vmdeck')
     writeFileSync(join(scratch, 'prometheus-test.yml'), stringify(config))
     const prometheus = startProcess(
       'prometheus',
@@ -268,24 +290,25 @@ describe('docker-compose.yml', () => {
       ],
       {},
     )
+    const query = (promql: string) =>
+      fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`)
+        .then((r) => r.json() as Promise<{ data?: { result: { value: [number, string] }[] } }>)
+        .catch(() => undefined)
     try {
-      const query = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('up{job="cluster-sim"}')}`
       const deadline = Date.now() + 30_000
       let last = ''
       for (;;) {
-        const body = await fetch(query)
-          .then((r) => r.json() as Promise<{ data?: { result: { value: [number, string] }[] } }>)
-          .catch(() => undefined)
+        const body = await query('sum(up{job=~"cluster-sim|virt-api|virt-controller"})')
         last = JSON.stringify(body)
-        if (body?.data?.result[0]?.value[1] === '1') break
+        if (body?.data?.result[0]?.value[1] === '3') break
         if (Date.now() > deadline)
-          throw new Error(`the simulator was not scraped: ${last}\n${prometheus.output()}`)
+          throw new Error(`not every target was scraped: ${last}\n${prometheus.output()}`)
         await new Promise((r) => setTimeout(r, 250))
       }
-      const series = await fetch(
-        `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('count(kubevirt_vmi_info)')}`,
-      ).then((r) => r.json() as Promise<{ data: { result: { value: [number, string] }[] } }>)
-      expect(Number(series.data.result[0]?.value[1])).toBeGreaterThan(0)
+      const vmis = await query('count(kubevirt_vmi_info)')
+      expect(Number(vmis?.data?.result[0]?.value[1])).toBeGreaterThan(0)
+      const leading = await query('kubevirt_virt_controller_leading_status')
+      expect(leading?.data?.result[0]?.value[1]).toBe('1')
     } finally {
       await prometheus.kill()
       await sim.close()

@@ -54,9 +54,11 @@ export async function startKubevirtComponents(
   const dir = join(options.stateDir, 'kubevirt')
   const certsDir = join(dir, 'certs')
   mkdirSync(certsDir, { recursive: true })
+  // Fixed ports where a static scrape configuration names them (docker-compose's Prometheus).
+  const portFrom = async (variable: string) => Number(process.env[variable] || 0) || freePort()
   const [apiPort, controllerPort, handlerPort] = [
-    await freePort(),
-    await freePort(),
+    await portFrom('VMDECK_VIRT_API_PORT'),
+    await portFrom('VMDECK_VIRT_CONTROLLER_PORT'),
     await freePort(),
   ]
 
