@@ -138,6 +138,12 @@ const rbacDef = (kind: string) => ({
 })
 
 export async function startClusterSim(options: ClusterSimOptions): Promise<ClusterSim> {
+  // VMDECK_TRACE_STARTUP=1 prints how long each step of the start-up took (on stderr).
+  const t0 = performance.now()
+  const phase = (name: string) => {
+    if (process.env.VMDECK_TRACE_STARTUP)
+      console.error(`[start-up] ${name}: ${Math.round(performance.now() - t0)} ms`)
+  }
   const imageDir =
     options.guestImageDir ?? join(process.env.VMDECK_ROOT ?? process.cwd(), '.vmdeck/guest')
   // Running VMIs without the QEMU processes they claim would be a quiet lie: refuse instead.
@@ -157,6 +163,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     ? await attachControlPlane({ stateDir: options.attach })
     : await startControlPlane(controlPlaneOptions)
   const closers: (() => Promise<void> | void)[] = [() => controlPlane.stop()]
+  phase('control plane')
   const close = async () => {
     for (const closer of closers.reverse()) await closer()
   }
@@ -182,6 +189,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     // A control plane this process started has installed the CRDs already (`--crd-dir`).
     if (options.attach) await installCrds(client)
     const mode = options.kubevirt ?? kubevirtModeFromEnv()
+    phase('CRDs')
     await Promise.all(
       // KubeVirt's and CDI's cluster roles (as their operators install them) and the demo
       // users' bindings. KubeVirt's own install applies its roles itself.
@@ -198,8 +206,29 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     const seed = () => createSeed(client, defs, fleetSeed(options.seed ?? 'demo'))
     if (mode === 'sim') await seed()
 
+    // KubeVirt's own virt-api and virt-controller start (install, certificates, discovery
+    // served) while the node agents and the store come up: they need only the API server.
+    const componentsStarting =
+      mode === 'real'
+        ? startKubevirtComponents({
+            client,
+            token: token('cluster-sim'),
+            server: info.url,
+            ca,
+            stateDir: options.stateDir,
+          })
+        : undefined
+    // Awaited below; a failure elsewhere first must not leave them running, nor go unhandled.
+    componentsStarting?.catch(() => {})
+    closers.push(async () => (await componentsStarting?.catch(() => undefined))?.stop())
+    // CDI's cdi-apiserver, the upload token API (aggregated), likewise.
+    const cdiApiStarting = startCdiApi({ client, stateDir: options.stateDir })
+    cdiApiStarting.catch(() => {})
+    closers.push(async () => (await cdiApiStarting.catch(() => undefined))?.close())
+
     // The running guests, set once KubeVirt runs: the node agents start first and ask later.
     const guests: { registry?: GuestRegistry } = {}
+    phase('RBAC and sim seed')
     // The nodes' kubelets: Node objects, Lease heartbeats, pods bound to them, the kubelet API.
     const nodes = await startNodeAgents({
       client,
@@ -217,6 +246,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       },
     })
     closers.push(() => nodes.close())
+    phase('node agents')
 
     // The simulator's KubeVirt controllers act as virt-controller's service account, as on a real
     // cluster: KubeVirt's admission tells virt-controller's requests apart by that name. Beside
@@ -233,6 +263,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     const store = new ClusterStore(storeClient)
     closers.push(() => store.close())
     await store.sync(await servedDefs(client, registry))
+    phase('store synced')
 
     let kubevirtSide: {
       guests: GuestRegistry
@@ -243,14 +274,8 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     }
     if (mode === 'real') {
       // KubeVirt's own virt-api and virt-controller; this process is every node's virt-handler.
-      const components = await startKubevirtComponents({
-        client,
-        token: token('cluster-sim'),
-        server: info.url,
-        ca,
-        stateDir: options.stateDir,
-      })
-      closers.push(() => components.stop())
+      const components = await componentsStarting!
+      phase('KubeVirt components')
       const handlerClient = new KubeClient({ url: info.url, ca, token: components.handlerToken })
       closers.push(() => handlerClient.close())
       const handlerPods = await waitForHandlerPods(
@@ -292,6 +317,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
           : {}),
       })
       closers.push(() => handler.close())
+      phase('virt-handler')
       // A node that dies loses its virt-handler too: its heartbeat stops, as on a real node.
       const stopNode = nodes.stop.bind(nodes)
       const startNode = nodes.start.bind(nodes)
@@ -307,6 +333,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       closers.push(() => storage.close())
       guests.registry = handler.guests
       await seed()
+      phase('seeded')
       kubevirtSide = {
         guests: handler.guests,
         consoles: handler.consoles,
@@ -343,9 +370,8 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
         settled: () => kubevirt.settled(),
       }
     }
-    // CDI's cdi-apiserver: the upload token API (aggregated).
-    const cdiApi = await startCdiApi({ client, stateDir: options.stateDir })
-    closers.push(() => cdiApi.close())
+    const cdiApi = await cdiApiStarting
+    phase('cdi-api')
 
     // Written before the metrics target listens: once it answers, the kubeconfig is there (the
     // containers' health checks ask the metrics target, and vmdeck waits for them).
@@ -384,6 +410,7 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
     )
 
     await kubevirtSide.settled()
+    phase('fleet settled')
     return {
       url: info.url,
       kubeconfigPath,
