@@ -155,6 +155,9 @@ describe('apps/cluster-sim/Dockerfile: the generated CRDs', () => {
 
   it("builds KubeVirt's own programs in their own stage and ships them where the simulator looks (VMDECK_KUBEVIRT_BIN_DIR)", () => {
     const kubevirt = all.find((stage) => stage.name === 'kubevirt')!
+    // It builds on the CRD stage (the same module, downloaded once) and adds only the build.
+    expect(kubevirt.from).toBe('crds')
+    expect(kubevirt.lines.filter((line) => line.startsWith('RUN '))).toHaveLength(1)
     expect(kubevirt.lines.at(-1)).toMatch(
       /^RUN CGO_ENABLED=0 go build -o \/out\/kubevirt\/ .*kubevirt\.io\/kubevirt\/cmd\/virt-api kubevirt\.io\/kubevirt\/cmd\/virt-controller \.\/cmd\/kubevirt-install$/,
     )
