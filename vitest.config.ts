@@ -34,6 +34,9 @@ export default defineConfig({
           include: ['src/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['src/testing/setup.ts'],
+          // A form walked through in jsdom takes 2-3 s alone and twice that while the cluster
+          // suites load both CPUs; 5 s (the default) fails it for the machine's load, not the code.
+          testTimeout: 20_000,
         },
       },
       {
