@@ -124,7 +124,8 @@ describe('stream topics', () => {
     const names = list.json<{ items: { name: string }[] }>().items.map((v) => v.name)
     expect(names.filter((n) => n === 'web-01')).toHaveLength(1)
     expect(names.length).toBe(stack.sim.store.list(def).items.length)
-  })
+    // A restart waits out kube-apiserver's graceful shutdown (~27 s) before the new one starts.
+  }, 90_000)
 })
 
 describe('a watch that cannot resume', () => {
@@ -154,7 +155,7 @@ describe('a watch that cannot resume', () => {
     const names = [...cluster.vms.summaries()].map((v) => `${v.namespace}/${v.name}`)
     expect(new Set(names).size).toBe(names.length)
     expect(names.length).toBe(stack.sim.store.list(def).items.length)
-  })
+  }, 90_000)
 })
 
 describe('GET /api/docs', () => {
