@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import app, { type AppOptions } from '../src/app.ts'
 import { as, buildStack, C, login, ORIGIN, vmUrl, waitUntil, type TestStack } from './helper.ts'
 import { ownVm } from './own-vm.ts'
+import { events } from './sse.ts'
 
 let stack: TestStack
 let admin: ReturnType<typeof as>
@@ -205,6 +206,57 @@ describe('the task API', () => {
       },
     )
     expect(edited.status).toBe(403)
+  })
+})
+
+describe('console sessions and the stream', () => {
+  it('keeps a console session running while it is open, then records its duration', async () => {
+    const recorder = stack.app.tasksOf(cluster(stack.app))
+    const id = recorder.begin(
+      { username: 'helpdesk', groups: ['system:authenticated'] },
+      {
+        action: 'console',
+        target: { namespace: 'prod', kind: 'VirtualMachine', name: 'web-01' },
+        parameters: { console: 'vnc' },
+      },
+      true,
+    )
+    await waitUntil(() => cluster(stack.app).tasks.get(id) !== undefined, 15_000)
+    // Open sessions are not ended by what the cluster shows, however long they stay open.
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(cluster(stack.app).tasks.get(id)?.outcome).toBe('Running')
+    await recorder.end(id, { outcome: 'Succeeded', message: 'VNC console closed by the browser.' })
+    const done = await ended(stack.app, id)
+    expect(done).toMatchObject({ user: 'helpdesk', parameters: { console: 'vnc' } })
+    expect(done.durationMs).toBeGreaterThanOrEqual(600)
+  })
+
+  it('pushes task changes on the stream topic `tasks`', async () => {
+    const base = await stack.app.listen({ port: 0, host: '127.0.0.1' })
+    const controller = new AbortController()
+    const response = await fetch(`${base}${C}/events/stream?topics=tasks`, {
+      headers: { cookie: await login(stack.app, 'admin') },
+      signal: controller.signal,
+    })
+    const stream = events(response.body!)
+    expect((await stream.next()).value).toEqual({ event: 'sync', data: { topics: ['tasks'] } })
+    const id = stack.app
+      .tasksOf(cluster(stack.app))
+      .begin(
+        { username: 'admin', groups: [] },
+        {
+          action: 'snapshot',
+          target: { namespace: 'prod', kind: 'VirtualMachine', name: 'db-01' },
+        },
+      )
+    const outcomes: string[] = []
+    for await (const message of stream) {
+      const data = message.data as { type: string; task?: Task }
+      if (message.event === 'tasks' && data.task?.id === id) outcomes.push(data.task.outcome)
+      if (outcomes.includes('Succeeded')) break
+    }
+    controller.abort()
+    expect(outcomes.at(-1)).toBe('Succeeded')
   })
 })
 

@@ -148,7 +148,6 @@ export class TaskRecorder {
         'TaskStarted',
         `${user.username}: ${request.action} (task ${id})`,
       )
-      void this.#retention.prune(namespace)
       this.#schedule()
     })
     return id
@@ -177,7 +176,13 @@ export class TaskRecorder {
   async start(): Promise<void> {
     this.#timer = setInterval(() => this.#follow(), this.#o.followIntervalMs ?? 1_000)
     this.#timer.unref()
-    this.#unsubscribes.push(this.#o.store.subscribe(() => this.#schedule()))
+    this.#unsubscribes.push(
+      this.#o.store.subscribe((change) => {
+        this.#schedule()
+        // A new or ended task may be one too many for its namespace now (as the cache shows it).
+        if (change.type === 'upsert') this.#retention.soon(change.task.namespace)
+      }),
+    )
     this.#retention.start()
   }
 
@@ -276,8 +281,6 @@ export class TaskRecorder {
           this.#o.log.warn({ status: response.status, id }, 'task end not written')
         return
       }
-      // An ended task may be one too many for the namespace's retention now.
-      void this.#retention.prune(namespace)
       const ended = task ?? this.#o.store.get(id)
       if (ended)
         this.#event(

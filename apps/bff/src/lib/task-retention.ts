@@ -21,6 +21,7 @@ export class TaskRetention {
   readonly #options: RetentionOptions
   readonly #log: { warn(obj: object, msg: string): void }
   readonly #deleting = new Set<string>()
+  readonly #due = new Set<string>()
   #timer: NodeJS.Timeout | undefined
 
   constructor(
@@ -47,6 +48,16 @@ export class TaskRetention {
 
   stop(): void {
     clearInterval(this.#timer)
+  }
+
+  /** Prunes `namespace` shortly (a burst of changes there costs one pass). */
+  soon(namespace: string): void {
+    if (this.#due.has(namespace)) return
+    this.#due.add(namespace)
+    setTimeout(() => {
+      this.#due.delete(namespace)
+      void this.prune(namespace)
+    }, 100).unref()
   }
 
   /** Removes what the limits leave no room for in one namespace. */
