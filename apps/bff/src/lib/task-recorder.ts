@@ -1,33 +1,16 @@
-import type { Task, TaskAction } from '@vmdeck/shared'
+import type { Task } from '@vmdeck/shared'
 import { taskSentence } from '@vmdeck/shared'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import {
-  createEvent,
-  createTask,
-  patchTaskStatus,
-  type TaskStatus,
-} from '../kube/api/task-requests.ts'
+import { createTask, patchTaskStatus, type TaskStatus } from '../kube/api/task-requests.ts'
 import type { KubeClient } from '../kube/kube-client.ts'
 import type { TaskStore } from '../kube/task-store.ts'
 import { progressOf, timeoutMessage, type ClusterView } from './task-progress.ts'
+import { taskEvent, type EventSink } from './task-events.ts'
+import type { TaskRequest, TaskUser } from './task-request.ts'
 import { TaskRetention, type RetentionOptions } from './task-retention.ts'
 
-/** What a route says about the operation it is about to carry out. */
-export interface TaskRequest {
-  action: TaskAction
-  target: { namespace?: string; kind: string; name: string; uid?: string }
-  parameters?: Record<string, string | undefined>
-  /** A bulk action's parent task id. */
-  parent?: string
-  /** How long the cluster may take to show it done (default: the recorder's). */
-  timeoutMs?: number
-}
-
-export interface TaskUser {
-  username: string
-  groups: string[]
-}
+export type { TaskRequest, TaskUser } from './task-request.ts'
 
 export interface TaskRecorderOptions {
   /** The cluster's id, as the API names it. */
@@ -66,6 +49,7 @@ export class TaskRecorder {
   readonly #o: TaskRecorderOptions
   readonly #replica: string
   readonly #retention: TaskRetention
+  readonly #eventSink: EventSink
   /** Records being created: an end waits for its record. */
   readonly #creating = new Map<string, Promise<boolean>>()
   /** Tasks whose status write is in flight (no second write meanwhile). */
@@ -81,6 +65,7 @@ export class TaskRecorder {
   constructor(options: TaskRecorderOptions) {
     this.#o = options
     this.#replica = options.replica ?? hostname()
+    this.#eventSink = { client: options.client, replica: this.#replica, log: options.log }
     this.#retention = new TaskRetention(
       options.client,
       options.store,
@@ -141,7 +126,8 @@ export class TaskRecorder {
     void created.then((ok) => {
       this.#creating.delete(id)
       if (!ok) return
-      this.#event(
+      taskEvent(
+        this.#eventSink,
         request,
         user,
         namespace,
@@ -283,7 +269,8 @@ export class TaskRecorder {
       }
       const ended = task ?? this.#o.store.get(id)
       if (ended)
-        this.#event(
+        taskEvent(
+          this.#eventSink,
           { action: ended.action, target: ended.target },
           { username: ended.user, groups: ended.groups },
           namespace,
@@ -295,39 +282,5 @@ export class TaskRecorder {
     } finally {
       this.#writing.delete(id)
     }
-  }
-
-  /** An Event on the VM the task is about, so `kubectl describe vm` tells the same story. */
-  #event(
-    request: Pick<TaskRequest, 'action' | 'target'>,
-    user: TaskUser,
-    namespace: string,
-    reason: string,
-    note: string,
-  ): void {
-    if (request.target.kind !== 'VirtualMachine') return
-    void createEvent(this.#o.client, {
-      namespace,
-      regarding: {
-        apiVersion: 'kubevirt.io/v1',
-        kind: 'VirtualMachine',
-        namespace,
-        name: request.target.name,
-        ...(request.target.uid ? { uid: request.target.uid } : {}),
-      },
-      reason,
-      action: request.action,
-      note,
-      type: reason === 'TaskFailed' || reason === 'TaskCancelled' ? 'Warning' : 'Normal',
-      reportingInstance: this.#replica,
-    })
-      .then((response) => {
-        if (response.status >= 400)
-          this.#o.log.warn(
-            { status: response.status, user: user.username, answer: response.text.slice(0, 400) },
-            'task event not written',
-          )
-      })
-      .catch((err: unknown) => this.#o.log.warn({ err }, 'task event not written'))
   }
 }
