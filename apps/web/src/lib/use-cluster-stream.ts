@@ -1,9 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query'
 import {
+  applyTaskChange,
   applyVmChange,
   type MigrationChange,
   type NodeChange,
   type NodeList,
+  type TaskChange,
+  type TaskList,
   type VmChange,
   type VmList,
   type VmMigrationList,
@@ -79,7 +82,21 @@ export function useClusterStream(cluster: string): { live: boolean } {
     // The task history's queries (features/tasks) all start with ['tasks', cluster]: a change
     // refetches the ones on screen, once per burst.
     let tasksRefetch: ReturnType<typeof setTimeout> | undefined
-    source.addEventListener('tasks', () => {
+    source.addEventListener('tasks', (message: MessageEvent<string>) => {
+      const change = JSON.parse(message.data) as TaskChange
+      // Shown at once where it surely belongs (a running task appears running, however short):
+      // in place on every page, first on unfiltered lists ({} filters); the refetch reconciles.
+      for (const [key] of queryClient.getQueriesData<TaskList>({ queryKey: ['tasks', cluster] })) {
+        const filters = key[3]
+        const unfiltered =
+          key[2] === 'list' &&
+          typeof filters === 'object' &&
+          filters !== null &&
+          !Object.keys(filters).length
+        queryClient.setQueryData<TaskList>(key, (list) =>
+          list && Array.isArray(list.items) ? applyTaskChange(list, change, unfiltered) : list,
+        )
+      }
       clearTimeout(tasksRefetch)
       tasksRefetch = setTimeout(
         () => void queryClient.invalidateQueries({ queryKey: ['tasks', cluster] }),
