@@ -72,7 +72,7 @@ export function progressOf(task: Task, view: ClusterView): TaskStatus | undefine
     case 'console':
       return undefined
     default:
-      // Snapshots, restores: the API's acceptance is the end vmdeck follows.
+      // Snapshots, restores, configuration changes: the API's acceptance is the end followed.
       return done()
   }
 }

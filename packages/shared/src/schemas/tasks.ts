@@ -18,6 +18,8 @@ export const TaskAction = Type.Enum([
   'clone',
   'create',
   'delete',
+  /** A change of the VM's configuration (CPU, memory, disks, networks…). */
+  'configure',
   'cordon',
   'uncordon',
   'drain',

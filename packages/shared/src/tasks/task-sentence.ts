@@ -17,6 +17,7 @@ const pastTense: Record<TaskAction, string> = {
   clone: 'cloned',
   create: 'created',
   delete: 'deleted',
+  configure: 'reconfigured',
   cordon: 'cordoned',
   uncordon: 'uncordoned',
   drain: 'drained',

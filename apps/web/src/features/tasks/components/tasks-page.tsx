@@ -31,6 +31,7 @@ const actions: TaskAction[] = [
   'clone',
   'create',
   'delete',
+  'configure',
   'cordon',
   'uncordon',
   'drain',
