@@ -90,7 +90,12 @@ describe('deploy/ overlays', () => {
 
     it('puts every namespaced object into the overlay namespace, which it creates', () => {
       const namespace = find(objects, 'Namespace').metadata.name
-      const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding'])
+      const clusterScoped = new Set([
+        'Namespace',
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'CustomResourceDefinition',
+      ])
       for (const object of objects)
         expect(object.metadata.namespace, `${object.kind} ${object.metadata.name}`).toBe(
           clusterScoped.has(object.kind) ? undefined : namespace,
@@ -298,6 +303,70 @@ describe('deploy/ overlays', () => {
       >(objects, 'Service')
       expect(service.spec.ports.map((p) => p.targetPort)).not.toContain('metrics')
       expect(service.spec.ports.map((p) => p.targetPort)).not.toContain(9464)
+    })
+  })
+
+  describe('task records (tasks.vmdeck.io)', () => {
+    const objects = allObjects.production!
+    type Role = KubeObject & { rules: Rule[] }
+    const rulesOf = (name: string) => find<Role>(objects, 'ClusterRole', name).rules
+    const grants = (rules: Rule[], resource: string, verb: string) =>
+      rules.some(
+        (rule) =>
+          rule.apiGroups.includes('vmdeck.io') &&
+          rule.resources.includes(resource) &&
+          rule.verbs.includes(verb),
+      )
+
+    it('installs the namespaced CRD with a status subresource and the printer columns', () => {
+      const crd = find<
+        KubeObject & {
+          spec: {
+            scope: string
+            versions: {
+              name: string
+              subresources?: { status?: object }
+              additionalPrinterColumns: { name: string }[]
+            }[]
+          }
+        }
+      >(objects, 'CustomResourceDefinition', 'tasks.vmdeck.io')
+      expect(crd.spec.scope).toBe('Namespaced')
+      const [version] = crd.spec.versions
+      expect(version?.name).toBe('v1alpha1')
+      expect(version?.subresources?.status).toEqual({})
+      expect(version?.additionalPrinterColumns.map((c) => c.name)).toEqual([
+        'User',
+        'Action',
+        'Target',
+        'Outcome',
+        'Age',
+      ])
+    })
+
+    it("lets vmdeck's service account, and it alone, write task records", () => {
+      const writer = rulesOf('vmdeck-tasks-writer')
+      for (const verb of ['create', 'update', 'delete'])
+        expect(grants(writer, 'tasks', verb), verb).toBe(true)
+      expect(grants(writer, 'tasks/status', 'patch')).toBe(true)
+      for (const rule of writer) expect(rule.verbs).not.toContain('*')
+      const binding = find<KubeObject & { subjects: object[] }>(
+        objects,
+        'ClusterRoleBinding',
+        'vmdeck-tasks-writer',
+      )
+      const account = find(objects, 'ServiceAccount')
+      expect(binding.subjects).toEqual([
+        { kind: 'ServiceAccount', name: 'vmdeck', namespace: account.metadata.namespace },
+      ])
+    })
+
+    it('aggregates read access only into the view role people hold', () => {
+      const view = find<Role>(objects, 'ClusterRole', 'vmdeck-tasks-view')
+      expect(view.metadata.labels).toMatchObject({
+        'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+      })
+      for (const rule of view.rules) expect(rule.verbs).toEqual(['get', 'list', 'watch'])
     })
   })
 

@@ -9,6 +9,7 @@ import errorHandler from './plugins/app/error-handler.ts'
 import prometheus, { type PrometheusOptions } from './plugins/app/prometheus.ts'
 import routeContext from './plugins/app/route-context.ts'
 import spa from './plugins/app/spa.ts'
+import tasks, { type TasksOptions } from './plugins/app/tasks.ts'
 import emptyBodies from './plugins/external/empty-bodies.ts'
 import securityHeaders from './plugins/external/security-headers.ts'
 import strictValidation from './plugins/external/strict-validation.ts'
@@ -52,6 +53,8 @@ export interface AppOptions {
   tokenLogin?: boolean
   /** VNC / serial console relay tuning (keepalive, re-check interval, per-user limit). */
   consoles?: Omit<ConsolesOptions, 'publicOrigin'>
+  /** Task history: retention, timeout, follow interval (tasks about nodes go to sessionNamespace). */
+  tasks?: Omit<TasksOptions, 'homeNamespace'>
 }
 
 /** The whole BFF as one plugin: external plugins, then app plugins, then routes. */
@@ -79,6 +82,10 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
     ...(options.loginFailures ? { loginFailures: options.loginFailures } : {}),
     ...(options.oidc ? { oidc: options.oidc } : {}),
     secureCookies: options.publicOrigin.startsWith('https:'),
+  })
+  await api.register(tasks, {
+    homeNamespace: options.sessionNamespace ?? 'default',
+    ...options.tasks,
   })
   await api.register(spa, { webRoot: options.webRoot })
   await api.register(commonErrors)

@@ -23,7 +23,8 @@ const isLoopback = (host: string) =>
  * KUBECONFIG, VMDECK_CONTEXTS, VMDECK_HOST, VMDECK_PORT, VMDECK_PUBLIC_ORIGIN,
  * VMDECK_SESSION_KEYS, VMDECK_SESSION_TTL_SECONDS, VMDECK_SESSION_IDLE_SECONDS, VMDECK_DEMO,
  * VMDECK_INSECURE_DEMO, VMDECK_NAMESPACE, VMDECK_METRICS_HOST, VMDECK_METRICS_PORT, VMDECK_WEB_ROOT,
- * VMDECK_TOKEN_LOGIN and the single sign-on settings VMDECK_OIDC_* (lib/oidc-config.ts).
+ * VMDECK_TOKEN_LOGIN, the task history's VMDECK_TASK_RETENTION_DAYS, VMDECK_TASK_RETENTION_COUNT and
+ * VMDECK_TASK_TIMEOUT_SECONDS, and the single sign-on settings VMDECK_OIDC_* (lib/oidc-config.ts).
  * Throws on a configuration that would be unsafe to serve (see the README).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv, log: (msg: string) => void): ServerConfig {
@@ -66,9 +67,25 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (msg: string) => void
     throw new Error(
       'VMDECK_TOKEN_LOGIN=0 needs single sign-on (VMDECK_OIDC_ISSUER): nobody could log in',
     )
+  const positive = (name: string, value: string | undefined, fallback: number) => {
+    const parsed = Number(value ?? fallback)
+    if (!(parsed > 0)) throw new Error(`${name}: a number above 0`)
+    return parsed
+  }
+  // The task history (docs/ARCHITECTURE.md, "Tasks"): retention by age and count, and how long
+  // the cluster may take to show an operation done before its task is marked failed.
+  const tasks = {
+    maxAgeMs:
+      positive('VMDECK_TASK_RETENTION_DAYS', env.VMDECK_TASK_RETENTION_DAYS, 30) * 24 * 3600_000,
+    maxPerNamespace: Math.floor(
+      positive('VMDECK_TASK_RETENTION_COUNT', env.VMDECK_TASK_RETENTION_COUNT, 1000),
+    ),
+    timeoutMs: positive('VMDECK_TASK_TIMEOUT_SECONDS', env.VMDECK_TASK_TIMEOUT_SECONDS, 300) * 1000,
+  }
   return {
     host,
     port,
+    tasks,
     metricsHost: env.VMDECK_METRICS_HOST ?? host,
     metricsPort: Number(env.VMDECK_METRICS_PORT ?? 0),
     kubeconfigPath: resolve(env.KUBECONFIG ?? resolve(root, '.vmdeck/kubeconfig')),

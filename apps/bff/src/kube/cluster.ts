@@ -13,6 +13,7 @@ import { KubeClient } from './kube-client.ts'
 import { listWatch } from './list-watch.ts'
 import { MigrationStore } from './migration-store.ts'
 import { NodeStore } from './node-store.ts'
+import { TaskStore } from './task-store.ts'
 import { resilientInformer, type ResilientInformer } from './resilient-informer.ts'
 import { VmStore } from './vm-store.ts'
 
@@ -35,6 +36,8 @@ export class Cluster {
   readonly vms: VmStore
   readonly nodes: NodeStore
   readonly migrations: MigrationStore
+  /** vmdeck's task records (tasks.vmdeck.io), every namespace, read with its own identity. */
+  readonly tasks: TaskStore
   readonly access: AccessControl
   /** KubeVirt (and version), CDI, snapshots, Multus: from discovery, cached. */
   readonly capabilities: Capabilities
@@ -89,7 +92,8 @@ export class Cluster {
       for (const event of ['add', 'update', 'delete'] as const)
         watched.on(event, () => this.access.invalidate())
     this.#namespaces = informer(paths.namespaces())
-    this.#informers = [nodes, launchers, migrations, this.#namespaces, ...rbac]
+    this.tasks = new TaskStore(informer(paths.tasks()))
+    this.#informers = [nodes, launchers, migrations, this.#namespaces, this.tasks, ...rbac]
   }
 
   /**

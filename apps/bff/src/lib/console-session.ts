@@ -22,6 +22,12 @@ export interface ConsoleSettings {
   /** True once the BFF is shutting down: a console that opens late is closed at once. */
   closing: () => boolean
   log: { info(obj: object, msg: string): void }
+  /** Records the open session (a task); the function it returns is called when it ends. */
+  recordSession?: (
+    cluster: Cluster,
+    target: ConsoleTarget,
+    identity: Identity,
+  ) => (end: { by: string; code: number; reason: string }) => void
 }
 
 /**
@@ -115,6 +121,7 @@ export async function runConsole(
       : defaultMapping(code, reason)
   client.resume()
   log.info({ ...fields, preserveSession: target.preserveSession }, 'console opened')
+  const sessionEnded = settings.recordSession?.(cluster, target, identity)
 
   // The console ends when the cookie session does.
   if (identity.session)
@@ -137,6 +144,7 @@ export async function runConsole(
   const end = await relay.ended
   clearInterval(recheck)
   unsubscribe()
+  sessionEnded?.(end)
   log.info(
     {
       ...fields,

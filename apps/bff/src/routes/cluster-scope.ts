@@ -8,6 +8,7 @@ import namespaces from './namespaces.ts'
 import nodes from './nodes.ts'
 import permissions from './permissions.ts'
 import stream from './stream.ts'
+import tasks from './tasks.ts'
 import vmScope from './vm-scope.ts'
 import vms from './vms.ts'
 
@@ -33,6 +34,7 @@ const clusterScope: FastifyPluginAsyncTypebox<ClusterScopeOptions> = async (fast
   await fastify.register(stream, { maxPerUser: options.maxStreamsPerUser })
   await fastify.register(metrics)
   await fastify.register(fleetMetrics)
+  await fastify.register(tasks)
   await fastify.register(vmScope, { prefix: '/namespaces/:namespace/vms/:name' })
 }
 

@@ -50,6 +50,11 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
   const maxPerUser = options.maxPerUser ?? 20
   const log = fastify.log.child({ component: 'consoles' })
   const registry = new ConsoleRegistry()
+  const closedBy: Record<string, string> = {
+    client: 'the browser',
+    upstream: 'KubeVirt',
+    server: 'vmdeck',
+  }
   let closing = false
   const settings: ConsoleSettings = {
     keepaliveMs: options.keepaliveMs ?? 20_000,
@@ -66,6 +71,24 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
       ) !== undefined,
     closing: () => closing,
     log,
+    // Each console session is a task: who opened which console, and for how long.
+    recordSession: (cluster, target, identity) => {
+      const tasks = fastify.tasksOf(cluster)
+      const id = tasks.begin(
+        identity,
+        {
+          action: 'console',
+          target: { namespace: target.namespace, kind: 'VirtualMachine', name: target.name },
+          parameters: { console: target.kind },
+        },
+        true,
+      )
+      return (end) =>
+        void tasks.end(id, {
+          outcome: 'Succeeded',
+          message: `${target.kind === 'vnc' ? 'VNC' : 'Serial'} console closed by ${closedBy[end.by] ?? end.by}.`,
+        })
+    },
   }
   const wss = new WebSocketServer({
     noServer: true,
@@ -170,4 +193,4 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
   })
 }
 
-export default fp(consoles, { name: 'consoles', dependencies: ['auth', 'clusters'] })
+export default fp(consoles, { name: 'consoles', dependencies: ['auth', 'clusters', 'tasks'] })

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ClusterParams, VmCreateForm, VmCreateQuery, VmCreateResult } from '@vmdeck/shared'
+import { recordTask } from '../plugins/app/tasks.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 import { vmFromForm } from '../lib/vm-from-form.ts'
 import { createVm as create } from '../kube/api/vm-requests.ts'
@@ -29,9 +30,19 @@ const createVm: FastifyPluginAsyncTypebox = async (fastify) => {
       const manifest = vmFromForm(form)
       // The API server (and KubeVirt's admission) validate and default it, as the user; in a dry
       // run they answer the exact object they would have stored.
-      const created = await create(cluster.clientFor(identity.token), form.namespace, manifest, {
-        dryRun,
-      })
+      const send = () =>
+        create(cluster.clientFor(identity.token), form.namespace, manifest, { dryRun })
+      // A dry run changes nothing: no task.
+      const created = dryRun
+        ? await send()
+        : await recordTask(
+            request,
+            {
+              action: 'create',
+              target: { namespace: form.namespace, kind: 'VirtualMachine', name: form.name },
+            },
+            send,
+          )
       if (!dryRun)
         request.log.info(
           { user: identity.username, namespace: form.namespace, name: form.name },

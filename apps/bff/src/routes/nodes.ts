@@ -5,6 +5,7 @@ import { setUnschedulable } from '../kube/api/node-requests.ts'
 import { Drainer } from '../kube/drain.ts'
 import type { Cluster } from '../kube/cluster.ts'
 import { httpError } from '../kube/http-error.ts'
+import { recordTask } from '../plugins/app/tasks.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 
 const nodes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -58,7 +59,11 @@ const nodes: FastifyPluginAsyncTypebox = async (fastify) => {
       const client = cluster.clientFor(identity.token)
       const drainer = drainerOf(cluster)
       // The API server decides (403 for users who may not patch nodes; 404 for unknown nodes).
-      await setUnschedulable(client, node, action !== 'uncordon')
+      // A drain is one task: its cordon, then the evictions.
+      await recordTask(request, { action, target: { kind: 'Node', name: node } }, async () => {
+        await setUnschedulable(client, node, action !== 'uncordon')
+        if (action === 'drain') await drainer.start(node, identity.token, identity.username)
+      })
       request.log.info({ user: identity.username, node, action }, 'node operation')
       if (action === 'uncordon') {
         drainer.cancel(node)
@@ -73,7 +78,6 @@ const nodes: FastifyPluginAsyncTypebox = async (fastify) => {
           message: `Node ${node} is cordoned: no new VMs will be scheduled on it.`,
           name: node,
         })
-      await drainer.start(node, identity.token, identity.username)
       const drain = cluster.nodes.drainOf(node)
       if (drain?.phase === 'Failed')
         throw httpError(403, drain.message ?? 'Drain failed.', 'K8S_FORBIDDEN')

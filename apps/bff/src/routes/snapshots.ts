@@ -20,6 +20,7 @@ import { httpError } from '../kube/http-error.ts'
 import { snapshotsOf } from '../kube/snapshots.ts'
 import type { VirtualMachine } from '../kube/types.ts'
 import { runStrategyOf } from '../kube/view-models/run-strategy.ts'
+import { recordTask, vmTarget } from '../plugins/app/tasks.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 
 const suffix = () => randomBytes(4).toString('hex').slice(0, 5)
@@ -75,7 +76,11 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
       const snapshotName =
         request.body.name ??
         `${name}-${timestampName()}-${suffix()}`.slice(0, 63).replace(/-+$/, '')
-      await createSnapshot(cluster.clientFor(identity.token), namespace, name, snapshotName)
+      await recordTask(
+        request,
+        { action: 'snapshot', target: vmTarget(request), parameters: { snapshot: snapshotName } },
+        () => createSnapshot(cluster.clientFor(identity.token), namespace, name, snapshotName),
+      )
       request.log.info({ user: identity.username, namespace, name, snapshotName }, 'snapshot')
       return reply.code(202).send({
         accepted: true,
@@ -102,7 +107,11 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
       const identity = identityOf(request)
       const client = cluster.clientFor(identity.token)
       await ownSnapshot(client, namespace, name, snapshot)
-      await deleteSnapshot(client, namespace, snapshot)
+      await recordTask(
+        request,
+        { action: 'delete-snapshot', target: vmTarget(request), parameters: { snapshot } },
+        () => deleteSnapshot(client, namespace, snapshot),
+      )
       request.log.info({ user: identity.username, namespace, name, snapshot }, 'snapshot delete')
       return reply.code(202).send({
         accepted: true,
@@ -149,7 +158,11 @@ const snapshots: FastifyPluginAsyncTypebox = async (fastify) => {
           'K8S_CONFLICT',
         )
       const restoreName = `${snapshot}-restore-${suffix()}`.slice(0, 63)
-      await createRestore(client, namespace, name, snapshot, restoreName)
+      await recordTask(
+        request,
+        { action: 'restore', target: vmTarget(request), parameters: { snapshot, restoreName } },
+        () => createRestore(client, namespace, name, snapshot, restoreName),
+      )
       request.log.info({ user: identity.username, namespace, name, snapshot }, 'restore')
       return reply.code(202).send({
         accepted: true,

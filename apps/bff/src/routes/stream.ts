@@ -21,6 +21,8 @@ interface Access {
   vms: Visibility
   migrations: Visibility
   nodes: boolean
+  /** Namespaces whose tasks the user sees (tasks about nodes follow `nodes`). */
+  tasks: Visibility
 }
 
 async function accessOf(
@@ -29,7 +31,7 @@ async function accessOf(
   topics: StreamTopic[],
 ): Promise<Access> {
   const none: Visibility = { all: false, namespaces: new Set() }
-  const [vms, migrations, nodes] = await Promise.all([
+  const [vms, migrations, nodes, tasks] = await Promise.all([
     topics.includes('vms')
       ? cluster.access.visibleNamespaces(identity.token, VMS, cluster.vms.namespaces())
       : none,
@@ -45,14 +47,24 @@ async function accessOf(
           .can(identity.token, { verb: 'list', resource: 'nodes' })
           .then((d) => d.allowed)
       : false,
+    topics.includes('tasks')
+      ? cluster.access.visibleNamespaces(identity.token, VMS, cluster.tasks.namespaces())
+      : none,
   ])
-  return { vms, migrations, nodes }
+  // Tasks about nodes are for those who may list nodes: ask when only `tasks` was asked for.
+  const nodesSeen =
+    nodes ||
+    (topics.includes('tasks') &&
+      (await cluster.access
+        .can(identity.token, { verb: 'list', resource: 'nodes' })
+        .then((d) => d.allowed)))
+  return { vms, migrations, nodes: nodesSeen, tasks }
 }
 
 /** Streams with the same key see the same changes (they share each batch's bytes). */
 const filterKey = (topics: StreamTopic[], a: Access) => {
   const key = (v: Visibility) => (v.all ? '*' : [...v.namespaces].sort().join(','))
-  return `${[...topics].sort().join(',')}|${key(a.vms)}|${key(a.migrations)}|${a.nodes}`
+  return `${[...topics].sort().join(',')}|${key(a.vms)}|${key(a.migrations)}|${a.nodes}|${key(a.tasks)}`
 }
 
 /** One hub per cluster, fed by one subscription per store whatever the number of streams. */
@@ -75,6 +87,13 @@ function hubOf(cluster: Cluster): StreamHub {
     const namespace = change.type === 'upsert' ? change.migration.namespace : change.namespace
     const name = change.type === 'upsert' ? change.migration.name : change.name
     hub.publish('migrations', `${namespace}/${name}`, namespace, change)
+  })
+  // Tasks about nodes travel without a namespace: they follow the nodes permission.
+  cluster.tasks.subscribe((change) => {
+    const id = change.type === 'upsert' ? change.task.id : change.id
+    const namespace = change.type === 'upsert' ? change.task.namespace : change.namespace
+    const aboutNode = change.type === 'upsert' && change.task.target.kind === 'Node'
+    hub.publish('tasks', id, aboutNode ? undefined : namespace, change)
   })
   cluster.nodes.subscribe((change) =>
     hub.publish(
@@ -189,9 +208,12 @@ const stream: FastifyPluginAsyncTypebox<{ maxPerUser: number }> = async (fastify
         filterKey: filterKey(topics, access),
         wants: (topic: StreamTopic, namespace: string | undefined) =>
           topics.includes(topic) &&
-          (topic === 'nodes'
+          (topic === 'nodes' || (topic === 'tasks' && namespace === undefined)
             ? access.nodes
-            : isVisible(topic === 'vms' ? access.vms : access.migrations, namespace ?? '')),
+            : isVisible(
+                topic === 'vms' ? access.vms : topic === 'tasks' ? access.tasks : access.migrations,
+                namespace ?? '',
+              )),
         resync: () => send({ event: 'sync', data: { topics } }),
         stuck: () => {
           slowWarning.hit((clients) =>

@@ -19,6 +19,7 @@ import {
 } from '../kube/api/vm-requests.ts'
 import { HttpError, httpError } from '../kube/http-error.ts'
 import { cloneVmManifest } from '../lib/vm-from-form.ts'
+import { recordTask, vmTarget } from '../plugins/app/tasks.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 
 /** Each power operation as KubeVirt's subresource API spells it (what virtctl sends). */
@@ -63,21 +64,23 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
       if (request.body.paused !== undefined && action !== 'start')
         throw httpError(400, 'Only start takes "paused".', 'BAD_REQUEST')
       const body = action === 'start' && request.body.paused ? { paused: true } : operation.body
-      try {
-        await runVmOperation(cluster.clientFor(identity.token), namespace, name, {
-          ...operation,
-          body,
-        })
-      } catch (err) {
-        // No VMI to pause means the VM does not run: a conflict with its state, not a missing VM.
-        if (
-          err instanceof HttpError &&
-          err.statusCode === 404 &&
-          operation.kind === 'virtualmachineinstances'
-        )
-          throw httpError(409, `VM ${name} is not running.`, 'K8S_CONFLICT')
-        throw err
-      }
+      await recordTask(request, { action, target: vmTarget(request) }, async () => {
+        try {
+          await runVmOperation(cluster.clientFor(identity.token), namespace, name, {
+            ...operation,
+            body,
+          })
+        } catch (err) {
+          // No VMI to pause means the VM does not run: a conflict with its state, not a missing VM.
+          if (
+            err instanceof HttpError &&
+            err.statusCode === 404 &&
+            operation.kind === 'virtualmachineinstances'
+          )
+            throw httpError(409, `VM ${name} is not running.`, 'K8S_CONFLICT')
+          throw err
+        }
+      })
       request.log.info({ user: identity.username, namespace, name, action }, 'vm operation')
       return reply.code(202).send({
         accepted: true,
@@ -112,7 +115,11 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
         if (cluster.vms.get(namespace, name)?.node === targetNode)
           throw httpError(409, `VM ${name} already runs on ${targetNode}.`, 'K8S_CONFLICT')
       }
-      await migrateVm(cluster.clientFor(identity.token), namespace, name, targetNode)
+      await recordTask(
+        request,
+        { action: 'migrate', target: vmTarget(request), parameters: { targetNode } },
+        () => migrateVm(cluster.clientFor(identity.token), namespace, name, targetNode),
+      )
       request.log.info({ user: identity.username, namespace, name, targetNode }, 'vm migrate')
       return reply.code(202).send({
         accepted: true,
@@ -150,7 +157,11 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
           `Migration ${migration} already ${known.phase === 'Succeeded' ? 'succeeded' : 'ended'}; there is nothing to cancel.`,
           'K8S_CONFLICT',
         )
-      await cancelMigration(cluster.clientFor(identity.token), namespace, migration)
+      await recordTask(
+        request,
+        { action: 'cancel-migration', target: vmTarget(request), parameters: { migration } },
+        () => cancelMigration(cluster.clientFor(identity.token), namespace, migration),
+      )
       request.log.info({ user: identity.username, namespace, name, migration }, 'migration cancel')
       return reply.code(202).send({
         accepted: true,
@@ -184,11 +195,20 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
       const client = cluster.clientFor(identity.token)
       if (targetNamespace === namespace) {
         // KubeVirt's clone API works within one namespace only.
-        const created = await cloneInNamespace(client, namespace, name, {
-          name: target.name,
-          namespace,
-          start: target.start ?? false,
-        })
+        const created = await recordTask(
+          request,
+          {
+            action: 'clone',
+            target: vmTarget(request),
+            parameters: { targetNamespace: namespace, targetName: target.name },
+          },
+          () =>
+            cloneInNamespace(client, namespace, name, {
+              name: target.name,
+              namespace,
+              start: target.start ?? false,
+            }),
+        )
         request.log.info({ user: identity.username, namespace, name, target }, 'vm clone')
         return reply.code(202).send({
           accepted: true,
@@ -203,7 +223,15 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
         namespace: targetNamespace,
         start: target.start ?? false,
       })
-      await createVm(client, targetNamespace, copy, { dryRun: false })
+      await recordTask(
+        request,
+        {
+          action: 'clone',
+          target: vmTarget(request),
+          parameters: { targetNamespace, targetName: target.name },
+        },
+        () => createVm(client, targetNamespace, copy, { dryRun: false }),
+      )
       request.log.info({ user: identity.username, namespace, name, target }, 'vm clone')
       return reply.code(202).send({
         accepted: true,

@@ -22,6 +22,7 @@ import {
 import type { VirtualMachine } from '../kube/types.ts'
 import { toVmDetail } from '../kube/view-models/vm-detail.ts'
 import { toVmEvent } from '../kube/view-models/vm-event.ts'
+import { recordTask, vmTarget } from '../plugins/app/tasks.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
 
 /** Drops what only the API server's bookkeeping needs, and masks inline cloud-init data. */
@@ -78,13 +79,23 @@ const vmDetail: FastifyPluginAsyncTypebox = async (fastify) => {
       const owned = ((vm as VirtualMachine).spec?.dataVolumeTemplates ?? [])
         .map((t) => t.metadata?.name)
         .filter((n): n is string => Boolean(n))
-      if (keepDisks) {
-        // Owned DataVolumes go with their VM (ownerReference garbage collection) unless released.
-        if (owned.length > 0)
-          await dropDataVolumeTemplates(client, namespace, name, vm.metadata?.uid)
-        for (const dv of owned) await releaseDataVolume(client, namespace, dv, vm.metadata?.uid)
-      }
-      await deleteVm(client, namespace, name, vm.metadata?.uid)
+      await recordTask(
+        request,
+        {
+          action: 'delete',
+          target: vmTarget(request),
+          parameters: { keepDisks: String(keepDisks) },
+        },
+        async () => {
+          if (keepDisks) {
+            // Owned DataVolumes go with their VM (ownerReference garbage collection) unless released.
+            if (owned.length > 0)
+              await dropDataVolumeTemplates(client, namespace, name, vm.metadata?.uid)
+            for (const dv of owned) await releaseDataVolume(client, namespace, dv, vm.metadata?.uid)
+          }
+          await deleteVm(client, namespace, name, vm.metadata?.uid)
+        },
+      )
       request.log.info({ user: identity.username, namespace, name, keepDisks }, 'vm deleted')
       return reply.code(202).send({
         accepted: true,

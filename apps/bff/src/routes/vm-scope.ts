@@ -3,6 +3,7 @@ import { resolveVm } from '../plugins/app/route-context.ts'
 import snapshots from './snapshots.ts'
 import vmActions from './vm-actions.ts'
 import vmDetail from './vm-detail.ts'
+import vmTasks from './vm-tasks.ts'
 
 /**
  * Everything under `/api/v1/clusters/{cluster}/namespaces/{namespace}/vms/{name}`: the VM is
@@ -14,6 +15,7 @@ const vmScope: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(vmDetail)
   await fastify.register(vmActions)
   await fastify.register(snapshots)
+  await fastify.register(vmTasks)
 }
 
 export default vmScope

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import type { KObject } from '../kube/types.ts'
 import { apply } from './bootstrap.ts'
@@ -55,4 +55,18 @@ async function waitEstablished(client: KubeClient, name: string): Promise<void> 
   } finally {
     clearTimeout(timeout)
   }
+}
+
+/**
+ * vmdeck's own CRDs (deploy/components/tasks/crd): VMDECK_APP_CRD_DIR (the simulator's image
+ * copies them there), else the repository's.
+ */
+export function vmdeckCrdDirectory(): string {
+  return (
+    process.env.VMDECK_APP_CRD_DIR ??
+    join(
+      process.env.VMDECK_ROOT ?? resolve(import.meta.dirname, '../../../..'),
+      'deploy/components/tasks/crd',
+    )
+  )
 }

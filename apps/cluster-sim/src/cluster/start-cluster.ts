@@ -21,7 +21,7 @@ import { fleetSeed } from '../seed/demo-fleet.ts'
 import { cdiRoles } from '../seed/cdi-roles.ts'
 import { kubevirtRoles } from '../seed/kubevirt-roles.ts'
 import { apply, createSeed } from './bootstrap.ts'
-import { installCrds } from './install-crds.ts'
+import { installCrds, vmdeckCrdDirectory } from './install-crds.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { attachControlPlane } from './attach-control-plane.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
@@ -188,6 +188,8 @@ export async function startClusterSim(options: ClusterSimOptions): Promise<Clust
       registry.add(def)
     // A control plane this process started has installed the CRDs already (`--crd-dir`).
     if (options.attach) await installCrds(client)
+    // vmdeck's own CRD (its task records), as deploy/ installs it on a real cluster.
+    await installCrds(client, vmdeckCrdDirectory())
     const mode = options.kubevirt ?? kubevirtModeFromEnv()
     phase('CRDs')
     await Promise.all(

@@ -9,6 +9,7 @@ import {
   NodeUsage,
   OverviewCharts,
   OverviewPage,
+  TasksPage,
   VmDetailPage,
   vmPanels,
 } from './lazy-features.ts'
@@ -44,6 +45,7 @@ export function ConsoleRoutes({ cluster }: { cluster: string }) {
       />
       <Route path="/migrations" element={page(<MigrationsPage cluster={cluster} />)} />
       <Route path="/nodes" element={page(<NodesPage cluster={cluster} Usage={NodeUsage} />)} />
+      <Route path="/tasks" element={page(<TasksPage cluster={cluster} />)} />
       <Route path="*" element={<Navigate to="/vms" replace />} />
     </Routes>
   )

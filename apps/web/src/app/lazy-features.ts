@@ -6,6 +6,7 @@ import { lazy } from 'react'
 // is where they meet.
 const consoles = () => import('../features/consoles/index.ts')
 const metrics = () => import('../features/metrics/index.ts')
+const tasks = () => import('../features/tasks/index.ts')
 
 export const VmDetailPage = lazy(() => import('../features/vms/components/vm-detail-page.tsx'))
 export const CreateVmPage = lazy(
@@ -16,12 +17,15 @@ export const MigrationsPage = lazy(
   () => import('../features/migrations/components/migrations-page.tsx'),
 )
 export const OverviewPage = lazy(() => import('../features/overview/components/overview-page.tsx'))
+export const TasksPage = lazy(() => tasks().then((m) => ({ default: m.TasksPage })))
+export const TasksDrawer = lazy(() => tasks().then((m) => ({ default: m.TasksDrawer })))
 export const ConsoleWindow = lazy(() => consoles().then((m) => ({ default: m.ConsoleWindow })))
 
 export const vmPanels = {
   Console: lazy(() => consoles().then((m) => ({ default: m.VmConsole }))),
   Metrics: lazy(() => metrics().then((m) => ({ default: m.VmMetrics }))),
   MigrationProgress: lazy(() => metrics().then((m) => ({ default: m.MigrationProgressChart }))),
+  Timeline: lazy(() => tasks().then((m) => ({ default: m.VmTimeline }))),
 }
 export const NodeUsage = lazy(() => metrics().then((m) => ({ default: m.NodeUsage })))
 export const OverviewCharts = lazy(() => metrics().then((m) => ({ default: m.OverviewMetrics })))

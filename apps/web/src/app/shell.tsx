@@ -28,7 +28,7 @@ import MoonIcon from '@patternfly/react-icons/dist/esm/icons/moon-icon'
 import SearchIcon from '@patternfly/react-icons/dist/esm/icons/search-icon'
 import SunIcon from '@patternfly/react-icons/dist/esm/icons/sun-icon'
 import type { SessionInfo } from '@vmdeck/shared'
-import { useEffect, useState, type ReactNode } from 'react'
+import { Suspense, useEffect, useState, type ReactNode } from 'react'
 import { NavLink, useLocation } from 'react-router'
 import { NamespacePicker } from '../components/ui/namespace-picker.tsx'
 import { SimpleSelect } from '../components/ui/simple-select.tsx'
@@ -37,12 +37,14 @@ import { useKnownNamespaces } from '../features/vms/api/use-known-namespaces.ts'
 import { VmJump } from '../features/vms/components/vm-jump.tsx'
 import { useTheme } from '../lib/theme.ts'
 import { useNamespace } from '../lib/use-namespace.ts'
+import { TasksDrawer } from './lazy-features.ts'
 
 const sections = [
   { path: '/overview', label: 'Overview' },
   { path: '/vms', label: 'Virtual machines' },
   { path: '/migrations', label: 'Migrations' },
   { path: '/nodes', label: 'Nodes' },
+  { path: '/tasks', label: 'Tasks' },
 ]
 
 export function Shell({
@@ -115,6 +117,11 @@ export function Shell({
                   <span className="pf-v6-screen-reader">Jump to a virtual machine</span>
                   <span className="vmdeck-kbd">Ctrl K</span>
                 </Button>
+              </ToolbarItem>
+              <ToolbarItem>
+                <Suspense fallback={null}>
+                  <TasksDrawer cluster={cluster} />
+                </Suspense>
               </ToolbarItem>
               <ToolbarItem>
                 <ThemeToggle />

@@ -1,9 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query'
 import {
+  applyTaskChange,
   applyVmChange,
   type MigrationChange,
   type NodeChange,
   type NodeList,
+  type TaskChange,
+  type TaskList,
   type VmChange,
   type VmList,
   type VmMigrationList,
@@ -30,7 +33,7 @@ export function useClusterStream(cluster: string): { live: boolean } {
   const [live, setLive] = useState(false)
   useEffect(() => {
     const source = new EventSource(
-      `${clusterPath(cluster)}/events/stream?topics=vms,nodes,migrations`,
+      `${clusterPath(cluster)}/events/stream?topics=vms,nodes,migrations,tasks`,
     )
     const nodesKey = clusterQueries.nodes(cluster).queryKey
     const migrationsKey = clusterQueries.migrations(cluster).queryKey
@@ -53,6 +56,7 @@ export function useClusterStream(cluster: string): { live: boolean } {
       void queryClient.invalidateQueries({ queryKey: vmQueries.all(cluster) })
       void queryClient.invalidateQueries({ queryKey: nodesKey })
       void queryClient.invalidateQueries({ queryKey: migrationsKey })
+      void queryClient.invalidateQueries({ queryKey: ['tasks', cluster] })
     })
     source.addEventListener('vms', (message: MessageEvent<string>) => {
       const change = JSON.parse(message.data) as VmChange
@@ -75,6 +79,30 @@ export function useClusterStream(cluster: string): { live: boolean } {
         return { items: upsertBy(list.items, change.node, (n) => n.name === change.node.name) }
       })
     })
+    // The task history's queries (features/tasks) all start with ['tasks', cluster]: a change
+    // refetches the ones on screen, once per burst.
+    let tasksRefetch: ReturnType<typeof setTimeout> | undefined
+    source.addEventListener('tasks', (message: MessageEvent<string>) => {
+      const change = JSON.parse(message.data) as TaskChange
+      // Shown at once where it surely belongs (a running task appears running, however short):
+      // in place on every page, first on unfiltered lists ({} filters); the refetch reconciles.
+      for (const [key] of queryClient.getQueriesData<TaskList>({ queryKey: ['tasks', cluster] })) {
+        const filters = key[3]
+        const unfiltered =
+          key[2] === 'list' &&
+          typeof filters === 'object' &&
+          filters !== null &&
+          !Object.keys(filters).length
+        queryClient.setQueryData<TaskList>(key, (list) =>
+          list && Array.isArray(list.items) ? applyTaskChange(list, change, unfiltered) : list,
+        )
+      }
+      clearTimeout(tasksRefetch)
+      tasksRefetch = setTimeout(
+        () => void queryClient.invalidateQueries({ queryKey: ['tasks', cluster] }),
+        200,
+      )
+    })
     source.addEventListener('migrations', (message: MessageEvent<string>) => {
       const change = JSON.parse(message.data) as MigrationChange
       const same = (m: { namespace: string; name: string }) =>
@@ -91,6 +119,7 @@ export function useClusterStream(cluster: string): { live: boolean } {
     })
     return () => {
       clearTimeout(refetch)
+      clearTimeout(tasksRefetch)
       source.close()
     }
   }, [cluster, queryClient])

@@ -1,9 +1,10 @@
 import type { MigrationChange } from './migrations.ts'
 import type { NodeChange } from './nodes.ts'
+import type { TaskChange } from './tasks.ts'
 import type { VmChange } from './vms.ts'
 
 /** Topics a browser can subscribe to on `/api/v1/clusters/{c}/events/stream?topics=`. */
-export const streamTopics = ['vms', 'nodes', 'migrations'] as const
+export const streamTopics = ['vms', 'nodes', 'migrations', 'tasks'] as const
 export type StreamTopic = (typeof streamTopics)[number]
 
 /**
@@ -16,3 +17,4 @@ export type StreamEvent =
   | { event: 'vms'; data: VmChange }
   | { event: 'nodes'; data: NodeChange }
   | { event: 'migrations'; data: MigrationChange }
+  | { event: 'tasks'; data: TaskChange }

@@ -10,6 +10,8 @@ const CLONE = '/apis/clone.kubevirt.io/v1beta1'
 const CDI = '/apis/cdi.kubevirt.io/v1beta1'
 const RBAC = '/apis/rbac.authorization.k8s.io/v1'
 const CORE = '/api/v1'
+const VMDECK = '/apis/vmdeck.io/v1alpha1'
+const EVENTS = '/apis/events.k8s.io/v1'
 
 const e = encodeURIComponent
 
@@ -57,6 +59,13 @@ export const paths = {
   namespaces: () => collection(CORE, 'namespaces'),
   configMaps: (namespace: string) => collection(CORE, 'configmaps', namespace),
   configMap: (namespace: string, name: string) => item(CORE, 'configmaps', namespace, name),
+  /** vmdeck's task records (deploy/components/tasks), across namespaces without one. */
+  tasks: (namespace?: string) => collection(VMDECK, 'tasks', namespace),
+  task: (namespace: string, name: string) => item(VMDECK, 'tasks', namespace, name),
+  taskStatus: (namespace: string, name: string) =>
+    `${item(VMDECK, 'tasks', namespace, name)}/status`,
+  /** events.k8s.io: the API that carries `reportingController`. */
+  eventsV1: (namespace: string) => collection(EVENTS, 'events', namespace),
   rbac: (plural: 'rolebindings' | 'clusterrolebindings' | 'roles' | 'clusterroles') =>
     collection(RBAC, plural),
 

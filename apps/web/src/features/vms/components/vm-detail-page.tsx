@@ -37,6 +37,7 @@ const tabs = [
   { key: 'disks', title: 'Disks and networks' },
   { key: 'migrations', title: 'Migrations' },
   { key: 'events', title: 'Events' },
+  { key: 'timeline', title: 'Tasks & events' },
   { key: 'yaml', title: 'YAML' },
 ] as const
 
@@ -147,6 +148,9 @@ export default function VmDetailPage({
                       />
                     )}
                     {t.key === 'events' && <EventsTab cluster={cluster} vm={ref} />}
+                    {t.key === 'timeline' && (
+                      <panels.Timeline cluster={cluster} namespace={namespace} name={name} />
+                    )}
                     {t.key === 'yaml' && <YamlTab cluster={cluster} vm={ref} />}
                   </Suspense>
                 </div>

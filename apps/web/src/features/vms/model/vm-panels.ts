@@ -8,4 +8,6 @@ export type VmDetailPanels = {
   Metrics: VmPanel
   /** The latest migration's progress over time, under the Migrations tab's facts. */
   MigrationProgress: VmPanel
+  /** The "Tasks & events" tab: vmdeck's tasks with the VM's events and migrations. */
+  Timeline: VmPanel
 }

@@ -1,0 +1,32 @@
+import type { Task, TaskAction } from '../schemas/tasks.ts'
+
+/** Each action in the past tense, as a history reads: "admin stopped web-01". */
+const pastTense: Record<TaskAction, string> = {
+  start: 'started',
+  stop: 'stopped',
+  restart: 'restarted',
+  pause: 'paused',
+  unpause: 'unpaused',
+  'force-stop': 'force-stopped',
+  'force-restart': 'force-restarted',
+  migrate: 'migrated',
+  'cancel-migration': 'cancelled the migration of',
+  snapshot: 'took a snapshot of',
+  'delete-snapshot': 'deleted a snapshot of',
+  restore: 'restored',
+  clone: 'cloned',
+  create: 'created',
+  delete: 'deleted',
+  configure: 'reconfigured',
+  cordon: 'cordoned',
+  uncordon: 'uncordoned',
+  drain: 'drained',
+  maintenance: 'put into maintenance',
+  bulk: 'ran a bulk action on',
+  console: 'opened a console on',
+}
+
+/** "admin stopped web-01": who did what to which object (the outcome is shown beside it). */
+export function taskSentence(task: Pick<Task, 'user' | 'action' | 'target'>): string {
+  return `${task.user} ${pastTense[task.action]} ${task.target.name}`
+}
