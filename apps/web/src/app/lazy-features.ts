@@ -22,6 +22,9 @@ export const vmPanels = {
   Console: lazy(() => consoles().then((m) => ({ default: m.VmConsole }))),
   Metrics: lazy(() => metrics().then((m) => ({ default: m.VmMetrics }))),
   MigrationProgress: lazy(() => metrics().then((m) => ({ default: m.MigrationProgressChart }))),
+  Configuration: lazy(() =>
+    import('../features/vm-config/index.ts').then((m) => ({ default: m.VmConfigTab })),
+  ),
 }
 export const NodeUsage = lazy(() => metrics().then((m) => ({ default: m.NodeUsage })))
 export const OverviewCharts = lazy(() => metrics().then((m) => ({ default: m.OverviewMetrics })))
