@@ -74,7 +74,8 @@ export function VmConfigTab({
             ? { actionLinks: restartButton }
             : {})}
         >
-          {flow.applied.message}
+          {/* The title says it all, except KubeVirt's reason for a restart. */}
+          {flow.applied.takesEffect === 'restart' && flow.applied.message}
         </Alert>
       )}
       {flow.refused && (
