@@ -65,10 +65,13 @@ test('raise the memory of a running VM; it applies live or after a restart', asy
   const live = page.getByRole('heading', { name: /Saved and applied to the running VM/ })
   await expect(restart.or(live)).toBeVisible({ timeout: 15_000 })
   if (await restart.isVisible()) {
-    await page.screenshot({ path: 'e2e/.artifacts/vm-config-restart.png', fullPage: true })
+    await page.setViewportSize({ width: 1600, height: 1800 })
+    await page
+      .locator('.vmdeck-config')
+      .screenshot({ path: 'e2e/.artifacts/vm-config-restart.png' })
     await page
       .locator('.pf-v6-c-alert', { has: restart })
-      .getByRole('button', { name: 'Restart' })
+      .getByRole('button', { name: 'Restart', exact: true })
       .click()
     await expect(page.getByText('Saved changes apply at the next restart')).toBeHidden({
       timeout: 60_000,
@@ -96,7 +99,8 @@ test('add a network card on a VLAN network created in the test', async ({ loginA
   await expect(
     card(page, 'Network').getByRole('grid', { name: 'Network card list' }),
   ).toContainText(`e2e-${vlan}`)
-  await page.screenshot({ path: 'e2e/.artifacts/vm-config-network.png', fullPage: true })
+  await page.setViewportSize({ width: 1600, height: 1800 })
+  await page.locator('.vmdeck-config').screenshot({ path: 'e2e/.artifacts/vm-config-network.png' })
   await cluster.deleteVmIfExists('default', name)
 })
 

@@ -20,6 +20,8 @@ export const vmConfigQueries = {
     queryOptions({
       queryKey: ['vm-config', cluster, vm.namespace, vm.name],
       queryFn: ({ signal }) => api.get<VmConfig>(`${vmPath(cluster, vm)}/config`, { signal }),
+      // While saved changes wait for a restart, watch for the restart that applies them.
+      refetchInterval: (query) => (query.state.data?.restartRequired ? 3_000 : false),
     }),
   networks: (cluster: string, namespace: string) =>
     queryOptions({

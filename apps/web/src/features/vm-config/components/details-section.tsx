@@ -67,7 +67,7 @@ export function DetailsSection({
           onChange={(_e, v) => setLabels(v)}
           readOnlyVariant={editable ? undefined : 'default'}
           validated={labelsProblem ? 'error' : 'default'}
-          rows={3}
+          rows={2}
           resizeOrientation="vertical"
         />
       </FormField>

@@ -70,24 +70,27 @@ export function DisksSection({
               <Th>Bus</Th>
               <Th>Source</Th>
               <Th>Size</Th>
-              <Th>Boot order</Th>
               <Th screenReaderText="Actions" />
             </Tr>
           </Thead>
           <Tbody>
             {disks.map((d) => (
               <Tr key={d.name}>
-                <Td dataLabel="Name">{d.name}</Td>
+                <Td dataLabel="Name">
+                  {d.name}
+                  {d.bootOrder !== undefined && (
+                    <span className="vmdeck-muted"> · boot {d.bootOrder}</span>
+                  )}
+                </Td>
                 <Td dataLabel="Type">{d.type === 'cdrom' ? 'CD-ROM' : d.type}</Td>
                 <Td dataLabel="Bus">{d.bus ?? '—'}</Td>
-                <Td dataLabel="Source">
+                <Td dataLabel="Source" modifier="breakWord">
                   {d.sourceKind
                     ? `${d.sourceKind}${d.sourceName ? `: ${d.sourceName}` : ''}`
                     : 'empty'}
                   {d.hotpluggable ? ' (hot-plugged)' : ''}
                 </Td>
                 <Td dataLabel="Size">{d.size ?? '—'}</Td>
-                <Td dataLabel="Boot order">{d.bootOrder ?? '—'}</Td>
                 <Td isActionCell>
                   {editable && d.type === 'cdrom' && d.sourceKind && (
                     <Button

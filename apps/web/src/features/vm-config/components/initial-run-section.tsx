@@ -84,7 +84,7 @@ export function InitialRunSection({
           id="cfg-user-data"
           value={userData}
           onChange={(_e, v) => setUserData(v)}
-          rows={5}
+          rows={4}
           resizeOrientation="vertical"
           placeholder="#cloud-config"
           style={{ fontFamily: 'monospace' }}

@@ -1,5 +1,13 @@
 import '../vm-config.css'
-import { Alert, AlertActionCloseButton, Button, Skeleton, Stack } from '@patternfly/react-core'
+import {
+  Alert,
+  AlertActionCloseButton,
+  Button,
+  Grid,
+  GridItem,
+  Skeleton,
+  Stack,
+} from '@patternfly/react-core'
 import { useQuery } from '@tanstack/react-query'
 import type { VmConfigApplied } from '@vmdeck/shared'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
@@ -64,7 +72,8 @@ export function VmConfigTab({
           {config.restartRequired}
         </Alert>
       )}
-      {flow.applied && (
+      {/* A restart the VM already shows as RestartRequired is said once, above. */}
+      {flow.applied && !(flow.applied.takesEffect === 'restart' && config.restartRequired) && (
         <Alert
           variant={EFFECT[flow.applied.takesEffect].variant}
           isInline
@@ -98,26 +107,42 @@ export function VmConfigTab({
         </Alert>
       )}
       {/* Keyed by version: a reload or a save starts every section from what the VM now has. */}
-      <DetailsSection key={`details-${config.version}`} config={config} {...section('details')} />
-      <ComputeSection
-        key={`compute-${config.version}`}
-        cluster={cluster}
-        config={config}
-        {...section('compute')}
-      />
-      <DisksSection key={`disks-${config.version}`} config={config} {...section('disks')} />
-      <NetworkSection
-        key={`network-${config.version}`}
-        cluster={cluster}
-        config={config}
-        {...section('network')}
-      />
-      <InitialRunSection
-        key={`initial-${config.version}`}
-        cluster={cluster}
-        config={config}
-        {...section('initial-run')}
-      />
+      <Grid hasGutter>
+        <GridItem xl={6}>
+          <DetailsSection
+            key={`details-${config.version}`}
+            config={config}
+            {...section('details')}
+          />
+        </GridItem>
+        <GridItem xl={6}>
+          <Stack hasGutter>
+            <ComputeSection
+              key={`compute-${config.version}`}
+              cluster={cluster}
+              config={config}
+              {...section('compute')}
+            />
+            <InitialRunSection
+              key={`initial-${config.version}`}
+              cluster={cluster}
+              config={config}
+              {...section('initial-run')}
+            />
+          </Stack>
+        </GridItem>
+        <GridItem xl={6}>
+          <DisksSection key={`disks-${config.version}`} config={config} {...section('disks')} />
+        </GridItem>
+        <GridItem xl={6}>
+          <NetworkSection
+            key={`network-${config.version}`}
+            cluster={cluster}
+            config={config}
+            {...section('network')}
+          />
+        </GridItem>
+      </Grid>
       {flow.dialog}
     </Stack>
   )
