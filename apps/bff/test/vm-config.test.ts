@@ -206,6 +206,51 @@ describe('VM configuration', () => {
     expect((await config(name)).disks.map((d) => d.name)).toEqual(['rootdisk'])
   })
 
+  it('inserts an ISO into a CD-ROM drive of a stopped VM and ejects it', async () => {
+    const name = await ownVm(stack, NS, false, 'cfg')
+    const inserted = await patch<VmConfigApplied>('admin', name, 'disks', {
+      version: (await config(name)).version,
+      change: { op: 'insert-cdrom', name: 'cd', claimName: 'installer-iso' },
+    })
+    expect(inserted.status).toBe(200)
+    expect(inserted.body.takesEffect).toBe('next-start')
+    const withIso = await config(name)
+    expect(withIso.disks.find((d) => d.name === 'cd')).toMatchObject({
+      type: 'cdrom',
+      bus: 'sata',
+      sourceKind: 'persistentVolumeClaim',
+      sourceName: 'installer-iso',
+    })
+    const ejected = await patch<VmConfigApplied>('admin', name, 'disks', {
+      version: withIso.version,
+      change: { op: 'eject-cdrom', name: 'cd' },
+    })
+    // The drive goes with its ISO: KubeVirt refuses an empty CD-ROM drive without its
+    // DeclarativeHotplugVolumes feature gate.
+    expect(ejected.status).toBe(200)
+    expect((await config(name)).disks.map((d) => d.name)).toEqual(['rootdisk'])
+    const twice = await review(name, 'disks', {
+      version: (await config(name)).version,
+      change: { op: 'eject-cdrom', name: 'rootdisk' },
+    })
+    expect(twice.status).toBe(400)
+    expect(twice.body.code).toBe('NOT_A_CDROM')
+  })
+
+  it('adds a blank disk to a running VM as a hot-pluggable volume', async () => {
+    const name = await ownVm(stack, NS, true, 'cfg')
+    const added = await patch<VmConfigApplied>('admin', name, 'disks', {
+      version: (await config(name)).version,
+      change: { op: 'add', name: 'hot', bus: 'scsi', source: { type: 'blank', size: '1Gi' } },
+    })
+    expect(added.status).toBe(200)
+    expect(['live', 'restart']).toContain(added.body.takesEffect)
+    expect((await config(name)).disks.find((d) => d.name === 'hot')).toMatchObject({
+      hotpluggable: true,
+      sourceKind: 'dataVolume',
+    })
+  })
+
   it('writes SSH keys into the cloud-init user data of a stopped VM', async () => {
     const name = await ownVm(stack, NS, false, 'cfg')
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE0a test@vmdeck'

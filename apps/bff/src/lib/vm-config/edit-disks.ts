@@ -99,11 +99,14 @@ export function editDisks(vm: EditableVm, change: VmDiskChange, running: boolean
     spec.volumes = [...volumes.filter((v) => v !== volume), inserted]
     return vm
   }
-  // Eject: the drive stays, empty.
+  // Eject takes the drive out with its ISO: an empty CD-ROM drive needs KubeVirt's
+  // DeclarativeHotplugVolumes feature gate, which its admission checks ("cannot define an empty
+  // CD-ROM disk") and clusters rarely enable.
   if (!disk)
     throw httpError(400, `This VM has no CD-ROM drive named "${change.name}".`, 'NO_SUCH_DISK')
   if (!volume)
     throw httpError(400, `The CD-ROM drive "${change.name}" is already empty.`, 'CDROM_EMPTY')
+  spec.domain.devices.disks = disks.filter((d) => d !== disk)
   spec.volumes = volumes.filter((v) => v !== volume)
   return vm
 }
