@@ -270,6 +270,26 @@ describe('VM configuration', () => {
     )
   })
 
+  it('documents the configuration routes in the OpenAPI document', async () => {
+    const response = await stack.app.inject({
+      url: '/api/docs',
+      headers: { cookie: cookies.viewer },
+    })
+    const paths = Object.keys(response.json<{ paths: Record<string, unknown> }>().paths)
+    const vm = '/api/v1/clusters/{cluster}/namespaces/{namespace}/vms/{name}'
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        `${vm}/config`,
+        ...['details', 'compute', 'disks', 'network', 'initial-run'].flatMap((section) => [
+          `${vm}/config/${section}`,
+          `${vm}/config/${section}/review`,
+        ]),
+        '/api/v1/clusters/{cluster}/catalogs/networks',
+        '/api/v1/clusters/{cluster}/namespaces/{namespace}/networks/vlan',
+      ]),
+    )
+  })
+
   it('raises the memory of a running VM and says whether it applies live or at the restart', async () => {
     const name = await ownVm(stack, NS, true, 'cfg')
     const before = await config(name)
