@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { resolveCluster } from '../plugins/app/route-context.ts'
+import catalogs from './catalogs.ts'
 import createVm from './create-vm.ts'
 import fleetMetrics from './fleet-metrics.ts'
 import metrics from './metrics.ts'
@@ -28,6 +29,7 @@ const clusterScope: FastifyPluginAsyncTypebox<ClusterScopeOptions> = async (fast
   await fastify.register(vms)
   await fastify.register(createVm)
   await fastify.register(namespaces)
+  await fastify.register(catalogs)
   await fastify.register(nodes)
   await fastify.register(migrations)
   await fastify.register(permissions, { reviewsPerMinute: options.permissionReviewsPerMinute })

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { resolveVm } from '../plugins/app/route-context.ts'
 import snapshots from './snapshots.ts'
 import vmActions from './vm-actions.ts'
+import vmConfig from './vm-config.ts'
 import vmDetail from './vm-detail.ts'
 import vmTasks from './vm-tasks.ts'
 
@@ -16,6 +17,7 @@ const vmScope: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(vmActions)
   await fastify.register(snapshots)
   await fastify.register(vmTasks)
+  await fastify.register(vmConfig)
 }
 
 export default vmScope

@@ -26,6 +26,9 @@ export const vmPanels = {
   Metrics: lazy(() => metrics().then((m) => ({ default: m.VmMetrics }))),
   MigrationProgress: lazy(() => metrics().then((m) => ({ default: m.MigrationProgressChart }))),
   Timeline: lazy(() => tasks().then((m) => ({ default: m.VmTimeline }))),
+  Configuration: lazy(() =>
+    import('../features/vm-config/index.ts').then((m) => ({ default: m.VmConfigTab })),
+  ),
 }
 export const NodeUsage = lazy(() => metrics().then((m) => ({ default: m.NodeUsage })))
 export const OverviewCharts = lazy(() => metrics().then((m) => ({ default: m.OverviewMetrics })))

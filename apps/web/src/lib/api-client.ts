@@ -54,5 +54,6 @@ export const api = {
   get: <T>(path: string, init?: { signal?: AbortSignal }) => request<T>('GET', path, init),
   post: <T>(path: string, body?: unknown, init?: { signal?: AbortSignal }) =>
     request<T>('POST', path, { body: body ?? {}, ...init }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),
 }

@@ -12,6 +12,9 @@ const RBAC = '/apis/rbac.authorization.k8s.io/v1'
 const CORE = '/api/v1'
 const VMDECK = '/apis/vmdeck.io/v1alpha1'
 const EVENTS = '/apis/events.k8s.io/v1'
+const INSTANCETYPE = '/apis/instancetype.kubevirt.io/v1beta1'
+const STORAGE = '/apis/storage.k8s.io/v1'
+const MULTUS = '/apis/k8s.cni.cncf.io/v1'
 
 const e = encodeURIComponent
 
@@ -50,6 +53,20 @@ export const paths = {
   restores: (namespace: string) => collection(SNAPSHOT, 'virtualmachinerestores', namespace),
   clones: (namespace: string) => collection(CLONE, 'virtualmachineclones', namespace),
   dataVolume: (namespace: string, name: string) => item(CDI, 'datavolumes', namespace, name),
+
+  clusterInstancetypes: () => collection(INSTANCETYPE, 'virtualmachineclusterinstancetypes'),
+  instancetypes: (namespace: string) =>
+    collection(INSTANCETYPE, 'virtualmachineinstancetypes', namespace),
+  clusterPreferences: () => collection(INSTANCETYPE, 'virtualmachineclusterpreferences'),
+  preferences: (namespace: string) =>
+    collection(INSTANCETYPE, 'virtualmachinepreferences', namespace),
+  dataSources: (namespace?: string) => collection(CDI, 'datasources', namespace),
+  storageClasses: () => collection(STORAGE, 'storageclasses'),
+  networkAttachments: (namespace?: string) =>
+    collection(MULTUS, 'network-attachment-definitions', namespace),
+  networkAttachment: (namespace: string, name: string) =>
+    item(MULTUS, 'network-attachment-definitions', namespace, name),
+  secrets: (namespace: string) => collection(CORE, 'secrets', namespace),
 
   nodes: () => collection(CORE, 'nodes'),
   node: (name: string) => `${collection(CORE, 'nodes')}/${e(name)}`,

@@ -35,6 +35,7 @@ const tabs = [
   { key: 'metrics', title: 'Metrics' },
   { key: 'snapshots', title: 'Snapshots' },
   { key: 'disks', title: 'Disks and networks' },
+  { key: 'configuration', title: 'Configuration' },
   { key: 'migrations', title: 'Migrations' },
   { key: 'events', title: 'Events' },
   { key: 'timeline', title: 'Tasks & events' },
@@ -48,7 +49,7 @@ export default function VmDetailPage({
   cluster: string
   panels: VmDetailPanels
 }) {
-  const { Console, Metrics } = panels
+  const { Console, Metrics, Configuration } = panels
   const params = useParams()
   const namespace = params.namespace ?? ''
   const name = params.name ?? ''
@@ -139,6 +140,14 @@ export default function VmDetailPage({
                       />
                     )}
                     {t.key === 'disks' && <DisksTab vm={vm} />}
+                    {t.key === 'configuration' && (
+                      <Configuration
+                        cluster={cluster}
+                        namespace={namespace}
+                        name={name}
+                        onRestart={() => runner.run('restart', [vm])}
+                      />
+                    )}
                     {t.key === 'migrations' && (
                       <MigrationsTab
                         cluster={cluster}

@@ -1,0 +1,1 @@
+export { VmConfigTab } from './components/vm-config-tab.tsx'
