@@ -1,4 +1,4 @@
-import type { VmConfig, VmConfigApplied, VmConfigReview } from '@vmdeck/shared'
+import type { TaskList, VmConfig, VmConfigApplied, VmConfigReview } from '@vmdeck/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, buildStack, login, ORIGIN, vmUrl, type TestStack } from './helper.ts'
 import { ownVm } from './own-vm.ts'
@@ -92,6 +92,19 @@ describe('VM configuration', () => {
     const after = await config(name)
     expect(after.details).toMatchObject({ labels: { team: 'blue' }, description: 'web tier' })
     expect(after.version).toBe(applied.body.version)
+    // The change is in the task history: who reconfigured which section, and that it ended.
+    const configured = async () =>
+      (await admin.get<TaskList>(`${vmUrl(NS, name)}/tasks`)).body.items.find(
+        (task) => task.action === 'configure' && task.outcome !== 'Running',
+      )
+    let task = await configured()
+    for (const deadline = Date.now() + 10_000; !task && Date.now() < deadline;)
+      task = await new Promise((resolve) => setTimeout(resolve, 100)).then(configured)
+    expect(task).toMatchObject({
+      parameters: { section: 'details' },
+      outcome: 'Succeeded',
+      user: expect.stringContaining('admin') as unknown,
+    })
 
     // The version the first edit was made on is gone: a second write on it is refused.
     const stale = await patch('admin', name, 'details', {

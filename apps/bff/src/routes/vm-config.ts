@@ -15,6 +15,7 @@ import {
   reviewChange,
 } from '../lib/vm-config/vm-config-change.ts'
 import { toVmConfig } from '../lib/vm-config/vm-config-view.ts'
+import { recordTask, vmTarget } from '../plugins/app/tasks.ts'
 import { identityOf, VMS } from '../plugins/app/user-access.ts'
 
 /**
@@ -90,7 +91,12 @@ const vmConfig: FastifyPluginAsyncTypebox = async (fastify) => {
         const { namespace, name } = request.params
         const identity = identityOf(request)
         const client = request.cluster.clientFor(identity.token)
-        const applied = await applyChange(client, { namespace, name }, section, request.body)
+        // Recorded in the task history, like every operation vmdeck carries out.
+        const applied = await recordTask(
+          request,
+          { action: 'configure', target: vmTarget(request), parameters: { section } },
+          () => applyChange(client, { namespace, name }, section, request.body),
+        )
         request.log.info(
           {
             user: identity.username,
