@@ -1,9 +1,10 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
 import { bundleReport } from './build/bundle-report.ts'
+import { precompress } from './build/precompress.ts'
 
 export default defineConfig({
-  plugins: [react(), bundleReport()],
+  plugins: [react(), bundleReport(), precompress()],
   build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 1500 },
   server: {
     // Dev: the BFF serves the API (and consoles) on :8080.
