@@ -10,6 +10,7 @@ import {
 } from '@vmdeck/shared'
 import { useEffect, useState } from 'react'
 import { clusterPath, clusterQueries } from './cluster-queries.ts'
+import { coalescedRefetch } from './coalesced-refetch.ts'
 import { vmQueries } from './vm-queries.ts'
 
 const upsertBy = <T>(items: T[], item: T, same: (a: T) => boolean) => {
@@ -22,8 +23,9 @@ const upsertBy = <T>(items: T[], item: T, same: (a: T) => boolean) => {
 
 /**
  * One SSE stream per tab for a cluster; it writes into the query cache, never a second store.
- * Rows on screen update in place; changes a page cannot place itself refetch it (debounced, so a
- * burst of changes costs one request). Open detail pages of a changed VM refetch.
+ * Rows on screen update in place; changes a page cannot place itself refetch it, and open detail
+ * pages of a changed VM refetch: coalesced, so a burst of changes costs one request and no request
+ * in flight is aborted and sent again.
  */
 export function useClusterStream(cluster: string): { live: boolean } {
   const queryClient = useQueryClient()
@@ -34,19 +36,11 @@ export function useClusterStream(cluster: string): { live: boolean } {
     )
     const nodesKey = clusterQueries.nodes(cluster).queryKey
     const migrationsKey = clusterQueries.migrations(cluster).queryKey
-    let refetch: ReturnType<typeof setTimeout> | undefined
-    const invalidateSoon = () => {
-      clearTimeout(refetch)
-      refetch = setTimeout(
-        () => void queryClient.invalidateQueries({ queryKey: vmQueries.lists(cluster) }),
-        250,
-      )
-    }
+    const refetchLists = coalescedRefetch(queryClient, 250)
+    const refetchDetails = coalescedRefetch(queryClient)
+    const invalidateSoon = () => refetchLists.request(vmQueries.lists(cluster))
     const refreshDetail = (vm: { namespace: string; name: string }) =>
-      void queryClient.invalidateQueries({
-        queryKey: vmQueries.detail(cluster, vm).queryKey,
-        exact: true,
-      })
+      refetchDetails.request(vmQueries.detail(cluster, vm).queryKey, { exact: true })
     source.onerror = () => setLive(false)
     source.addEventListener('sync', () => {
       setLive(true)
@@ -90,7 +84,8 @@ export function useClusterStream(cluster: string): { live: boolean } {
         refreshDetail({ namespace: change.migration.namespace, name: change.migration.vmName })
     })
     return () => {
-      clearTimeout(refetch)
+      refetchLists.dispose()
+      refetchDetails.dispose()
       source.close()
     }
   }, [cluster, queryClient])
