@@ -30,7 +30,8 @@ export function precompress(): Plugin {
           `${path}.br`,
           brotliCompressSync(data, {
             params: {
-              [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+              // 10, not 11: a few per cent larger, several times faster to build on a busy machine.
+              [constants.BROTLI_PARAM_QUALITY]: 10,
               [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
             },
           }),
