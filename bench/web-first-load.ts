@@ -4,11 +4,11 @@
 // again), with the request count and the bytes on the wire of the cold load (docs/PERFORMANCE.md).
 //
 //   VMDECK_KUBEVIRT=sim node bench/web-first-load.ts [--sizes 100,1000,10000] [--runs 3]
-//     [--web-root apps/web/dist] [--label after]        (build apps/web first)
+//     [--builds before=/tmp/old-dist,after=apps/web/dist] [--out web-first-load]   (build apps/web first)
 //
-// Per fleet size the simulator (`--fleet N --guests none`) and the BFF (serving --web-root) run as
-// their own processes on ports 27443/27080; Debian's Chromium drives the page. Results:
-// bench/results/web-first-load-<label>.json.
+// Per fleet size the simulator (`--fleet N --guests none`) runs once, as its own process on port
+// 27443; for each build a BFF serving it runs on 27080 in turn; Debian's Chromium drives the page.
+// Results: bench/results/<out>.json.
 import { chromium, type Browser, type Cookie } from '@playwright/test'
 import { randomBytes } from 'node:crypto'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -24,8 +24,8 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100,1000,10000' },
     runs: { type: 'string', default: '3' },
-    'web-root': { type: 'string', default: join(root, 'apps/web/dist') },
-    label: { type: 'string', default: 'after' },
+    builds: { type: 'string', default: `after=${join(root, 'apps/web/dist')}` },
+    out: { type: 'string', default: 'web-first-load' },
     'sim-port': { type: 'string', default: '27443' },
     'bff-port': { type: 'string', default: '27080' },
   },
@@ -134,9 +134,50 @@ async function load(
   return { result, context }
 }
 
+const builds = values.builds.split(',').map((pair) => {
+  const [label = '', path = ''] = pair.split('=')
+  return [label, resolve(path)] as const
+})
+const summary = (loads: Load[]) => ({
+  firstRowsMs: {
+    median: Math.round(median(loads.map((l) => l.firstRowsMs))),
+    runs: loads.map((l) => Math.round(l.firstRowsMs)),
+  },
+  requestsBeforeRows: median(loads.map((l) => l.requestsAtRows)),
+  requests: median(loads.map((l) => l.requests)),
+  wireKB: Math.round(median(loads.map((l) => l.wireBytes)) / 1024),
+})
+async function stop(processes: ChildProcess[]) {
+  for (const child of processes.splice(0)) {
+    if (child.exitCode !== null) continue
+    const exited = new Promise((r) => child.once('exit', r))
+    child.kill('SIGTERM')
+    await exited
+  }
+}
+
+/** Cold (a new browser each) and warm (that browser again) loads against the BFF on bff-port. */
+async function measure(vms: number) {
+  const cookies = await logIn(vms)
+  const cold: Load[] = []
+  const warm: Load[] = []
+  for (let run = 0; run < RUNS; run++) {
+    // A new browser per load: nothing cached, no connection open.
+    const browser = await launch()
+    try {
+      const first = await load(browser, cookies)
+      cold.push(first.result)
+      warm.push((await load(browser, cookies, first.context)).result)
+    } finally {
+      await browser.close()
+    }
+  }
+  return { cold: summary(cold), warm: summary(warm) }
+}
+
 const children: ChildProcess[] = []
 const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bench-first-load-'))
-const results: Record<string, unknown> = {}
+const results: Record<string, Record<string, unknown>> = {}
 try {
   for (const vms of values.sizes.split(',').map(Number)) {
     const kubeconfig = join(stateDir, `kubeconfig-${vms}`)
@@ -150,56 +191,36 @@ try {
       ],
       /Kubernetes API at (\S+)/,
     )
-    await startProcess(
-      children,
-      [join(root, 'apps/bff/src/server.ts')],
-      /Server listening at|listening on/i,
-      {
-        ...process.env,
-        KUBECONFIG: kubeconfig,
-        VMDECK_PORT: values['bff-port'],
-        VMDECK_DEMO: '1',
-        VMDECK_LOG_LEVEL: 'warn',
-        VMDECK_WEB_ROOT: resolve(values['web-root']),
-        VMDECK_SESSION_KEYS: randomBytes(32).toString('base64url'),
-      },
-    )
-    const cookies = await logIn(vms)
-    const ready = Date.now() - started
-    const cold: Load[] = []
-    const warm: Load[] = []
-    for (let run = 0; run < RUNS; run++) {
-      // A new browser per load: nothing cached, no connection open.
-      const browser = await launch()
+    const perBuild: Record<string, unknown> = { simStartedMs: Date.now() - started }
+    for (const [label, webRoot] of builds) {
+      const bff: ChildProcess[] = []
       try {
-        const first = await load(browser, cookies)
-        cold.push(first.result)
-        warm.push((await load(browser, cookies, first.context)).result)
+        await startProcess(
+          bff,
+          [join(root, 'apps/bff/src/server.ts')],
+          /Server listening at|listening on/i,
+          {
+            ...process.env,
+            KUBECONFIG: kubeconfig,
+            VMDECK_PORT: values['bff-port'],
+            VMDECK_DEMO: '1',
+            VMDECK_LOG_LEVEL: 'warn',
+            VMDECK_WEB_ROOT: webRoot,
+            VMDECK_SESSION_KEYS: randomBytes(32).toString('base64url'),
+          },
+        )
+        perBuild[label] = await measure(vms)
+        console.log(vms, label, JSON.stringify(perBuild[label]))
       } finally {
-        await browser.close()
+        await stop(bff)
       }
     }
-    const summary = (loads: Load[]) => ({
-      firstRowsMs: {
-        median: Math.round(median(loads.map((l) => l.firstRowsMs))),
-        runs: loads.map((l) => Math.round(l.firstRowsMs)),
-      },
-      requestsBeforeRows: median(loads.map((l) => l.requestsAtRows)),
-      requests: median(loads.map((l) => l.requests)),
-      wireKB: Math.round(median(loads.map((l) => l.wireBytes)) / 1024),
-    })
-    results[String(vms)] = { stackReadyMs: ready, cold: summary(cold), warm: summary(warm) }
-    console.log(vms, JSON.stringify(results[String(vms)]))
-    for (const child of children.splice(0)) {
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await exited
-    }
+    results[String(vms)] = perBuild
+    await stop(children)
   }
   const output = {
     date: new Date().toISOString(),
-    label: values.label,
-    webRoot: values['web-root'],
+    builds: Object.fromEntries(builds),
     kubevirt: process.env.VMDECK_KUBEVIRT ?? 'kubevirt',
     runsPerSize: RUNS,
     sizes: results,
@@ -207,11 +228,11 @@ try {
   }
   mkdirSync(join(root, 'bench/results'), { recursive: true })
   writeFileSync(
-    join(root, `bench/results/web-first-load-${values.label}.json`),
+    join(root, `bench/results/${values.out}.json`),
     JSON.stringify(output, null, 2) + '\n',
   )
   console.log(JSON.stringify(output, null, 2))
 } finally {
-  for (const child of children) child.kill('SIGTERM')
+  await stop(children)
   rmSync(stateDir, { recursive: true, force: true })
 }
