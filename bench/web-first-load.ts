@@ -83,7 +83,17 @@ async function logIn(vms: number): Promise<Cookie[]> {
   }
 }
 
-type Load = { firstRowsMs: number; requests: number; wireBytes: number; requestsAtRows: number }
+type Load = {
+  firstRowsMs: number
+  requests: number
+  wireBytes: number
+  requestsAtRows: number
+  /** When the VM list's request went out and when its answer was in (ms after navigation). */
+  listRequestStartMs: number
+  listResponseEndMs: number
+  /** When the app's entry script had arrived. */
+  entryScriptEndMs: number
+}
 
 /** One navigation to /vms in `browser`'s context; counts what went over the wire until then. */
 async function load(
@@ -126,10 +136,26 @@ async function load(
     () => (window as unknown as { __firstRows: number }).__firstRows,
   )
   const requestsAtRows = started.size
+  const timings = await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+    const list = entries.find((e) => /\/api\/v1\/clusters\/[^/]+\/vms\?/.test(e.name))
+    const entry = entries.find((e) => /\/assets\/index-[^/]+\.js$/.test(e.name))
+    return {
+      listRequestStartMs: list?.startTime ?? NaN,
+      listResponseEndMs: list?.responseEnd ?? NaN,
+      entryScriptEndMs: entry?.responseEnd ?? NaN,
+    }
+  })
   // What the page still asks for right after the rows (lazy chunks, the stream, counts).
   await page.waitForLoadState('load')
   await new Promise((r) => setTimeout(r, 1500))
-  const result: Load = { firstRowsMs, requestsAtRows, requests: started.size, wireBytes }
+  const result: Load = {
+    firstRowsMs,
+    requestsAtRows,
+    requests: started.size,
+    wireBytes,
+    ...timings,
+  }
   await page.close()
   return { result, context }
 }
@@ -143,6 +169,9 @@ const summary = (loads: Load[]) => ({
     median: Math.round(median(loads.map((l) => l.firstRowsMs))),
     runs: loads.map((l) => Math.round(l.firstRowsMs)),
   },
+  listRequestStartMs: Math.round(median(loads.map((l) => l.listRequestStartMs))),
+  listResponseEndMs: Math.round(median(loads.map((l) => l.listResponseEndMs))),
+  entryScriptEndMs: Math.round(median(loads.map((l) => l.entryScriptEndMs))),
   requestsBeforeRows: median(loads.map((l) => l.requestsAtRows)),
   requests: median(loads.map((l) => l.requests)),
   wireKB: Math.round(median(loads.map((l) => l.wireBytes)) / 1024),
