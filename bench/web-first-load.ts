@@ -91,8 +91,9 @@ type Load = {
   /** When the VM list's request went out and when its answer was in (ms after navigation). */
   listRequestStartMs: number
   listResponseEndMs: number
-  /** When the app's entry script had arrived. */
+  /** When the app's entry script had arrived; when the session request went out. */
   entryScriptEndMs: number
+  sessionRequestStartMs: number
 }
 
 /** One navigation to /vms in `browser`'s context; counts what went over the wire until then. */
@@ -140,10 +141,12 @@ async function load(
     const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
     const list = entries.find((e) => /\/api\/v1\/clusters\/[^/]+\/vms\?/.test(e.name))
     const entry = entries.find((e) => /\/assets\/index-[^/]+\.js$/.test(e.name))
+    const session = entries.find((e) => e.name.endsWith('/api/v1/session'))
     return {
       listRequestStartMs: list?.startTime ?? NaN,
       listResponseEndMs: list?.responseEnd ?? NaN,
       entryScriptEndMs: entry?.responseEnd ?? NaN,
+      sessionRequestStartMs: session?.startTime ?? NaN,
     }
   })
   // What the page still asks for right after the rows (lazy chunks, the stream, counts).
@@ -172,6 +175,7 @@ const summary = (loads: Load[]) => ({
   listRequestStartMs: Math.round(median(loads.map((l) => l.listRequestStartMs))),
   listResponseEndMs: Math.round(median(loads.map((l) => l.listResponseEndMs))),
   entryScriptEndMs: Math.round(median(loads.map((l) => l.entryScriptEndMs))),
+  sessionRequestStartMs: Math.round(median(loads.map((l) => l.sessionRequestStartMs))),
   requestsBeforeRows: median(loads.map((l) => l.requestsAtRows)),
   requests: median(loads.map((l) => l.requests)),
   wireKB: Math.round(median(loads.map((l) => l.wireBytes)) / 1024),
