@@ -220,6 +220,8 @@ try {
       [
         join(root, 'apps/cluster-sim/src/main.ts'),
         ...['--fleet', String(vms), '--guests', 'none', '--port', values['sim-port']],
+        // No fixed metrics port: another simulator on this machine may hold the default.
+        ...['--metrics-port', '0'],
         ...['--state-dir', join(stateDir, `sim-${vms}`), '--kubeconfig', kubeconfig],
       ],
       /Kubernetes API at (\S+)/,
