@@ -12,6 +12,7 @@ import {
 import { LoginPage } from '../features/session/components/login-page.tsx'
 import { useClusterStream } from '../lib/use-cluster-stream.ts'
 import { ApiError } from '../lib/api-client.ts'
+import { CLUSTER_KEY, pickCluster } from '../lib/api-paths.ts'
 import { makeQueryClient } from '../lib/query-client.ts'
 import { createToastStore } from '../lib/toasts.ts'
 import { ConsoleRoutes } from './console-routes.tsx'
@@ -31,8 +32,6 @@ export function App() {
   )
 }
 
-const CLUSTER_KEY = 'vmdeck.cluster'
-
 /** Login first; then the console for the chosen (or first) cluster. */
 function Gate() {
   const session = useQuery(sessionQueries.current())
@@ -47,7 +46,7 @@ function Gate() {
   if (session.error) return <ErrorAlert error={session.error} title="vmdeck could not start" />
   if (!session.data) return <LoginPage />
   const clusters = session.data.clusters
-  const cluster = chosen && clusters.includes(chosen) ? chosen : clusters[0]
+  const cluster = pickCluster(clusters, chosen)
   if (!cluster)
     return (
       <ErrorAlert

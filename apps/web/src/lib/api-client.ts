@@ -1,4 +1,5 @@
 import type { ApiErrorBody } from '@vmdeck/shared'
+import { takePrefetched } from './prefetched.ts'
 
 /** The one error type of the web app: the BFF's ApiErrorBody, with its HTTP status. */
 export class ApiError extends Error {
@@ -20,13 +21,16 @@ async function request<T>(
 ): Promise<T> {
   let response: Response
   try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      ...(init.signal ? { signal: init.signal } : {}),
-    })
+    // The first-load script may have sent this GET already, while the app's code was loading.
+    const early = method === 'GET' ? takePrefetched(path) : undefined
+    response = await (early ??
+      fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+        ...(init.signal ? { signal: init.signal } : {}),
+      }))
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err
     throw new ApiError({

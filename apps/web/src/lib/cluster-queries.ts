@@ -1,8 +1,9 @@
 import { queryOptions } from '@tanstack/react-query'
 import type { ClusterInfo, NodeList, VmMigrationList } from '@vmdeck/shared'
 import { api } from './api-client.ts'
+import { clusterPath } from './api-paths.ts'
 
-export const clusterPath = (cluster: string) => `/api/v1/clusters/${encodeURIComponent(cluster)}`
+export { clusterPath }
 
 /** Cluster-level reads several features need (selectors, dialogs, pages). */
 export const clusterQueries = {

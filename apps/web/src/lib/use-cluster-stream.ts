@@ -13,6 +13,7 @@ import {
 } from '@vmdeck/shared'
 import { useEffect, useState } from 'react'
 import { clusterPath, clusterQueries } from './cluster-queries.ts'
+import { coalescedRefetch } from './coalesced-refetch.ts'
 import { vmQueries } from './vm-queries.ts'
 
 const upsertBy = <T>(items: T[], item: T, same: (a: T) => boolean) => {
@@ -25,8 +26,9 @@ const upsertBy = <T>(items: T[], item: T, same: (a: T) => boolean) => {
 
 /**
  * One SSE stream per tab for a cluster; it writes into the query cache, never a second store.
- * Rows on screen update in place; changes a page cannot place itself refetch it (debounced, so a
- * burst of changes costs one request). Open detail pages of a changed VM refetch.
+ * Rows on screen update in place; changes a page cannot place itself refetch it, and open detail
+ * pages of a changed VM refetch: coalesced, so a burst of changes costs one request and no request
+ * in flight is aborted and sent again.
  */
 export function useClusterStream(cluster: string): { live: boolean } {
   const queryClient = useQueryClient()
@@ -37,19 +39,12 @@ export function useClusterStream(cluster: string): { live: boolean } {
     )
     const nodesKey = clusterQueries.nodes(cluster).queryKey
     const migrationsKey = clusterQueries.migrations(cluster).queryKey
-    let refetch: ReturnType<typeof setTimeout> | undefined
-    const invalidateSoon = () => {
-      clearTimeout(refetch)
-      refetch = setTimeout(
-        () => void queryClient.invalidateQueries({ queryKey: vmQueries.lists(cluster) }),
-        250,
-      )
-    }
+    const refetchLists = coalescedRefetch(queryClient, 250)
+    const refetchDetails = coalescedRefetch(queryClient)
+    const refetchTasks = coalescedRefetch(queryClient, 200)
+    const invalidateSoon = () => refetchLists.request(vmQueries.lists(cluster))
     const refreshDetail = (vm: { namespace: string; name: string }) =>
-      void queryClient.invalidateQueries({
-        queryKey: vmQueries.detail(cluster, vm).queryKey,
-        exact: true,
-      })
+      refetchDetails.request(vmQueries.detail(cluster, vm).queryKey, { exact: true })
     source.onerror = () => setLive(false)
     source.addEventListener('sync', () => {
       setLive(true)
@@ -81,7 +76,6 @@ export function useClusterStream(cluster: string): { live: boolean } {
     })
     // The task history's queries (features/tasks) all start with ['tasks', cluster]: a change
     // refetches the ones on screen, once per burst.
-    let tasksRefetch: ReturnType<typeof setTimeout> | undefined
     source.addEventListener('tasks', (message: MessageEvent<string>) => {
       const change = JSON.parse(message.data) as TaskChange
       // Shown at once where it surely belongs (a running task appears running, however short):
@@ -97,11 +91,7 @@ export function useClusterStream(cluster: string): { live: boolean } {
           list && Array.isArray(list.items) ? applyTaskChange(list, change, unfiltered) : list,
         )
       }
-      clearTimeout(tasksRefetch)
-      tasksRefetch = setTimeout(
-        () => void queryClient.invalidateQueries({ queryKey: ['tasks', cluster] }),
-        200,
-      )
+      refetchTasks.request(['tasks', cluster])
     })
     source.addEventListener('migrations', (message: MessageEvent<string>) => {
       const change = JSON.parse(message.data) as MigrationChange
@@ -118,8 +108,9 @@ export function useClusterStream(cluster: string): { live: boolean } {
         refreshDetail({ namespace: change.migration.namespace, name: change.migration.vmName })
     })
     return () => {
-      clearTimeout(refetch)
-      clearTimeout(tasksRefetch)
+      refetchLists.dispose()
+      refetchDetails.dispose()
+      refetchTasks.dispose()
       source.close()
     }
   }, [cluster, queryClient])

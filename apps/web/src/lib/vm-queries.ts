@@ -1,16 +1,9 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query'
 import type { VmDetail, VmList, VmListQuery } from '@vmdeck/shared'
 import { api } from './api-client.ts'
-import { clusterPath } from './cluster-queries.ts'
+import { clusterPath, vmListPath } from './api-paths.ts'
 
 export type VmRef = { namespace: string; name: string }
-
-const toSearch = (query: VmListQuery) => {
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query))
-    if (value !== undefined && value !== '') params.set(key, String(value))
-  return params.toString()
-}
 
 export const vmPath = (cluster: string, { namespace, name }: VmRef) =>
   `${clusterPath(cluster)}/namespaces/${encodeURIComponent(namespace)}/vms/${encodeURIComponent(name)}`
@@ -25,8 +18,7 @@ export const vmQueries = {
   list: (cluster: string, query: VmListQuery) =>
     queryOptions({
       queryKey: [...vmQueries.lists(cluster), query],
-      queryFn: ({ signal }) =>
-        api.get<VmList>(`${clusterPath(cluster)}/vms?${toSearch(query)}`, { signal }),
+      queryFn: ({ signal }) => api.get<VmList>(vmListPath(cluster, query), { signal }),
       // The event stream keeps lists fresh; no polling, except while the server is still
       // receiving its first list (the page fills in as it does).
       staleTime: Infinity,

@@ -16,6 +16,11 @@ async function spa(
       wildcard: false,
       index: false,
       cacheControl: false,
+      // The build writes a brotli and a gzip copy next to each text file (apps/web/build/
+      // precompress.ts): the copy the browser accepts is sent, with `Vary: accept-encoding`, and
+      // nothing is compressed per request. The copies get no routes of their own.
+      preCompressed: true,
+      globIgnore: ['**/*.br', '**/*.gz'],
       // @fastify/static 10 passes the reply here. Hashed assets never change; index.html must
       // always be revalidated.
       setHeaders: (reply: { header(name: string, value: string): unknown }, path: string) => {

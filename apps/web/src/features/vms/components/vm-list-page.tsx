@@ -23,13 +23,19 @@ import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { useVmPermissions } from '../../../lib/permissions.ts'
 import { vmQueries } from '../../../lib/vm-queries.ts'
 import { vmActionById, vmActions, type VmActionId } from '../model/vm-actions.ts'
-import { facetCounts, facetStatuses, statusFacets } from '../model/status-facets.ts'
+import {
+  PAGE_SIZES,
+  vmListFacets,
+  vmListPage,
+  vmListPerPage,
+  vmListQuery,
+} from '../model/list-query.ts'
+import { facetCounts, statusFacets } from '../model/status-facets.ts'
 import { ColumnChooser } from './column-chooser.tsx'
 import { useVmActionRunner } from './vm-action-runner.tsx'
 import { VmListLoading } from './vm-list-loading.tsx'
 import { VmTable, defaultColumns, vmColumns, type ColumnId } from './vm-table.tsx'
 
-const PAGE_SIZES = [20, 50, 100, 200]
 const COLUMNS_KEY = 'vmdeck.vm-columns'
 const bulkActions: VmActionId[] = ['start', 'stop', 'restart', 'migrate', 'delete']
 
@@ -48,26 +54,15 @@ export function VmListPage({ cluster }: { cluster: string }) {
   // Filters, sort and page live in the URL so a view can be shared.
   const [params, setParams] = useSearchParams()
   const sort = (params.get('sort') ?? 'name') as NonNullable<VmListQuery['sort']>
-  const perPage = PAGE_SIZES.includes(Number(params.get('perPage')))
-    ? Number(params.get('perPage'))
-    : 50
-  const page = Math.max(1, Number(params.get('page') ?? 1) || 1)
+  const perPage = vmListPerPage(params)
+  const page = vmListPage(params)
   const search = params.get('search') ?? ''
   const namespace = params.get('namespace') ?? ''
   const node = params.get('node') ?? ''
-  const facets = (params.get('status') ?? '').split(',').filter(Boolean)
+  const facets = vmListFacets(params)
   // Typing stays instant; the request follows the deferred value.
   const deferredSearch = useDeferredValue(search)
-  const statuses = facetStatuses(facets)
-  const query: VmListQuery = {
-    sort,
-    limit: perPage,
-    ...(deferredSearch ? { search: deferredSearch } : {}),
-    ...(namespace ? { namespace } : {}),
-    ...(node ? { node } : {}),
-    ...(statuses.length ? { status: statuses.join(',') } : {}),
-    ...(page > 1 ? { offset: (page - 1) * perPage } : {}),
-  }
+  const query = vmListQuery(params, deferredSearch)
   const list = useQuery(vmQueries.list(cluster, query))
   const counts = facetCounts(list.data?.counts)
 
