@@ -240,15 +240,13 @@ describe('console sessions and the stream', () => {
     })
     const stream = events(response.body!)
     expect((await stream.next()).value).toEqual({ event: 'sync', data: { topics: ['tasks'] } })
-    const id = stack.app
-      .tasksOf(cluster(stack.app))
-      .begin(
-        { username: 'admin', groups: [] },
-        {
-          action: 'snapshot',
-          target: { namespace: 'prod', kind: 'VirtualMachine', name: 'db-01' },
-        },
-      )
+    const id = stack.app.tasksOf(cluster(stack.app)).begin(
+      { username: 'admin', groups: [] },
+      {
+        action: 'snapshot',
+        target: { namespace: 'prod', kind: 'VirtualMachine', name: 'db-01' },
+      },
+    )
     const outcomes: string[] = []
     for await (const message of stream) {
       const data = message.data as { type: string; task?: Task }
