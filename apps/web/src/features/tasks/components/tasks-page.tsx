@@ -8,7 +8,7 @@ import {
   ToolbarItem,
 } from '@patternfly/react-core'
 import { useQuery } from '@tanstack/react-query'
-import type { TaskAction, TaskOutcome } from '@vmdeck/shared'
+import { TaskAction, TaskOutcome } from '@vmdeck/shared'
 import { useState } from 'react'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { SimpleSelect } from '../../../components/ui/simple-select.tsx'
@@ -16,28 +16,9 @@ import { useNamespace } from '../../../lib/use-namespace.ts'
 import { exportUrl, taskQueries, type TaskFilters } from '../api/task-queries.ts'
 import { TaskTable } from './task-table.tsx'
 
-const actions: TaskAction[] = [
-  'start',
-  'stop',
-  'restart',
-  'pause',
-  'unpause',
-  'force-stop',
-  'force-restart',
-  'migrate',
-  'cancel-migration',
-  'snapshot',
-  'restore',
-  'clone',
-  'create',
-  'delete',
-  'configure',
-  'cordon',
-  'uncordon',
-  'drain',
-  'console',
-]
-const outcomes: TaskOutcome[] = ['Running', 'Succeeded', 'Failed', 'Cancelled']
+// The filters offer what the shared schema defines, so a new action shows up here by itself.
+const actions = TaskAction.enum
+const outcomes = TaskOutcome.enum
 const periods = [
   { value: '', label: 'Any time' },
   { value: '3600', label: 'Last hour' },
