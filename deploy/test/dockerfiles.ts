@@ -38,10 +38,13 @@ export const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8')
   .map((l) => l.trim())
   .filter((l) => l && !l.startsWith('#'))
 
-/** Whether .dockerignore keeps `path` (relative to the context) out of the build context. */
+/**
+ * Whether .dockerignore keeps `path` (relative to the context) out of the build context. As
+ * Docker reads it: the last pattern that matches decides, and `!pattern` lets a path back in.
+ */
 export function ignored(path: string): boolean {
   const segments = path.split('/')
-  return dockerignore.some((pattern) => {
+  const matches = (pattern: string) => {
     const glob = (p: string) =>
       new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`)
     if (pattern.startsWith('**/')) {
@@ -49,7 +52,13 @@ export function ignored(path: string): boolean {
       return segments.some((segment) => last.test(segment))
     }
     return glob(pattern).test(segments.slice(0, pattern.split('/').length).join('/'))
-  })
+  }
+  let out = false
+  for (const line of dockerignore) {
+    const negated = line.startsWith('!')
+    if (matches(negated ? line.slice(1) : line)) out = !negated
+  }
+  return out
 }
 
 /**

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { controlPlaneBinary } from '../../apps/cluster-sim/src/cluster/control-plane.ts'
 import { compareGoVersions, ensureGo, goDirective } from '../../scripts/lib/go-builds.mjs'
-import { dockerignore, replayBuildStage, stages } from './dockerfiles.ts'
+import { ignored, replayBuildStage, stages } from './dockerfiles.ts'
 import { render, root, run, runAsync, startProcess, waitForStatus } from './helpers.ts'
 
 const dockerfiles = ['apps/bff/Dockerfile', 'apps/cluster-sim/Dockerfile', 'apps/idp/Dockerfile']
@@ -100,8 +100,7 @@ describe.each(dockerfiles)('%s', (dockerfile) => {
         const sources = line.split(/\s+/).slice(1, -1)
         for (const source of sources) {
           expect(existsSync(join(root, source)), `${source} exists`).toBe(true)
-          const top = source.split('/')[0]!
-          expect(dockerignore, `${source} is in the build context`).not.toContain(top)
+          expect(ignored(source), `${source} is in the build context`).toBe(false)
         }
       }
   })
@@ -249,6 +248,12 @@ describe('the images’ build stages, replayed without Docker', () => {
     // Run from the packaged directory as the image does (WORKDIR), not from the repository, with
     // the image's CRD directory: the one the crds stage generated.
     const env: NodeJS.ProcessEnv = { ...process.env, VMDECK_CRD_DIR: packaged.crds }
+    // vmdeck's own CRDs, which the image copies from the repository to VMDECK_APP_CRD_DIR.
+    const appCrds = imageEnv('apps/cluster-sim/Dockerfile').VMDECK_APP_CRD_DIR!
+    expect(stages('apps/cluster-sim/Dockerfile').stages.at(-1)!.lines).toContain(
+      `COPY deploy/components/tasks/crd ${appCrds}`,
+    )
+    env.VMDECK_APP_CRD_DIR = join(root, 'deploy/components/tasks/crd')
     delete env.VMDECK_ROOT
     delete env.VMDECK_CONTROLPLANE_BIN // attached: the simulator starts no control plane
     // The simulator's own KubeVirt here: this checks the packaging, not KubeVirt's programs (the
