@@ -58,21 +58,17 @@ const kubectl = (kubeconfig: string, ...args: string[]) =>
     maxBuffer: 16 << 20,
   })
 
-/** Resolves with the ms until `jsonpath` of the object reads `want`, polled every 100 ms. */
-async function until(kubeconfig: string, what: string[], jsonpath: string, want: string) {
+/**
+ * Resolves with the ms until `jsonpath` of the object reads `want`: kubectl waits on a watch for
+ * the object to exist, then for the value (no polling).
+ */
+async function until(kubeconfig: string, what: string, jsonpath: string, want: string) {
   const started = performance.now()
-  for (;;) {
-    const { stdout } = await kubectl(
-      kubeconfig,
-      'get',
-      ...what,
-      '-o',
-      `jsonpath=${jsonpath}`,
-    ).catch(() => ({ stdout: '' }))
-    if (stdout === want) return Math.round(performance.now() - started)
-    if (performance.now() - started > 300_000) throw new Error(`${what.join(' ')} never ${want}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  const wait = (condition: string) =>
+    kubectl(kubeconfig, 'wait', '-n', 'default', `--for=${condition}`, what, '--timeout=300s')
+  await wait('create')
+  await wait(`jsonpath=${jsonpath}=${want}`)
+  return Math.round(performance.now() - started)
 }
 
 const vm = (name: string) =>
@@ -107,23 +103,16 @@ async function demoRun(mode: Mode, port: number) {
     idpPort: port + 2,
     quiet: true,
   })
-  for (;;) {
-    const answer = await fetch(`${stack.url}/`).catch(() => undefined)
-    if (answer?.ok) break
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  // startStack resolves once the BFF listens: the login page answers now.
+  const answer = await fetch(`${stack.url}/`)
+  if (!answer.ok) throw new Error(`the login page answered ${answer.status}`)
   const startupMs = Math.round(performance.now() - t0)
   const idle = await rss(stateDir)
   const k = stack.kubeconfig
   const input = join(stateDir, 'bench-vm.json')
   writeFileSync(input, vm('bench-q'))
   await kubectl(k, 'create', '-f', input)
-  const startToRunningMs = await until(
-    k,
-    ['vmi', '-n', 'default', 'bench-q'],
-    '{.status.phase}',
-    'Running',
-  )
+  const startToRunningMs = await until(k, 'vmi/bench-q', '{.status.phase}', 'Running')
   const migration = join(stateDir, 'bench-migration.json')
   writeFileSync(
     migration,
@@ -135,12 +124,7 @@ async function demoRun(mode: Mode, port: number) {
     }),
   )
   await kubectl(k, 'create', '-f', migration)
-  const migrateToSucceededMs = await until(
-    k,
-    ['vmim', '-n', 'default', 'bench-mig'],
-    '{.status.phase}',
-    'Succeeded',
-  )
+  const migrateToSucceededMs = await until(k, 'vmim/bench-mig', '{.status.phase}', 'Succeeded')
   stopAll('SIGTERM')
   await Promise.all([
     waitForExit(stack.bff),

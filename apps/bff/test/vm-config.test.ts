@@ -1,6 +1,6 @@
 import type { TaskList, VmConfig, VmConfigApplied, VmConfigReview } from '@vmdeck/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { as, buildStack, login, ORIGIN, vmUrl, type TestStack } from './helper.ts'
+import { as, buildStack, login, ORIGIN, vmUrl, waitUntil, type TestStack } from './helper.ts'
 import { ownVm } from './own-vm.ts'
 
 let stack: TestStack
@@ -93,13 +93,14 @@ describe('VM configuration', () => {
     expect(after.details).toMatchObject({ labels: { team: 'blue' }, description: 'web tier' })
     expect(after.version).toBe(applied.body.version)
     // The change is in the task history: who reconfigured which section, and that it ended.
-    const configured = async () =>
-      (await admin.get<TaskList>(`${vmUrl(NS, name)}/tasks`)).body.items.find(
-        (task) => task.action === 'configure' && task.outcome !== 'Running',
-      )
-    let task = await configured()
-    for (const deadline = Date.now() + 10_000; !task && Date.now() < deadline;)
-      task = await new Promise((resolve) => setTimeout(resolve, 100)).then(configured)
+    const tasks = stack.app.clusters.get('vmdeck-sim')!.tasks
+    await waitUntil(() =>
+      tasks
+        .newestFirst()
+        .some((t) => t.action === 'configure' && t.target.name === name && t.outcome !== 'Running'),
+    )
+    const listed = await admin.get<TaskList>(`${vmUrl(NS, name)}/tasks`)
+    const task = listed.body.items.find((t) => t.action === 'configure')
     expect(task).toMatchObject({
       parameters: { section: 'details' },
       outcome: 'Succeeded',

@@ -11,6 +11,7 @@ import { getVmAndVmi } from './api/vm-requests.ts'
 import { slimPod } from './slim-pod.ts'
 import { KubeClient } from './kube-client.ts'
 import { listWatch } from './list-watch.ts'
+import { ObjectWaiters } from './object-waiters.ts'
 import { MigrationStore } from './migration-store.ts'
 import { NodeStore } from './node-store.ts'
 import { TaskStore } from './task-store.ts'
@@ -34,6 +35,8 @@ export class Cluster {
   readonly id: string
   readonly server: string
   readonly vms: VmStore
+  /** Awaits a change of one VM as the shared watch delivers it. */
+  readonly vmChanges: ObjectWaiters
   readonly nodes: NodeStore
   readonly migrations: MigrationStore
   /** vmdeck's task records (tasks.vmdeck.io), every namespace, read with its own identity. */
@@ -78,6 +81,7 @@ export class Cluster {
     this.vms = new VmStore(vms, vmis, (namespace, name) =>
       getVmAndVmi(serviceClient, namespace, name),
     )
+    this.vmChanges = new ObjectWaiters(vms)
     const nodes = informer(paths.nodes())
     const launchers = compact(paths.pods(), slimPod, 'kubevirt.io=virt-launcher')
     const migrations = informer(paths.migrations())

@@ -95,7 +95,10 @@ const vmConfig: FastifyPluginAsyncTypebox = async (fastify) => {
         const applied = await recordTask(
           request,
           { action: 'configure', target: vmTarget(request), parameters: { section } },
-          () => applyChange(client, { namespace, name }, section, request.body),
+          () =>
+            applyChange(client, { namespace, name }, section, request.body, (check, ms, signal) =>
+              request.cluster.vmChanges.until(namespace, name, check, ms, signal),
+            ),
         )
         request.log.info(
           {

@@ -1,3 +1,4 @@
+import type { KubernetesObject } from '@kubernetes/client-node'
 import type { SpecChange, VmConfigApplied, VmConfigChange, VmConfigSection } from '@vmdeck/shared'
 import { getVmAndVmi } from '../../kube/api/vm-requests.ts'
 import { namespaceVms, replaceVm, VmVersionConflict } from '../../kube/api/vm-config-requests.ts'
@@ -132,6 +133,12 @@ export async function applyChange<S extends VmConfigSection>(
   ref: VmRef,
   section: S,
   request: { version: string; change: VmConfigChange<S> },
+  /** Resolves with the VM once a change of it satisfies `check` (the cluster's shared watch). */
+  waitForVm: (
+    check: (object: KubernetesObject) => boolean,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ) => Promise<KubernetesObject | undefined>,
 ): Promise<VmConfigApplied> {
   const { vmi, changes, stored } = await store(client, ref, section, request)
   if (!stored)
@@ -144,11 +151,19 @@ export async function applyChange<S extends VmConfigSection>(
   // (RestartRequired or not) with the generation it judged as `desiredGeneration`
   // (`observedGeneration` is the one the VMI runs).
   const generation = stored.metadata.generation ?? 0
-  const deadline = Date.now() + JUDGED_WITHIN_MS
+  const judged = (vm: EditableVm) => (vm.status?.desiredGeneration ?? 0) >= generation
   let latest = stored
-  while ((latest.status?.desiredGeneration ?? 0) < generation && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    latest = (await readVm(client, ref)).vm
+  if (!judged(latest)) {
+    // Listen first, then read once: a verdict recorded before the listening began is in the read.
+    const stop = new AbortController()
+    const verdict = waitForVm(
+      (object) => judged(object as EditableVm),
+      JUDGED_WITHIN_MS,
+      stop.signal,
+    )
+    const now = (await readVm(client, ref)).vm
+    if (judged(now)) stop.abort()
+    latest = judged(now) ? now : (((await verdict) as EditableVm | undefined) ?? now)
   }
   const restart = latest.status?.conditions?.find(
     (c) => c.type === 'RestartRequired' && c.status === 'True',
