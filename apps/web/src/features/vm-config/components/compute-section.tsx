@@ -1,13 +1,12 @@
 import { FormSelect, FormSelectOption, Radio } from '@patternfly/react-core'
 import { useQuery } from '@tanstack/react-query'
-import type { VmConfig } from '@vmdeck/shared'
 import { useState } from 'react'
 import { FormField } from '../../../components/ui/form-field.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { vmConfigQueries } from '../api/vm-config-api.ts'
 import { countProblem, memoryProblem } from '../model/validation.ts'
 import { SectionCard } from './section-card.tsx'
-import type { ReviewRequest } from './use-section-change.tsx'
+import type { SectionProps } from './use-section-change.tsx'
 
 /** vCPU topology and memory, or an instancetype; with the limits of a live change shown. */
 export function ComputeSection({
@@ -15,12 +14,7 @@ export function ComputeSection({
   config,
   reviewing,
   onReview,
-}: {
-  cluster: string
-  config: VmConfig
-  reviewing: boolean
-  onReview: ReviewRequest
-}) {
+}: SectionProps & { cluster: string }) {
   const { compute, editable } = config
   const [kind, setKind] = useState(compute.kind)
   const [sockets, setSockets] = useState(String(compute.sockets ?? 1))

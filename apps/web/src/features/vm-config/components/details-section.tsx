@@ -1,24 +1,15 @@
 import { FormSelect, FormSelectOption, TextArea } from '@patternfly/react-core'
-import type { VmConfig } from '@vmdeck/shared'
 import { useState } from 'react'
 import { FormField } from '../../../components/ui/form-field.tsx'
 import { labelProblem, pairsText, parsePairs } from '../model/validation.ts'
 import { SectionCard } from './section-card.tsx'
-import type { ReviewRequest } from './use-section-change.tsx'
+import type { SectionProps } from './use-section-change.tsx'
 
 const RUN_STRATEGIES = ['Always', 'RerunOnFailure', 'Manual', 'Halted', 'Once']
 const EVICTION = ['', 'LiveMigrate', 'LiveMigrateIfPossible', 'External', 'None']
 
 /** Description, labels, annotations, run and eviction strategy. */
-export function DetailsSection({
-  config,
-  reviewing,
-  onReview,
-}: {
-  config: VmConfig
-  reviewing: boolean
-  onReview: ReviewRequest
-}) {
+export function DetailsSection({ config, reviewing, onReview }: SectionProps) {
   const { details, editable } = config
   const [description, setDescription] = useState(details.description)
   const [labels, setLabels] = useState(pairsText(details.labels))

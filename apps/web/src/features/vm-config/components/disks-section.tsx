@@ -1,25 +1,16 @@
 import { Button, FormSelect, FormSelectOption } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
-import type { VmConfig } from '@vmdeck/shared'
 import { useState } from 'react'
 import { FormField } from '../../../components/ui/form-field.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { nameProblem, sizeProblem } from '../model/validation.ts'
-import { SectionCard } from './section-card.tsx'
-import type { ReviewRequest } from './use-section-change.tsx'
+import { RemoveButton, SectionCard } from './section-card.tsx'
+import type { SectionProps } from './use-section-change.tsx'
 
 type SourceType = 'blank' | 'pvc' | 'clone-pvc' | 'clone-dataSource' | 'cdrom'
 
 /** The disks with their bus, source and size; add one, remove one, insert or eject an ISO. */
-export function DisksSection({
-  config,
-  reviewing,
-  onReview,
-}: {
-  config: VmConfig
-  reviewing: boolean
-  onReview: ReviewRequest
-}) {
+export function DisksSection({ config, reviewing, onReview }: SectionProps) {
   const { disks, editable } = config
   const [name, setName] = useState('')
   const [bus, setBus] = useState('virtio')
@@ -102,15 +93,10 @@ export function DisksSection({
                     </Button>
                   )}
                   {editable && (
-                    <Button
-                      variant="link"
-                      isDanger
-                      size="sm"
-                      aria-label={`Remove ${d.name}`}
+                    <RemoveButton
+                      name={d.name}
                       onClick={() => onReview('disks', { op: 'remove', name: d.name })}
-                    >
-                      Remove
-                    </Button>
+                    />
                   )}
                 </Td>
               </Tr>

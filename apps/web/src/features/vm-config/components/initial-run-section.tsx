@@ -1,13 +1,13 @@
 import { Button, FormSelect, FormSelectOption, TextArea } from '@patternfly/react-core'
 import { useMutation, useQuery } from '@tanstack/react-query'
-import type { CloudInitReveal, VmConfig } from '@vmdeck/shared'
+import type { CloudInitReveal } from '@vmdeck/shared'
 import { useState } from 'react'
 import { FormField } from '../../../components/ui/form-field.tsx'
 import { api, type ApiError } from '../../../lib/api-client.ts'
 import { vmPath } from '../../../lib/vm-queries.ts'
 import { vmConfigQueries } from '../api/vm-config-api.ts'
 import { SectionCard } from './section-card.tsx'
-import type { ReviewRequest } from './use-section-change.tsx'
+import type { SectionProps } from './use-section-change.tsx'
 
 const KEY =
   /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9-]+@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/
@@ -18,12 +18,7 @@ export function InitialRunSection({
   config,
   reviewing,
   onReview,
-}: {
-  cluster: string
-  config: VmConfig
-  reviewing: boolean
-  onReview: ReviewRequest
-}) {
+}: SectionProps & { cluster: string }) {
   const { editable, initialRun } = config
   const [userData, setUserData] = useState('')
   const [keys, setKeys] = useState('')

@@ -1,14 +1,13 @@
-import { Button, FormSelect, FormSelectOption } from '@patternfly/react-core'
+import { FormSelect, FormSelectOption } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { useQuery } from '@tanstack/react-query'
-import type { VmConfig } from '@vmdeck/shared'
 import { useState } from 'react'
 import { FormField } from '../../../components/ui/form-field.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { vmConfigQueries } from '../api/vm-config-api.ts'
 import { macProblem, nameProblem } from '../model/validation.ts'
-import { SectionCard } from './section-card.tsx'
-import type { ReviewRequest } from './use-section-change.tsx'
+import { RemoveButton, SectionCard } from './section-card.tsx'
+import type { SectionProps } from './use-section-change.tsx'
 import { VlanNetworkForm } from './vlan-network-form.tsx'
 
 const POD = '(pod network)'
@@ -19,12 +18,7 @@ export function NetworkSection({
   config,
   reviewing,
   onReview,
-}: {
-  cluster: string
-  config: VmConfig
-  reviewing: boolean
-  onReview: ReviewRequest
-}) {
+}: SectionProps & { cluster: string }) {
   const { interfaces, editable } = config
   const [name, setName] = useState('')
   const [network, setNetwork] = useState('')
@@ -78,15 +72,10 @@ export function NetworkSection({
                 </Td>
                 <Td isActionCell>
                   {editable && (
-                    <Button
-                      variant="link"
-                      isDanger
-                      size="sm"
-                      aria-label={`Remove ${i.name}`}
+                    <RemoveButton
+                      name={i.name}
                       onClick={() => onReview('network', { op: 'remove', name: i.name })}
-                    >
-                      Remove
-                    </Button>
+                    />
                   )}
                 </Td>
               </Tr>

@@ -53,3 +53,12 @@ export function SectionCard({
     </Card>
   )
 }
+
+/** A row's Remove action in a section's table (a disk, a network card), reviewed like any change. */
+export function RemoveButton({ name, onClick }: { name: string; onClick: () => void }) {
+  return (
+    <Button variant="link" isDanger size="sm" aria-label={`Remove ${name}`} onClick={onClick}>
+      Remove
+    </Button>
+  )
+}

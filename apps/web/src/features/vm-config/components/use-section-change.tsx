@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import type { VmConfigApplied, VmConfigReview, VmConfigSection } from '@vmdeck/shared'
+import type { VmConfig, VmConfigApplied, VmConfigReview, VmConfigSection } from '@vmdeck/shared'
 import { useState } from 'react'
 import type { ApiError } from '../../../lib/api-client.ts'
 import type { VmRef } from '../../../lib/vm-queries.ts'
@@ -7,6 +7,13 @@ import { applySection, reviewSection, vmConfigQueries } from '../api/vm-config-a
 import { ReviewDialog } from './review-dialog.tsx'
 
 export type ReviewRequest = (section: VmConfigSection, change: unknown) => void
+
+/** What the tab hands every section: the configuration, and the review under way. */
+export interface SectionProps {
+  config: VmConfig
+  reviewing: boolean
+  onReview: ReviewRequest
+}
 
 /**
  * A section's change in two steps: a review (the BFF's dry run answers the exact spec diff),
