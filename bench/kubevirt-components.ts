@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util'
 import { stopAll, waitForExit, start, waitForLine } from '../scripts/lib/processes.mjs'
 import { startStack } from '../scripts/stack.mjs'
 import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
+import { vmManifest } from '../apps/cluster-sim/src/seed/vm-manifest.ts'
 
 const execFile = promisify(execFileCb)
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
@@ -71,26 +72,6 @@ async function until(kubeconfig: string, what: string, jsonpath: string, want: s
   return Math.round(performance.now() - started)
 }
 
-const vm = (name: string) =>
-  JSON.stringify({
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachine',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      runStrategy: 'Always',
-      template: {
-        spec: {
-          domain: {
-            memory: { guest: '128Mi' },
-            devices: { interfaces: [{ name: 'default', masquerade: {} }] },
-          },
-          networks: [{ name: 'default', pod: {} }],
-          evictionStrategy: 'LiveMigrate',
-        },
-      },
-    },
-  })
-
 async function demoRun(mode: Mode, port: number) {
   process.env.VMDECK_KUBEVIRT = mode
   const stateDir = mkdtempSync(join(tmpdir(), `vmdeck-bench-kv-${mode}-`))
@@ -110,7 +91,7 @@ async function demoRun(mode: Mode, port: number) {
   const idle = await rss(stateDir)
   const k = stack.kubeconfig
   const input = join(stateDir, 'bench-vm.json')
-  writeFileSync(input, vm('bench-q'))
+  writeFileSync(input, JSON.stringify(vmManifest({ namespace: 'default', name: 'bench-q' })))
   await kubectl(k, 'create', '-f', input)
   const startToRunningMs = await until(k, 'vmi/bench-q', '{.status.phase}', 'Running')
   const migration = join(stateDir, 'bench-migration.json')
