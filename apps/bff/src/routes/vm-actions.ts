@@ -64,7 +64,13 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
       if (request.body.paused !== undefined && action !== 'start')
         throw httpError(400, 'Only start takes "paused".', 'BAD_REQUEST')
       const body = action === 'start' && request.body.paused ? { paused: true } : operation.body
-      await recordTask(request, { action, target: vmTarget(request) }, async () => {
+      // A restart ends when a VMI other than this one runs.
+      const replaced =
+        action === 'restart' || action === 'force-restart'
+          ? cluster.vms.instance(namespace, name)?.uid
+          : undefined
+      const parameters = replaced ? { vmiUid: replaced } : {}
+      await recordTask(request, { action, target: vmTarget(request), parameters }, async () => {
         try {
           await runVmOperation(cluster.clientFor(identity.token), namespace, name, {
             ...operation,
