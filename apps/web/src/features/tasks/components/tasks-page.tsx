@@ -104,7 +104,12 @@ export default function TasksPage({ cluster }: { cluster: string }) {
       <Title headingLevel="h2" size="lg">
         Running ({running.length})
       </Title>
-      <TaskTable tasks={running} label="Running tasks" empty="Nothing is running." />
+      <TaskTable
+        tasks={running}
+        label="Running tasks"
+        empty="Nothing is running."
+        cluster={cluster}
+      />
       <Title headingLevel="h2" size="lg" style={{ marginTop: 16 }}>
         Recent
         {list.data && list.data.total > list.data.items.length
@@ -114,6 +119,7 @@ export default function TasksPage({ cluster }: { cluster: string }) {
       <TaskTable
         tasks={recent}
         label="Recent tasks"
+        cluster={cluster}
         empty={list.isPending ? 'Loading…' : 'No tasks match.'}
       />
     </PageSection>
