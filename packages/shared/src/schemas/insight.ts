@@ -1,0 +1,96 @@
+import { Type, type Static } from 'typebox'
+
+/** CPU in cores, memory in bytes: what pods request and nodes offer. */
+export const CpuMemory = Type.Object({ cpu: Type.Number(), memory: Type.Number() })
+export type CpuMemory = Static<typeof CpuMemory>
+
+/**
+ * What an eviction does to one VM during maintenance:
+ * `migrates` (live migration to `target`), `shuts-down` (evictionStrategy None, or
+ * LiveMigrateIfPossible on a VM that cannot migrate), `blocks` (the drain cannot finish: KubeVirt
+ * refuses the eviction of a non-migratable LiveMigrate VM, or no node fits the migration target),
+ * `external` (evictionStrategy External: an outside controller decides).
+ */
+export const EvictionEffect = Type.Enum(['migrates', 'shuts-down', 'blocks', 'external'])
+export type EvictionEffect = Static<typeof EvictionEffect>
+
+/** Why a VM does not simply move. */
+export const BlockReason = Type.Enum([
+  'NotLiveMigratable',
+  'EvictionStrategyNone',
+  'External',
+  'NoNodeFits',
+])
+export type BlockReason = Static<typeof BlockReason>
+
+/** One VM on a node under maintenance, as the what-if estimates it. */
+export const MaintenanceVm = Type.Object({
+  namespace: Type.String(),
+  name: Type.String(),
+  node: Type.String(),
+  requests: CpuMemory,
+  /** The VMI's own strategy, or the cluster default's (then `evictionStrategyDefault`). */
+  evictionStrategy: Type.String(),
+  evictionStrategyDefault: Type.Boolean(),
+  effect: EvictionEffect,
+  /** Where the default scheduler's filters and least-allocated scoring would put it. */
+  target: Type.Optional(Type.String()),
+  reason: Type.Optional(BlockReason),
+  /** The condition's reason and message, or the binding scheduling constraint. */
+  message: Type.Optional(Type.String()),
+})
+export type MaintenanceVm = Static<typeof MaintenanceVm>
+
+/** Could the cluster lose one node: would every VM on it find room on the others? */
+export const NodeLossVerdict = Type.Object({
+  node: Type.String(),
+  survives: Type.Boolean(),
+  /** VMs that would find no node, and what they request. */
+  unplaced: Type.Integer(),
+  unplacedRequests: CpuMemory,
+  message: Type.String(),
+})
+export type NodeLossVerdict = Static<typeof NodeLossVerdict>
+
+export const MaintenancePlan = Type.Object({
+  nodes: Type.Array(Type.String()),
+  vms: Type.Array(MaintenanceVm),
+  /** VMs on those nodes in namespaces the user may not see: counted, not named. */
+  hiddenVms: Type.Integer(),
+  /** The cluster default eviction strategy (KubeVirt CR), used where a VMI names none. */
+  defaultEvictionStrategy: Type.String(),
+  /** After the move: can the cluster still lose its biggest remaining node? */
+  headroom: Type.Optional(NodeLossVerdict),
+  /** What the estimate does not model (see docs/INSIGHT.md). */
+  caveats: Type.Array(Type.String()),
+})
+export type MaintenancePlan = Static<typeof MaintenancePlan>
+
+export const NodeCapacity = Type.Object({
+  name: Type.String(),
+  ready: Type.Boolean(),
+  schedulable: Type.Boolean(),
+  allocatable: CpuMemory,
+  /** Sum of the requests of every pod on the node that still runs. */
+  requested: CpuMemory,
+  vmCount: Type.Integer(),
+  loss: NodeLossVerdict,
+})
+export type NodeCapacity = Static<typeof NodeCapacity>
+
+export const CapacityReport = Type.Object({
+  nodes: Type.Array(NodeCapacity),
+  /** The node with the most allocatable memory: the N-1 question. */
+  biggestNode: Type.Optional(Type.String()),
+  survivesBiggestLoss: Type.Boolean(),
+})
+export type CapacityReport = Static<typeof CapacityReport>
+
+export const MaintenanceQuery = Type.Object({
+  /** Comma-separated node names. */
+  nodes: Type.String({
+    pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(,[a-z0-9]([-a-z0-9.]*[a-z0-9])?){0,49}$',
+    maxLength: 4000,
+  }),
+})
+export type MaintenanceQuery = Static<typeof MaintenanceQuery>
