@@ -1,11 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CapacityReport, ClusterParams, MaintenancePlan, MaintenanceQuery } from '@vmdeck/shared'
+import {
+  CapacityReport,
+  ClusterParams,
+  K8sName,
+  MaintenancePlan,
+  MaintenanceQuery,
+  MigrationAdvice,
+  MigrationHistory,
+} from '@vmdeck/shared'
+import { Type } from 'typebox'
 import type { FastifyRequest } from 'fastify'
 import { isVisible } from '../kube/access.ts'
 import { httpError } from '../kube/http-error.ts'
+import { adviseMigration, type MigrationSample } from '../lib/insight-advisor.ts'
+import { migrationPairs } from '../lib/insight-migration-history.ts'
 import { capacityReport, planMaintenance } from '../lib/insight-planner.ts'
+import type { PrometheusClient } from '../lib/prometheus-client.ts'
+import { migrationAdvisorQueries } from '../lib/promql.ts'
 import { addVmiState, defaultEvictionStrategy, loadSnapshot } from '../lib/insight-snapshot.ts'
-import { identityOf, visibleVmNamespaces } from '../plugins/app/user-access.ts'
+import { identityOf, MIGRATIONS, visibleVmNamespaces } from '../plugins/app/user-access.ts'
 
 const CAVEATS = [
   "An estimate of the default scheduler's filters (node selector, required node affinity, taints, CPU, memory, pod count) and its least-allocated scoring, not the scheduler itself.",
@@ -21,6 +34,23 @@ async function mayListNodes(request: FastifyRequest): Promise<void> {
   })
   if (!decision.allowed)
     throw httpError(403, 'You may not list the nodes of this cluster.', 'K8S_FORBIDDEN')
+}
+
+/** The migration's numbers now; none when Prometheus is absent, unwell or has no series. */
+async function sample(
+  client: PrometheusClient | undefined,
+  vm: { namespace: string; name: string },
+): Promise<MigrationSample> {
+  if (!client) return {}
+  const queries = migrationAdvisorQueries(vm)
+  const keys = Object.keys(queries) as (keyof typeof queries)[]
+  const answers = await Promise.all(keys.map((key) => client.query(queries[key]).catch(() => [])))
+  const result: MigrationSample = {}
+  keys.forEach((key, i) => {
+    const value = Number(answers[i]?.[0]?.value?.[1])
+    if (answers[i]?.length && Number.isFinite(value)) result[key] = value
+  })
+  return result
 }
 
 /** `…/insight/*`: what-if answers for maintenance and capacity, computed on demand. */
@@ -76,6 +106,62 @@ const insight: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       await mayListNodes(request)
       return capacityReport(await loadSnapshot(request.cluster))
+    },
+  )
+
+  fastify.get(
+    '/migrations',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Recent migrations per source and target node: count, outcome, durations',
+        params: ClusterParams,
+        response: { 200: MigrationHistory },
+      },
+    },
+    async (request) => {
+      const cluster = request.cluster
+      const all = [...cluster.migrations.list()]
+      const visibility = await cluster.access.visibleNamespaces(
+        identityOf(request).token,
+        MIGRATIONS,
+        all.map((m) => m.namespace),
+      )
+      return { pairs: migrationPairs(all.filter((m) => isVisible(visibility, m.namespace))) }
+    },
+  )
+
+  fastify.get(
+    '/migrations/:namespace/:name',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Advice on one migration: converging or not, why, and the remedies',
+        params: Type.Object({ ...ClusterParams.properties, namespace: K8sName, name: K8sName }),
+        response: { 200: MigrationAdvice },
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params
+      const cluster = request.cluster
+      const decision = await cluster.access.can(identityOf(request).token, {
+        verb: 'get',
+        ...MIGRATIONS,
+        namespace,
+      })
+      const migration = cluster.migrations.get(namespace, name)
+      // One answer for a migration that does not exist and one the user may not see.
+      if (!decision.allowed || !migration)
+        throw httpError(
+          404,
+          `migration "${name}" not found in namespace "${namespace}"`,
+          'NOT_FOUND',
+        )
+      const client = fastify.prometheus.forCluster(cluster.id)
+      const numbers = migration.active
+        ? await sample(client, { namespace, name: migration.vmName })
+        : {}
+      return adviseMigration(migration, numbers)
     },
   )
 }

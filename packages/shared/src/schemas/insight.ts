@@ -94,3 +94,56 @@ export const MaintenanceQuery = Type.Object({
   }),
 })
 export type MaintenanceQuery = Static<typeof MaintenanceQuery>
+
+/** A remedy KubeVirt offers for a migration that does not converge, explained. */
+export const MigrationRemedy = Type.Object({
+  id: Type.Enum(['auto-converge', 'post-copy', 'bandwidth', 'pause']),
+  title: Type.String(),
+  /** What it does, what it costs, and how KubeVirt applies it. */
+  explanation: Type.String(),
+  /** What to apply (a MigrationPolicy, a KubeVirt CR change), as YAML to copy. */
+  manifest: Type.Optional(Type.String()),
+  /** vmdeck can do it for the user through KubeVirt's API (their own rights apply). */
+  action: Type.Optional(Type.Enum(['pause'])),
+})
+export type MigrationRemedy = Static<typeof MigrationRemedy>
+
+/** The advisor's reading of one running migration, from KubeVirt's migration metrics. */
+export const MigrationAdvice = Type.Object({
+  namespace: Type.String(),
+  name: Type.String(),
+  vmName: Type.String(),
+  active: Type.Boolean(),
+  /** Whether Prometheus had the migration's metrics (the node side exports them while it runs). */
+  measured: Type.Boolean(),
+  processedBytes: Type.Optional(Type.Number()),
+  remainingBytes: Type.Optional(Type.Number()),
+  totalBytes: Type.Optional(Type.Number()),
+  /** Bytes per second the guest dirties, and the link moves. */
+  dirtyRate: Type.Optional(Type.Number()),
+  transferRate: Type.Optional(Type.Number()),
+  verdict: Type.Enum(['converging', 'not-converging', 'unknown', 'finished']),
+  /** Seconds to completion at the current rates, when converging. */
+  etaSeconds: Type.Optional(Type.Number()),
+  reason: Type.String(),
+  remedies: Type.Array(MigrationRemedy),
+})
+export type MigrationAdvice = Static<typeof MigrationAdvice>
+
+/** Recent migrations between one source and one target node. */
+export const MigrationPairStats = Type.Object({
+  sourceNode: Type.String(),
+  targetNode: Type.String(),
+  total: Type.Integer(),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+  running: Type.Integer(),
+  /** Of the finished ones with a start and end. */
+  medianSeconds: Type.Optional(Type.Number()),
+  longestSeconds: Type.Optional(Type.Number()),
+  lastEndedAt: Type.Optional(Type.String()),
+})
+export type MigrationPairStats = Static<typeof MigrationPairStats>
+
+export const MigrationHistory = Type.Object({ pairs: Type.Array(MigrationPairStats) })
+export type MigrationHistory = Static<typeof MigrationHistory>
