@@ -1,7 +1,14 @@
-import type { CapacityReport, MaintenancePlan } from '@vmdeck/shared'
+import type {
+  CapacityReport,
+  MaintenancePlan,
+  MigrationAdvice,
+  MigrationHistory,
+  RebalancePlan,
+} from '@vmdeck/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testVm } from '../../cluster-sim/test/test-vm.ts'
-import { as, buildStack, C, login, waitUntil, type TestStack } from './helper.ts'
+import { as, buildStack, C, login, vmUrl, waitUntil, type TestStack } from './helper.ts'
+import { ownVm } from './own-vm.ts'
 
 let stack: TestStack
 let admin: ReturnType<typeof as>
@@ -113,5 +120,61 @@ describe('GET /api/v1/clusters/{c}/insight/capacity', () => {
     )
     expect(body.biggestNode).toMatch(/^node-[123]$/)
     expect((await viewer.get(`${C}/insight/capacity`)).status).toBe(403)
+  })
+})
+
+describe('the migration advisor and the history per node pair', () => {
+  it('advises on a migration and counts it under its node pair once it ended', async () => {
+    const vm = await ownVm(stack, 'default', true, 'insight-move')
+    const from = cluster().vms.get('default', vm)!.node!
+    const to = ['node-2', 'node-3'].find((n) => n !== from)!
+    expect((await admin.post(`${vmUrl('default', vm)}/migrate`, { targetNode: to })).status).toBe(
+      202,
+    )
+    await waitUntil(
+      () => cluster().migrations.latestFor('default', vm)?.phase === 'Succeeded',
+      60_000,
+    )
+    const migration = cluster().migrations.latestFor('default', vm)!
+    const advice = await admin.get<MigrationAdvice>(
+      `${C}/insight/migrations/default/${migration.name}`,
+    )
+    expect(advice.status).toBe(200)
+    expect(advice.body).toMatchObject({
+      vmName: vm,
+      active: false,
+      verdict: 'finished',
+      reason: 'The migration has ended: Succeeded.',
+      remedies: [],
+    })
+    const history = await admin.get<MigrationHistory>(`${C}/insight/migrations`)
+    expect(history.status).toBe(200)
+    const pair = history.body.pairs.find((p) => p.sourceNode === from && p.targetNode === to)
+    expect(pair?.succeeded).toBeGreaterThanOrEqual(1)
+    expect(pair?.medianSeconds).toBeGreaterThanOrEqual(0)
+    expect((await admin.get(`${C}/insight/migrations/default/no-such-migration`)).status).toBe(404)
+  })
+})
+
+describe('POST /api/v1/clusters/{c}/insight/rebalance', () => {
+  it('plans moves into a band as a dry run, moving nothing', async () => {
+    const before = [...cluster().vms.summaries()].map((vm) => `${vm.name}@${vm.node ?? ''}`).sort()
+    const wide = await admin.post<RebalancePlan>(`${C}/insight/rebalance`, { low: 0, high: 100 })
+    expect(wide.status).toBe(200)
+    expect(wide.body.moves).toEqual([])
+    expect(wide.body.nodes.map((n) => n.name)).toEqual(['node-1', 'node-2', 'node-3'])
+    expect(wide.body.nodes.every((n) => n.withinBand)).toBe(true)
+    // A band no node is in: every move has a reason and a wave, and nothing moved.
+    const narrow = await admin.post<RebalancePlan>(`${C}/insight/rebalance`, {
+      low: 99,
+      high: 100,
+    })
+    expect(narrow.status).toBe(200)
+    expect(narrow.body.unresolved.length).toBeGreaterThan(0)
+    for (const move of narrow.body.moves) expect(move.reason).toContain(move.name)
+    const after = [...cluster().vms.summaries()].map((vm) => `${vm.name}@${vm.node ?? ''}`).sort()
+    expect(after).toEqual(before)
+    expect((await admin.post(`${C}/insight/rebalance`, { low: 60, high: 40 })).status).toBe(400)
+    expect((await viewer.post(`${C}/insight/rebalance`, { low: 10, high: 90 })).status).toBe(403)
   })
 })

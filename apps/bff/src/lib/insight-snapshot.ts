@@ -115,9 +115,22 @@ export async function defaultEvictionStrategy(cluster: Cluster): Promise<string>
   return kubevirts?.items?.[0]?.spec?.configuration?.evictionStrategy ?? 'None'
 }
 
+function applyVmi(vm: VmPod, vmi: VirtualMachineInstance | undefined): void {
+  if (vmi?.spec?.evictionStrategy) vm.evictionStrategy = vmi.spec.evictionStrategy
+  const condition = vmi?.status?.conditions?.find((c: Condition) => c.type === 'LiveMigratable')
+  if (condition?.status === 'False')
+    vm.notMigratable = {
+      reason: condition.reason ?? 'NotMigratable',
+      message: condition.message ?? '',
+    }
+}
+
+/** Past this many VMs one list of every VMI costs less than reading them one by one. */
+const ONE_BY_ONE = 50
+
 /**
- * Adds the VMI's eviction strategy and LiveMigratable condition to the VMs on `nodes`: read one
- * by one (only the VMs on the nodes in question), as the shared cache keeps no VMI objects.
+ * Adds the VMI's eviction strategy and LiveMigratable condition to the VMs on `nodes`, as the
+ * shared cache keeps no VMI objects: read one by one for a few, listed at once for many.
  */
 export async function addVmiState(
   cluster: Cluster,
@@ -125,18 +138,26 @@ export async function addVmiState(
   nodes: ReadonlySet<string>,
 ): Promise<void> {
   const on = snapshot.vms.filter((vm) => nodes.has(vm.node))
+  const client = cluster.serviceClient
+  if (on.length > ONE_BY_ONE) {
+    const vmis = await list<{ items?: VirtualMachineInstance[] }>(client, paths.vmis())
+    const byKey = new Map(
+      (vmis.items ?? []).map((v) => [
+        `${v.metadata?.namespace ?? ''}/${v.metadata?.name ?? ''}`,
+        v,
+      ]),
+    )
+    for (const vm of on) applyVmi(vm, byKey.get(`${vm.namespace}/${vm.name}`))
+    return
+  }
   await Promise.all(
-    on.map(async (vm) => {
-      const vmi = await cluster.serviceClient
-        .call<VirtualMachineInstance>({ method: 'GET', path: paths.vmi(vm.namespace, vm.name) })
-        .catch(() => undefined)
-      if (vmi?.spec?.evictionStrategy) vm.evictionStrategy = vmi.spec.evictionStrategy
-      const condition = vmi?.status?.conditions?.find((c: Condition) => c.type === 'LiveMigratable')
-      if (condition?.status === 'False')
-        vm.notMigratable = {
-          reason: condition.reason ?? 'NotMigratable',
-          message: condition.message ?? '',
-        }
-    }),
+    on.map(async (vm) =>
+      applyVmi(
+        vm,
+        await client
+          .call<VirtualMachineInstance>({ method: 'GET', path: paths.vmi(vm.namespace, vm.name) })
+          .catch(() => undefined),
+      ),
+    ),
   )
 }

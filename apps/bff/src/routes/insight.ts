@@ -7,6 +7,8 @@ import {
   MaintenanceQuery,
   MigrationAdvice,
   MigrationHistory,
+  RebalancePlan,
+  RebalanceRequest,
 } from '@vmdeck/shared'
 import { Type } from 'typebox'
 import type { FastifyRequest } from 'fastify'
@@ -15,8 +17,9 @@ import { httpError } from '../kube/http-error.ts'
 import { adviseMigration, type MigrationSample } from '../lib/insight-advisor.ts'
 import { migrationPairs } from '../lib/insight-migration-history.ts'
 import { capacityReport, planMaintenance } from '../lib/insight-planner.ts'
+import { planRebalance } from '../lib/insight-rebalance.ts'
 import type { PrometheusClient } from '../lib/prometheus-client.ts'
-import { migrationAdvisorQueries } from '../lib/promql.ts'
+import { migrationAdvisorQueries, nodeMemoryQuery } from '../lib/promql.ts'
 import { addVmiState, defaultEvictionStrategy, loadSnapshot } from '../lib/insight-snapshot.ts'
 import { identityOf, MIGRATIONS, visibleVmNamespaces } from '../plugins/app/user-access.ts'
 
@@ -162,6 +165,45 @@ const insight: FastifyPluginAsyncTypebox = async (fastify) => {
         ? await sample(client, { namespace, name: migration.vmName })
         : {}
       return adviseMigration(migration, numbers)
+    },
+  )
+
+  fastify.post(
+    '/rebalance',
+    {
+      schema: {
+        tags: ['nodes'],
+        summary:
+          'A dry run: the live migrations that would bring every node into a utilisation band, with why, in waves',
+        params: ClusterParams,
+        body: RebalanceRequest,
+        response: { 200: RebalancePlan },
+      },
+    },
+    async (request) => {
+      await mayListNodes(request)
+      const { low, high } = request.body
+      if (low >= high) throw httpError(400, 'The band needs low below high.', 'BAD_REQUEST')
+      const cluster = request.cluster
+      const snapshot = await loadSnapshot(cluster)
+      await addVmiState(cluster, snapshot, new Set(snapshot.nodes.map((n) => n.name)))
+      const visibility = await visibleVmNamespaces(cluster, identityOf(request))
+      const plan = planRebalance(snapshot, request.body, (vm) =>
+        isVisible(visibility, vm.namespace),
+      )
+      // What the nodes actually use beside what is requested, when Prometheus knows.
+      const client = fastify.prometheus.forCluster(cluster.id)
+      const actual = client ? await client.query(nodeMemoryQuery().expr).catch(() => []) : []
+      const used = new Map(actual.map((s) => [s.metric.instance ?? '', Number(s.value?.[1])]))
+      return {
+        ...plan,
+        nodes: plan.nodes.map((n) => {
+          const memory = used.get(n.name)
+          return memory !== undefined && Number.isFinite(memory)
+            ? { ...n, actualMemory: memory }
+            : n
+        }),
+      }
     },
   )
 }

@@ -147,3 +147,51 @@ export type MigrationPairStats = Static<typeof MigrationPairStats>
 
 export const MigrationHistory = Type.Object({ pairs: Type.Array(MigrationPairStats) })
 export type MigrationHistory = Static<typeof MigrationHistory>
+
+/** A rebalancing question: bring every node's utilisation (percent) into [low, high]. */
+export const RebalanceRequest = Type.Object(
+  {
+    low: Type.Number({ minimum: 0, maximum: 100 }),
+    high: Type.Number({ minimum: 1, maximum: 100 }),
+    /** At most this many migrations in the plan (default 20). */
+    maxMoves: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    /** Migrations at once across the cluster (default 2) and per node (default 1). */
+    maxParallel: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+    maxPerNode: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+  },
+  { additionalProperties: false },
+)
+export type RebalanceRequest = Static<typeof RebalanceRequest>
+
+/** One proposed live migration, with why, and the wave it may run in. */
+export const RebalanceMove = Type.Object({
+  namespace: Type.String(),
+  name: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  requests: CpuMemory,
+  reason: Type.String(),
+  /** Moves of one wave may run at once within the parallel limits; waves run in order. */
+  wave: Type.Integer(),
+})
+export type RebalanceMove = Static<typeof RebalanceMove>
+
+export const RebalancePlan = Type.Object({
+  low: Type.Number(),
+  high: Type.Number(),
+  moves: Type.Array(RebalanceMove),
+  /** Utilisation in percent: the larger of requested CPU and memory share, before and after. */
+  nodes: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      before: Type.Number(),
+      after: Type.Number(),
+      withinBand: Type.Boolean(),
+      /** Memory actually in use (Prometheus), percent, when known. */
+      actualMemory: Type.Optional(Type.Number()),
+    }),
+  ),
+  /** Nodes the plan cannot bring into the band, and why. */
+  unresolved: Type.Array(Type.String()),
+})
+export type RebalancePlan = Static<typeof RebalancePlan>

@@ -9,6 +9,7 @@ import { usePermissions } from '../../../lib/permissions.ts'
 import { useNodeAction } from '../api/use-node-action.ts'
 import { CapacityView } from './capacity-view.tsx'
 import { MaintenanceDialog } from './maintenance-dialog.tsx'
+import { RebalanceView } from './rebalance-view.tsx'
 import { NodeRow, type NodeUsageCell } from './node-row.tsx'
 
 const usage = {
@@ -84,6 +85,9 @@ export default function NodesPage({ cluster, Usage }: { cluster: string; Usage: 
         </Tab>
         <Tab eventKey="capacity" title={<TabTitleText>Capacity</TabTitleText>}>
           <CapacityView cluster={cluster} />
+        </Tab>
+        <Tab eventKey="rebalance" title={<TabTitleText>Rebalance</TabTitleText>}>
+          <RebalanceView cluster={cluster} />
         </Tab>
       </Tabs>
       {maintenance && (
