@@ -1,4 +1,4 @@
-import type { MaintenancePlan } from '@vmdeck/shared'
+import type { MaintenancePlan, RebalancePlan, VmDetail, VmMigrationList } from '@vmdeck/shared'
 import { vmManifest } from '../../apps/cluster-sim/src/seed/vm-manifest.ts'
 import { expect, test } from '../fixtures.ts'
 
@@ -71,5 +71,123 @@ test('the what-if names targets and a VM that cannot move; Capacity gives the N-
     ).toBeVisible()
   } finally {
     await cluster.deleteVmIfExists('default', name)
+  }
+})
+
+test('a rebalancing plan on an unbalanced fleet: stopped midway nothing keeps moving; executed, every node is in the band', async ({
+  loginAs,
+  cluster,
+}) => {
+  test.setTimeout(300_000)
+  const page = await loginAs('admin')
+  const origin = new URL(page.url()).origin
+  const plan = async (band: { low: number; high: number }) => {
+    const response = await page.request.post(`${API}/insight/rebalance`, {
+      headers: { origin },
+      data: band,
+    })
+    expect(response.status()).toBe(200)
+    return (await response.json()) as RebalancePlan
+  }
+  const node1 = async () =>
+    (await plan({ low: 0, high: 100 })).nodes.find((n) => n.name === 'node-1')!.before
+  const cordon = async (node: string, action: 'cordon' | 'uncordon') =>
+    expect(
+      (
+        await page.request.post(`${API}/nodes/${node}/${action}`, { headers: { origin }, data: {} })
+      ).status(),
+    ).toBe(202)
+
+  // Unbalance the fleet: three VMs of 1 GiB, all on node-1 while the others are cordoned.
+  const before = await node1()
+  const names = [1, 2, 3].map((i) => `rebalance-e2e-${Date.now().toString(36)}-${i}`)
+  await cordon('node-2', 'cordon')
+  await cordon('node-3', 'cordon')
+  try {
+    for (const name of names)
+      await cluster.api.createNamespacedCustomObject({
+        group: 'kubevirt.io',
+        version: 'v1',
+        plural: 'virtualmachines',
+        namespace: 'default',
+        body: vmManifest({
+          namespace: 'default',
+          name,
+          template: {
+            domain: {
+              cpu: { cores: 1 },
+              memory: { guest: '1Gi' },
+              devices: {
+                disks: [{ name: 'rootdisk', disk: { bus: 'virtio' } }],
+                interfaces: [{ name: 'default', masquerade: {} }],
+              },
+            },
+          },
+        }),
+      })
+    // Each runs on node-1 and KubeVirt says it can live-migrate.
+    await expect
+      .poll(
+        async () => {
+          for (const name of names) {
+            const detail = await page.request.get(`${API}/namespaces/default/vms/${name}`)
+            if (!detail.ok()) return false
+            const vm = (await detail.json()) as VmDetail
+            const migratable = vm.conditions.find((c) => c.type === 'LiveMigratable')
+            if (vm.status !== 'Running' || vm.node !== 'node-1' || migratable?.status !== 'True')
+              return false
+          }
+          return true
+        },
+        { timeout: 120_000 },
+      )
+      .toBe(true)
+  } finally {
+    await cordon('node-2', 'uncordon')
+    await cordon('node-3', 'uncordon')
+  }
+  try {
+    // The lowest top of the band the planner reaches with at least two moves.
+    let band = { low: 0, high: 100 }
+    let dry = await plan(band)
+    for (let high = Math.floor(await node1()); high > before; high--) {
+      const candidate = await plan({ low: 0, high })
+      if (candidate.unresolved.length > 0 || candidate.moves.length < 2) continue
+      band = { low: 0, high }
+      dry = candidate
+      break
+    }
+    expect(dry.moves.length).toBeGreaterThanOrEqual(2)
+
+    await page.getByRole('link', { name: 'Nodes' }).click()
+    await page.getByRole('tab', { name: 'Rebalance' }).click()
+    await page.getByLabel('Low %', { exact: true }).fill(String(band.low))
+    await page.getByLabel('High %', { exact: true }).fill(String(band.high))
+    await page.getByRole('button', { name: 'Plan (dry run)' }).click()
+    const moves = page.getByRole('grid', { name: 'Proposed migrations' })
+    await expect(moves.locator('tbody tr')).toHaveCount(dry.moves.length)
+    await expect(moves).toContainText(`node-1 is at`)
+
+    // Stop after the first migration began: it is cancelled or ends, the rest never start.
+    // (the first move is under way as soon as Stop is offered).
+    await page.getByRole('button', { name: /^Execute \d+ migration/ }).click()
+    await page.getByRole('button', { name: 'Stop' }).click()
+    await expect(moves.getByText('migrating')).toHaveCount(0, { timeout: 90_000 })
+    await expect(moves.locator('tbody tr').first()).toContainText(/done|failed/)
+    await expect(moves.getByText('skipped').first()).toBeVisible()
+    const active = await page.request.get(`${API}/migrations`)
+    const items = ((await active.json()) as VmMigrationList).items
+    expect(items.filter((m) => m.active)).toEqual([])
+
+    // Plan again from where the cluster is, and run it to the end.
+    await page.getByRole('button', { name: 'Plan (dry run)' }).click()
+    await page.getByRole('button', { name: /^Execute \d+ migration/ }).click()
+    await expect(moves.getByText(/^(waiting|migrating)$/)).toHaveCount(0, { timeout: 180_000 })
+    await expect(moves.getByText('failed')).toHaveCount(0)
+    const after = await plan(band)
+    expect(after.nodes.filter((n) => !n.withinBand)).toEqual([])
+    expect(after.moves).toEqual([])
+  } finally {
+    for (const name of names) await cluster.deleteVmIfExists('default', name)
   }
 })
