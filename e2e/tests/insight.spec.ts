@@ -69,6 +69,20 @@ test('the what-if names targets and a VM that cannot move; Capacity gives the N-
     await expect(
       page.getByRole('heading', { name: /N-1: The cluster can(not)? lose node-\d/ }),
     ).toBeVisible()
+
+    // The what-if for a set: node-2 and node-3 at once leave only node-1 to go to.
+    await capacity.locator('tr[data-node="node-2"] input[type="checkbox"]').check()
+    await capacity.locator('tr[data-node="node-3"] input[type="checkbox"]').check()
+    await page
+      .getByRole('button', { name: 'What if the selected nodes entered maintenance?' })
+      .click()
+    const setDialog = page.getByRole('dialog', {
+      name: 'What if node-2, node-3 entered maintenance?',
+    })
+    await expect(setDialog).toContainText(/→ node-1|No VM you may see runs on node-2, node-3/)
+    await expect(setDialog).not.toContainText(/→ node-[23]/)
+    await page.keyboard.press('Escape')
+    await expect(setDialog).toBeHidden()
   } finally {
     await cluster.deleteVmIfExists('default', name)
   }

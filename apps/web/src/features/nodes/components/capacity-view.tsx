@@ -1,9 +1,11 @@
-import { Alert, Label, Progress, Skeleton } from '@patternfly/react-core'
+import { Alert, Button, Label, Progress, Skeleton } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { useQuery } from '@tanstack/react-query'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { formatBytes, formatCores } from '../../../lib/format.ts'
+import { useState } from 'react'
 import { insightQueries } from '../api/insight-queries.ts'
+import { WhatIfDialog } from './what-if-dialog.tsx'
 
 const share = (requested: number, allocatable: number) =>
   allocatable > 0 ? Math.min(100, (requested / allocatable) * 100) : 0
@@ -14,6 +16,8 @@ const share = (requested: number, allocatable: number) =>
  */
 export function CapacityView({ cluster }: { cluster: string }) {
   const report = useQuery(insightQueries.capacity(cluster))
+  const [selected, setSelected] = useState<string[]>([])
+  const [whatIf, setWhatIf] = useState<string[]>()
   if (report.error)
     return <ErrorAlert error={report.error} title="Capacity could not be computed" />
   if (!report.data) return <Skeleton screenreaderText="Computing capacity" />
@@ -31,9 +35,18 @@ export function CapacityView({ cluster }: { cluster: string }) {
           {biggestNode} is the node with the most allocatable memory.
         </Alert>
       )}
+      <Button
+        variant="secondary"
+        isDisabled={selected.length === 0}
+        onClick={() => setWhatIf(selected)}
+        style={{ marginBottom: 8 }}
+      >
+        What if the selected nodes entered maintenance?
+      </Button>
       <Table aria-label="Capacity" variant="compact" className="vmdeck-table">
         <Thead>
           <Tr>
+            <Th screenReaderText="Select" />
             <Th>Node</Th>
             <Th>CPU requested</Th>
             <Th>Memory requested</Th>
@@ -46,8 +59,19 @@ export function CapacityView({ cluster }: { cluster: string }) {
           </Tr>
         </Thead>
         <Tbody>
-          {nodes.map((node) => (
+          {nodes.map((node, rowIndex) => (
             <Tr key={node.name} data-node={node.name}>
+              <Td
+                select={{
+                  rowIndex,
+                  isSelected: selected.includes(node.name),
+                  onSelect: (_event, isSelecting) =>
+                    setSelected((now) =>
+                      isSelecting ? [...now, node.name] : now.filter((n) => n !== node.name),
+                    ),
+                }}
+                aria-label={`Select ${node.name}`}
+              />
               <Td dataLabel="Node">
                 {node.name}
                 {!node.schedulable && <span className="vmdeck-muted"> (cordoned)</span>}
@@ -79,6 +103,9 @@ export function CapacityView({ cluster }: { cluster: string }) {
           ))}
         </Tbody>
       </Table>
+      {whatIf && (
+        <WhatIfDialog cluster={cluster} nodes={whatIf} onClose={() => setWhatIf(undefined)} />
+      )}
     </>
   )
 }

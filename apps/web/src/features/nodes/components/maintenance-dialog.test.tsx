@@ -67,7 +67,7 @@ describe('the Enter maintenance dialog', () => {
     expect(row('db-01').textContent).toContain('NotLiveMigratable: DisksNotLiveMigratable')
     expect(screen.getByText('1 will live-migrate')).toBeTruthy()
     expect(
-      screen.getByText(/2 more VM\(s\) on this node are in namespaces you may not see/),
+      screen.getByText(/2 more VM\(s\) on node-1 are in namespaces you may not see/),
     ).toBeTruthy()
     expect(screen.getByText(/Afterwards \(N-1\): The cluster cannot lose node-2/)).toBeTruthy()
     const urls = fetch.mock.calls.map(([input]) =>
