@@ -220,3 +220,19 @@ export const usedRecordingRules = [
 ]
 /** Answers with a series when Prometheus scrapes KubeVirt (virt-controller's object metrics). */
 export const kubevirtProbe = 'count(kubevirt_vmi_info) or count(kubevirt_vm_info)'
+
+/**
+ * One migrating VMI's live numbers (virt-handler's migration domain stats, by VMI name): bytes
+ * sent, left and in all, and the guest's dirty rate against the link's transfer rate. `max` picks
+ * the source's series if the target's handler also reports.
+ */
+export function migrationAdvisorQueries(vm: { namespace: string; name: string }) {
+  const s = vmSelector(vm)
+  return {
+    processed: `max(kubevirt_vmi_migration_data_processed_bytes${s})`,
+    remaining: `max(kubevirt_vmi_migration_data_remaining_bytes${s})`,
+    total: `max(kubevirt_vmi_migration_data_bytes_total${s})`,
+    dirtyRate: `max(kubevirt_vmi_migration_dirty_memory_rate_bytes${s})`,
+    transferRate: `max(kubevirt_vmi_migration_memory_transfer_rate_bytes${s})`,
+  }
+}

@@ -4,6 +4,7 @@ import bulk from './bulk.ts'
 import catalogs from './catalogs.ts'
 import createVm from './create-vm.ts'
 import fleetMetrics from './fleet-metrics.ts'
+import insight from './insight.ts'
 import metrics from './metrics.ts'
 import migrations from './migrations.ts'
 import namespaces from './namespaces.ts'
@@ -39,6 +40,7 @@ const clusterScope: FastifyPluginAsyncTypebox<ClusterScopeOptions> = async (fast
   await fastify.register(fleetMetrics)
   await fastify.register(tasks)
   await fastify.register(bulk)
+  await fastify.register(insight, { prefix: '/insight' })
   await fastify.register(vmScope, { prefix: '/namespaces/:namespace/vms/:name' })
 }
 

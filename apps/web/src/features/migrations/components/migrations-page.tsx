@@ -2,10 +2,13 @@ import { Button, Label, PageSection, Progress, Title } from '@patternfly/react-c
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import type { VmMigration } from '@vmdeck/shared'
+import { useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { api } from '../../../lib/api-client.ts'
 import { clusterPath, clusterQueries } from '../../../lib/cluster-queries.ts'
+import { MigrationAdvisor } from './migration-advisor.tsx'
+import { MigrationPairs } from './migration-pairs.tsx'
 
 const color = (m: VmMigration) =>
   m.phase === 'Succeeded' ? 'green' : m.phase === 'Failed' ? 'red' : m.active ? 'blue' : 'grey'
@@ -15,6 +18,7 @@ export default function MigrationsPage({ cluster }: { cluster: string }) {
   const [params] = useSearchParams()
   const namespace = params.get('namespace') ?? ''
   const migrations = useQuery(clusterQueries.migrations(cluster))
+  const [advised, setAdvised] = useState<VmMigration>()
   const cancel = useMutation({
     mutationFn: (m: VmMigration) =>
       api.delete<unknown>(
@@ -80,6 +84,16 @@ export default function MigrationsPage({ cluster }: { cluster: string }) {
                 {m.active && (
                   <Button
                     variant="link"
+                    size="sm"
+                    onClick={() => setAdvised(m)}
+                    aria-label={`Advise on the migration of ${m.vmName}`}
+                  >
+                    Advise
+                  </Button>
+                )}
+                {m.active && (
+                  <Button
+                    variant="link"
                     isDanger
                     size="sm"
                     isAriaDisabled={m.abortRequested}
@@ -104,6 +118,14 @@ export default function MigrationsPage({ cluster }: { cluster: string }) {
           )}
         </Tbody>
       </Table>
+      <MigrationPairs cluster={cluster} />
+      {advised && (
+        <MigrationAdvisor
+          cluster={cluster}
+          migration={advised}
+          onClose={() => setAdvised(undefined)}
+        />
+      )}
     </PageSection>
   )
 }
