@@ -135,6 +135,8 @@ function startTransfer(ctx: HandlerContext, vmi: KObject, migrationUID: string):
     )
 }
 
+const EVICTION_SOURCE_ANNOTATION = 'kubevirt.io/eviction-source'
+
 /** The target node's handler sees the domain running there and takes the VMI over. */
 function takeOver(ctx: HandlerContext, vmi: KObject, state: MigrationState): boolean {
   const target = state.targetNode ?? ''
@@ -143,10 +145,21 @@ function takeOver(ctx: HandlerContext, vmi: KObject, state: MigrationState): boo
   state.targetNodeDomainReadyTimestamp = at
   state.endTimestamp = at
   state.completed = true
-  state.failed = false
-  const status = vmi.status as { nodeName?: string; migrationTransport?: string }
+  // Absent, not false: KubeVirt's Go types omit a false `failed`, and virt-controller's next
+  // hand-off tests /status/migrationState against its own encoding (a JSON patch "test" op), which
+  // a stored `"failed": false` would fail forever: the VM could never migrate again.
+  delete state.failed
+  const status = vmi.status as {
+    nodeName?: string
+    migrationTransport?: string
+    evacuationNodeName?: string
+  }
   status.nodeName = target
   status.migrationTransport = 'Unix'
+  // The evacuation is over: a VMI still marked would be refused every later eviction ("Evacuation
+  // in progress") and never migrated again (virt-handler's ackMigrationCompletion clears both).
+  delete status.evacuationNodeName
+  delete vmi.metadata.annotations?.[EVICTION_SOURCE_ANNOTATION]
   const labels = (vmi.metadata.labels ??= {})
   labels[NODE_LABEL] = target
   delete labels[TARGET_NODE_LABEL]
