@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ClusterParams, VmList, VmListQuery } from '@vmdeck/shared'
 import { httpError } from '../kube/http-error.ts'
 import { InvalidCursorError, queryVms } from '../lib/query-vms.ts'
+import { InvalidSearchError } from '../lib/vm-list-filter.ts'
 import { identityOf, visibleVmNamespaces } from '../plugins/app/user-access.ts'
 
 const vms: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -26,6 +27,7 @@ const vms: FastifyPluginAsyncTypebox = async (fastify) => {
         return cluster.vms.loading ? { ...list, loading: true } : list
       } catch (err) {
         if (err instanceof InvalidCursorError) throw httpError(400, err.message, 'INVALID_CURSOR')
+        if (err instanceof InvalidSearchError) throw httpError(400, err.message, 'INVALID_SEARCH')
         throw err
       }
     },

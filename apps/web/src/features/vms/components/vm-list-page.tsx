@@ -4,7 +4,6 @@ import {
   Label,
   PageSection,
   Pagination,
-  SearchInput,
   Title,
   ToggleGroup,
   ToggleGroupItem,
@@ -30,10 +29,12 @@ import {
   vmListPerPage,
   vmListQuery,
 } from '../model/list-query.ts'
+import { knownValues, useAppliedSearch } from '../model/known-values.ts'
 import { facetCounts, statusFacets } from '../model/status-facets.ts'
 import { ColumnChooser } from './column-chooser.tsx'
 import { useVmActionRunner } from './vm-action-runner.tsx'
 import { VmListLoading } from './vm-list-loading.tsx'
+import { VmSearchBox } from './vm-search-box.tsx'
 import { VmTable, defaultColumns, vmColumns, type ColumnId } from './vm-table.tsx'
 
 const COLUMNS_KEY = 'vmdeck.vm-columns'
@@ -61,7 +62,7 @@ export function VmListPage({ cluster }: { cluster: string }) {
   const node = params.get('node') ?? ''
   const facets = vmListFacets(params)
   // Typing stays instant; the request follows the deferred value.
-  const deferredSearch = useDeferredValue(search)
+  const deferredSearch = useDeferredValue(useAppliedSearch(search))
   const query = vmListQuery(params, deferredSearch)
   const list = useQuery(vmQueries.list(cluster, query))
   const counts = facetCounts(list.data?.counts)
@@ -165,15 +166,12 @@ export function VmListPage({ cluster }: { cluster: string }) {
             <ToolbarFilter
               labels={search ? [search] : []}
               deleteLabel={() => update({ search: undefined, page: undefined })}
-              categoryName="Name"
+              categoryName="Search"
             >
-              <SearchInput
-                aria-label="Search virtual machines by name or namespace"
-                placeholder="Search by name or namespace"
+              <VmSearchBox
                 value={search}
-                onChange={(_e, value) => update({ search: value, page: undefined })}
-                onClear={() => update({ search: undefined, page: undefined })}
-                style={{ minWidth: 260 }}
+                onChange={(value) => update({ search: value, page: undefined })}
+                known={knownValues(list.data?.items ?? [])}
               />
             </ToolbarFilter>
             <ToolbarFilter
