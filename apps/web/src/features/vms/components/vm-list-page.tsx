@@ -14,8 +14,8 @@ import {
   ToolbarItem,
 } from '@patternfly/react-core'
 import PlusIcon from '@patternfly/react-icons/dist/esm/icons/plus-icon'
-import { useQuery } from '@tanstack/react-query'
-import { vmKey, type VmListQuery, type VmSummary } from '@vmdeck/shared'
+import { skipToken, useQuery } from '@tanstack/react-query'
+import { vmKey, type SessionInfo, type VmListQuery, type VmSummary } from '@vmdeck/shared'
 import { useDeferredValue, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
@@ -30,26 +30,18 @@ import {
   vmListQuery,
 } from '../model/list-query.ts'
 import { knownValues, useAppliedSearch } from '../model/known-values.ts'
+import { useListColumns } from '../model/list-columns.ts'
 import { facetCounts, statusFacets } from '../model/status-facets.ts'
 import { ColumnChooser } from './column-chooser.tsx'
 import { useVmActionRunner } from './vm-action-runner.tsx'
 import { VmListLoading } from './vm-list-loading.tsx'
 import { VmSearchBox } from './vm-search-box.tsx'
-import { VmTable, defaultColumns, vmColumns, type ColumnId } from './vm-table.tsx'
+import { VmTable } from './vm-table.tsx'
+import { VmViewsMenu } from './vm-views-menu.tsx'
 
-const COLUMNS_KEY = 'vmdeck.vm-columns'
 const bulkActions: VmActionId[] = ['start', 'stop', 'restart', 'migrate', 'delete']
-
-const savedColumns = (): ColumnId[] => {
-  try {
-    const saved = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null') as unknown
-    if (Array.isArray(saved))
-      return vmColumns.map((c) => c.id).filter((id) => (saved as unknown[]).includes(id))
-  } catch {
-    // A broken saved value falls back to the defaults.
-  }
-  return defaultColumns
-}
+// The session the app's gate loaded (features/session's query key): read, never fetched here.
+const SESSION_KEY = ['session', 'current']
 
 export function VmListPage({ cluster }: { cluster: string }) {
   // Filters, sort and page live in the URL so a view can be shared.
@@ -66,12 +58,6 @@ export function VmListPage({ cluster }: { cluster: string }) {
   const query = vmListQuery(params, deferredSearch)
   const list = useQuery(vmQueries.list(cluster, query))
   const counts = facetCounts(list.data?.counts)
-
-  const [columns, setColumnsState] = useState(savedColumns)
-  const setColumns = (next: ColumnId[]) => {
-    localStorage.setItem(COLUMNS_KEY, JSON.stringify(next))
-    setColumnsState(next)
-  }
 
   // Selection survives live updates and paging; it holds the rows as last seen.
   const [selection, setSelection] = useState<Map<string, VmSummary>>(new Map())
@@ -108,6 +94,9 @@ export function VmListPage({ cluster }: { cluster: string }) {
       },
       { replace: true },
     )
+  const [columns, setColumns] = useListColumns(params, update)
+  const session = useQuery<SessionInfo | null>({ queryKey: SESSION_KEY, queryFn: skipToken })
+  const user = session.data?.user.username ?? ''
   const setFacets = (ids: string[]) => update({ status: ids.join(','), page: undefined })
   const facetLabel = (id: string) => statusFacets.find((f) => f.id === id)?.label ?? id
   const filtered = Boolean(search || facets.length || node)
@@ -163,6 +152,15 @@ export function VmListPage({ cluster }: { cluster: string }) {
       >
         <ToolbarContent>
           <ToolbarGroup variant="filter-group">
+            <ToolbarItem>
+              <VmViewsMenu
+                key={user}
+                user={user}
+                params={params}
+                columns={columns}
+                onApply={update}
+              />
+            </ToolbarItem>
             <ToolbarFilter
               labels={search ? [search] : []}
               deleteLabel={() => update({ search: undefined, page: undefined })}
