@@ -4,8 +4,10 @@ import { httpError } from '../kube/http-error.ts'
 import { InvalidCursorError, queryVms } from '../lib/query-vms.ts'
 import { InvalidSearchError } from '../lib/vm-list-filter.ts'
 import { identityOf, visibleVmNamespaces } from '../plugins/app/user-access.ts'
+import vmExport from './vm-export.ts'
 
 const vms: FastifyPluginAsyncTypebox = async (fastify) => {
+  await fastify.register(vmExport)
   fastify.get(
     '/vms',
     {

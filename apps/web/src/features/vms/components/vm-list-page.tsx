@@ -29,11 +29,13 @@ import {
   vmListPerPage,
   vmListQuery,
 } from '../model/list-query.ts'
+import { vmExportPath } from '../model/export-link.ts'
 import { knownValues, useAppliedSearch } from '../model/known-values.ts'
 import { useListColumns } from '../model/list-columns.ts'
 import { facetCounts, statusFacets } from '../model/status-facets.ts'
 import { ColumnChooser } from './column-chooser.tsx'
 import { useVmActionRunner } from './vm-action-runner.tsx'
+import { VmExportMenu } from './vm-export-menu.tsx'
 import { VmListLoading } from './vm-list-loading.tsx'
 import { VmSearchBox } from './vm-search-box.tsx'
 import { VmTable } from './vm-table.tsx'
@@ -226,6 +228,9 @@ export function VmListPage({ cluster }: { cluster: string }) {
           </ToolbarGroup>
           <ToolbarItem>
             <ColumnChooser columns={columns} onChange={setColumns} />
+          </ToolbarItem>
+          <ToolbarItem>
+            <VmExportMenu href={(format) => vmExportPath(cluster, query, columns, format)} />
           </ToolbarItem>
           <ToolbarItem variant="pagination" align={{ default: 'alignEnd' }}>
             <Pagination
