@@ -1,4 +1,9 @@
-import { parseVmSearch, type SearchError, type VmListQuery } from '@vmdeck/shared'
+import {
+  folderPathProblem,
+  parseVmSearch,
+  type SearchError,
+  type VmListQuery,
+} from '@vmdeck/shared'
 import type { Visibility } from '../kube/access.ts'
 import type { VmIndex } from '../kube/vm-list/vm-index.ts'
 import type { VmRow } from '../kube/vm-list/vm-row.ts'
@@ -19,11 +24,23 @@ export interface VmListFilter {
   scan: boolean
 }
 
+/** A list request no list can answer: a 400 with `code`. */
+export class BadListQuery extends Error {
+  readonly code: string
+  constructor(message: string, code: string) {
+    super(message)
+    this.code = code
+  }
+}
+
 /** A search the language cannot read: nothing of it is applied. */
-export class InvalidSearchError extends Error {
+export class InvalidSearchError extends BadListQuery {
   readonly error: SearchError
   constructor(error: SearchError) {
-    super(`${error.message} (characters ${error.from + 1}–${error.to} of the search)`)
+    super(
+      `${error.message} (characters ${error.from + 1}–${error.to} of the search)`,
+      'INVALID_SEARCH',
+    )
     this.error = error
   }
 }
@@ -36,7 +53,18 @@ export function vmListFilter(
 ): VmListFilter {
   const parsed = parseVmSearch(query.search ?? '')
   if (!parsed.ok) throw new InvalidSearchError(parsed.error)
-  const compiled = compileVmSearch(parsed.terms, {
+  if (query.folder) {
+    const problem = folderPathProblem(query.folder)
+    if (problem) throw new BadListQuery(problem, 'INVALID_FOLDER')
+  }
+  // The folder chosen in the tree filters as a `folder:` term does.
+  const terms = query.folder
+    ? [
+        ...parsed.terms,
+        { key: 'folder' as const, value: query.folder, negated: false, from: 0, to: 0 },
+      ]
+    : parsed.terms
+  const compiled = compileVmSearch(terms, {
     lift: { namespace: !query.namespace, node: !query.node },
     now,
     // Test each distinct shared text once, unless nearly every row has its own.

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ClusterParams, VmExportQuery } from '@vmdeck/shared'
 import { httpError } from '../kube/http-error.ts'
 import { chosenColumns, exportChunks, exportedVms } from '../lib/vm-export.ts'
-import { InvalidSearchError } from '../lib/vm-list-filter.ts'
+import { BadListQuery } from '../lib/vm-list-filter.ts'
 import { identityOf, visibleVmNamespaces } from '../plugins/app/user-access.ts'
 
 const contentTypes = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' }
@@ -28,7 +28,7 @@ const vmExport: FastifyPluginAsyncTypebox = async (fastify) => {
       try {
         vms = exportedVms(cluster.vms.index, request.query, visibility)
       } catch (err) {
-        if (err instanceof InvalidSearchError) throw httpError(400, err.message, 'INVALID_SEARCH')
+        if (err instanceof BadListQuery) throw httpError(400, err.message, err.code)
         throw err
       }
       const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '-')

@@ -23,7 +23,7 @@ export type ExportColumn = (typeof exportColumns)[number]
  * list's order, as CSV or JSON with the chosen columns (comma-separated; all when absent).
  */
 export const VmExportQuery = Type.Object({
-  ...Type.Pick(VmListQuery, ['namespace', 'search', 'status', 'node', 'sort']).properties,
+  ...Type.Pick(VmListQuery, ['namespace', 'search', 'status', 'node', 'folder', 'sort']).properties,
   format: Type.Union([Type.Literal('csv'), Type.Literal('json')]),
   columns: Type.Optional(
     Type.String({ pattern: `^(${exportColumns.join('|')})(,(${exportColumns.join('|')}))*$` }),

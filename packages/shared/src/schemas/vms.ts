@@ -62,6 +62,8 @@ export const VmListQuery = Type.Object({
   search: Type.Optional(Type.String({ maxLength: 1000 })),
   status: Type.Optional(Type.String({ maxLength: 200 })),
   node: Type.Optional(Type.String({ maxLength: 253 })),
+  /** A folder path (`prod/web`): the VMs in it and its subfolders. */
+  folder: Type.Optional(Type.String({ maxLength: 200 })),
   /** A column to sort by; a leading `-` sorts descending. */
   sort: Type.Optional(
     Type.Union([
