@@ -12,7 +12,7 @@ afterAll(() => stack.close())
 
 const move = (cookie: string, namespace: string, name: string, folder: string | null) =>
   stack.app.inject({
-    method: 'PUT',
+    method: 'PATCH',
     url: `${vmUrl(namespace, name)}/folder`,
     headers: { cookie, origin: ORIGIN },
     payload: { folder },

@@ -1,6 +1,6 @@
 import { FOLDER_LABEL, folderLabelValue, folderOf, type VmFolderList } from '@vmdeck/shared'
 import type { Visibility } from '../kube/access.ts'
-import { paths } from '../kube/api/paths.ts'
+import { setVmLabel } from '../kube/api/folder-requests.ts'
 import type { KubeClient } from '../kube/kube-client.ts'
 import type { VmIndex } from '../kube/vm-list/vm-index.ts'
 
@@ -31,10 +31,5 @@ export async function moveToFolder(
   name: string,
   folder: string | null,
 ): Promise<void> {
-  await client.call({
-    method: 'PATCH',
-    path: paths.vm(namespace, name),
-    contentType: 'application/merge-patch+json',
-    body: { metadata: { labels: { [FOLDER_LABEL]: folder ? folderLabelValue(folder) : null } } },
-  })
+  await setVmLabel(client, namespace, name, FOLDER_LABEL, folder ? folderLabelValue(folder) : null)
 }

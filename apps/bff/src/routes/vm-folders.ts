@@ -15,7 +15,7 @@ import { identityOf, visibleVmNamespaces } from '../plugins/app/user-access.ts'
 const moveRoute: FastifyPluginAsyncTypebox = async (scope) => {
   // The same 404 for a VM that does not exist and one the caller may not see.
   scope.addHook('preHandler', resolveVm)
-  scope.put(
+  scope.patch(
     '/folder',
     {
       schema: {
