@@ -4,6 +4,7 @@ import { breakdown, folderTree, type FolderNode } from '../model/folder-tree.ts'
 
 /** A VM dropped on a tree node (the rows carry their namespace and name while dragged). */
 export const DRAG_TYPE = 'application/x-vmdeck-vms'
+const SMALL_TREE = 30
 
 /**
  * The side panel's tree: all VMs, namespaces, their folders; each with its count and, on
@@ -24,6 +25,7 @@ export function VmFolderTree({
   onDrop: (namespace: string, folder: string, vms: { namespace: string; name: string }[]) => void
 }) {
   const roots = folderTree(folders ?? { items: [] })
+  const small = (folders?.items.length ?? 0) <= SMALL_TREE
   const label = (node: FolderNode) => (
     <span
       title={breakdown(node)}
@@ -48,7 +50,10 @@ export function VmFolderTree({
     hasBadge: true,
     badgeProps: { isRead: true },
     customBadgeContent: node.total,
-    defaultExpanded: namespace === node.namespace && (!node.path || folder.startsWith(node.path)),
+    // A small tree opens whole; a large one along the chosen folder's path.
+    defaultExpanded:
+      small ||
+      (namespace === node.namespace && (!node.path || `${folder}/`.startsWith(`${node.path}/`))),
     ...(node.children.length ? { children: node.children.map(item) } : {}),
   })
   const total = roots.reduce((sum, root) => sum + root.total, 0)

@@ -168,7 +168,7 @@ export function VmViewsMenu({
           labelId="view-link-title"
         />
         <ModalBody>
-          <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="View link">
+          <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="View link">
             {link?.url ?? ''}
           </ClipboardCopy>
         </ModalBody>

@@ -16,7 +16,7 @@ const exported: Record<ColumnId, ExportColumn> = {
 
 /**
  * The export of the list as filtered and sorted now (every matching VM, not the page), with the
- * columns on screen: the name first, then the folder, then the shown columns.
+ * columns on screen plus the name and folder (the export writes them in its own fixed order).
  */
 export function vmExportPath(
   cluster: string,
