@@ -175,7 +175,10 @@ export function VmListPage({ cluster }: { cluster: string }) {
                   <VmSearchBox
                     value={search}
                     onChange={(value) => update({ search: value, page: undefined })}
-                    known={knownValues(list.data?.items ?? [])}
+                    known={knownValues(list.data?.items ?? [], {
+                      namespaces: folders.data?.items.map((item) => item.namespace),
+                      folders: folderPaths(folders.data),
+                    })}
                   />
                 </ToolbarFilter>
                 <ToolbarFilter

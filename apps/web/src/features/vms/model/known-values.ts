@@ -4,7 +4,7 @@ import { useState } from 'react'
 const sorted = (values: Iterable<string | undefined>) =>
   [...new Set([...values].filter((v): v is string => Boolean(v)))].sort()
 
-/** Values to suggest in the search box: what the rows at hand hold, plus any given. */
+/** Values to suggest in the search box: what the rows at hand hold, plus the folder list's. */
 export function knownValues(
   items: readonly VmSummary[],
   more: { namespaces?: readonly string[]; folders?: readonly string[] } = {},
