@@ -25,7 +25,7 @@ export function vmExportPath(
   format: 'csv' | 'json',
 ): string {
   const params = new URLSearchParams({ format })
-  for (const key of ['namespace', 'search', 'status', 'node', 'sort'] as const) {
+  for (const key of ['namespace', 'folder', 'search', 'status', 'node', 'sort'] as const) {
     const value = query[key]
     if (value) params.set(key, value)
   }

@@ -12,14 +12,23 @@ afterEach(() => localStorage.clear())
 
 describe('saved views', () => {
   it('captures the whole view and links to it', () => {
-    const params = new URLSearchParams('search=web&status=running&sort=-node&page=3&perPage=20')
+    const params = new URLSearchParams(
+      'search=web&status=running&sort=-node&page=3&perPage=20&namespace=prod&folder=shop',
+    )
     const view = currentView('Web', params, ['namespace', 'status'])
     expect(view).toEqual({
       name: 'Web',
-      params: { search: 'web', status: 'running', sort: '-node', columns: 'namespace,status' },
+      params: {
+        search: 'web',
+        status: 'running',
+        namespace: 'prod',
+        folder: 'shop',
+        sort: '-node',
+        columns: 'namespace,status',
+      },
     })
     expect(viewLink(view, { origin: 'https://vmdeck.example', pathname: '/vms' })).toBe(
-      'https://vmdeck.example/vms?search=web&status=running&sort=-node&columns=namespace%2Cstatus',
+      'https://vmdeck.example/vms?search=web&status=running&namespace=prod&folder=shop&sort=-node&columns=namespace%2Cstatus',
     )
     expect(isShowing(view, params, ['namespace', 'status'])).toBe(true)
     expect(isShowing(view, params, ['namespace'])).toBe(false)
@@ -28,7 +37,8 @@ describe('saved views', () => {
       search: 'web',
       status: 'running',
       node: undefined,
-      namespace: undefined,
+      namespace: 'prod',
+      folder: 'shop',
       sort: '-node',
       columns: 'namespace,status',
     })

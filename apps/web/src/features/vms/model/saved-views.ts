@@ -1,5 +1,13 @@
 /** The URL parameters that make up a view of the VM list (filters, columns, sort). */
-export const viewParams = ['search', 'status', 'node', 'namespace', 'sort', 'columns'] as const
+export const viewParams = [
+  'search',
+  'status',
+  'node',
+  'namespace',
+  'folder',
+  'sort',
+  'columns',
+] as const
 
 /** A named view: its URL parameters, as the list would put them in its URL. */
 export interface SavedView {
