@@ -63,11 +63,22 @@ test('bulk start and stop of selected VMs', async ({ loginAs }) => {
   await page.getByRole('checkbox', { name: 'Select build-runner' }).check()
   await expect(page.getByText('2 selected')).toBeVisible()
   await page.getByRole('button', { name: 'Start', exact: true }).click()
+  // One bulk request, recorded as one task with a result per VM.
+  await expect(
+    page.getByText('Starting 2 VMs: the result per VM is on the Tasks page'),
+  ).toBeVisible()
   await expect(rowOf(page, 'sandbox')).toContainText('Running', { timeout: 30_000 })
   await expect(rowOf(page, 'build-runner')).toContainText('Running', { timeout: 30_000 })
   await page.getByRole('button', { name: 'Stop', exact: true }).click()
   await ensureStopped(page, 'sandbox')
   await ensureStopped(page, 'build-runner')
+  await page.goto('/tasks')
+  const bulk = page.getByRole('row').filter({ hasText: 'admin stopped 2 VMs (bulk)' }).first()
+  await bulk.getByRole('button', { name: 'Result per VM' }).click()
+  const result = page.getByLabel(/^Result per VM of task/).first()
+  await expect(result).toContainText('dev/sandbox')
+  await expect(result).toContainText('build-runner')
+  await expect(result).toContainText('2 succeeded', { timeout: 30_000 })
 })
 
 test('pause, unpause and restart from the detail page', async ({ loginAs }) => {

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import app, { type AppOptions } from '../src/app.ts'
 import { as, buildStack, C, login, ORIGIN, vmUrl, waitUntil, type TestStack } from './helper.ts'
+import { createTask } from '../src/kube/api/task-requests.ts'
 import { ownVm } from './own-vm.ts'
 import { events } from './sse.ts'
 
@@ -117,6 +118,28 @@ describe('a task per operation, ended by what the cluster shows', () => {
     })
   })
 
+  it('ends a restart when a new VMI runs, not while the old one still shows Running', async () => {
+    const vm = await ownVm(stack, 'prod', true, 'task')
+    const vms = cluster(stack.app).vms
+    await waitUntil(() => vms.instance('prod', vm)?.phase === 'Running', 15_000)
+    const before = vms.instance('prod', vm)!.uid
+    // What the cache shows at the moment the task's end arrives.
+    let atEnd: { uid: string; phase: string } | undefined
+    const unsubscribe = cluster(stack.app).tasks.subscribe((change) => {
+      if (change.type !== 'upsert' || change.task.action !== 'restart') return
+      if (change.task.target.name === vm && change.task.outcome === 'Succeeded')
+        atEnd ??= vms.instance('prod', vm)
+    })
+    expect((await admin.post(`${vmUrl('prod', vm)}/restart`)).status).toBe(202)
+    const task = await taskOf(stack.app, 'restart', vm)
+    expect(task.parameters).toEqual({ vmiUid: before })
+    const done = await ended(stack.app, task.id, 60_000)
+    unsubscribe()
+    expect(done.outcome).toBe('Succeeded')
+    expect(atEnd?.phase).toBe('Running')
+    expect(atEnd?.uid).not.toBe(before)
+  }, 90_000)
+
   it('follows a migration through its phases to Succeeded, naming the migration it created', async () => {
     const vm = await ownVm(stack, 'prod', true, 'task')
     await waitUntil(() => cluster(stack.app).vms.get('prod', vm)?.node !== undefined, 15_000)
@@ -222,14 +245,56 @@ describe('console sessions and the stream', () => {
       true,
     )
     await waitUntil(() => cluster(stack.app).tasks.get(id) !== undefined, 15_000)
-    // Open sessions are not ended by what the cluster shows, however long they stay open.
-    await new Promise((resolve) => setTimeout(resolve, 600))
+    const openedAt = Date.now()
+    // Open sessions are not ended by what the cluster shows, however many passes look at them.
+    for (let pass = 0; pass < 3; pass++) await recorder.nextFollow()
     expect(cluster(stack.app).tasks.get(id)?.outcome).toBe('Running')
     await recorder.end(id, { outcome: 'Succeeded', message: 'VNC console closed by the browser.' })
     const done = await ended(stack.app, id)
     expect(done).toMatchObject({ user: 'helpdesk', parameters: { console: 'vnc' } })
-    expect(done.durationMs).toBeGreaterThanOrEqual(600)
+    expect(done.durationMs).toBeGreaterThanOrEqual(Date.now() - openedAt - 1_000)
+    expect(done.durationMs).toBeGreaterThan(0)
   })
+
+  it('renews an open session, and ends one whose replica is gone', async () => {
+    const renewing = await startReplica({ heartbeatMs: 200, replica: 'vmdeck-renewing' })
+    const held = renewing.tasksOf(cluster(renewing)).begin(
+      { username: 'helpdesk', groups: ['system:authenticated'] },
+      {
+        action: 'console',
+        target: { namespace: 'prod', kind: 'VirtualMachine', name: 'web-01' },
+        parameters: { console: 'serial' },
+      },
+      true,
+    )
+    await waitUntil(() => cluster(stack.app).tasks.heartbeatOf(held) !== undefined, 15_000)
+    expect(cluster(stack.app).tasks.get(held)?.outcome).toBe('Running')
+
+    // A session of a replica whose pod was deleted ten minutes ago: nobody renews it any more.
+    const orphan = `t-orphan-${Date.now().toString(36)}`
+    const written = await createTask(cluster(stack.app).serviceClient, 'prod', {
+      metadata: { name: orphan },
+      spec: {
+        user: { username: 'helpdesk', groups: [] },
+        action: 'console',
+        target: {
+          cluster: 'vmdeck-sim',
+          namespace: 'prod',
+          kind: 'VirtualMachine',
+          name: 'web-01',
+        },
+        parameters: { console: 'vnc', replica: 'vmdeck-gone-pod' },
+        startedAt: new Date(Date.now() - 600_000).toISOString(),
+        timeoutSeconds: 300,
+      },
+    })
+    expect(written.status).toBe(201)
+    const done = await ended(stack.app, orphan)
+    expect(done.outcome).toBe('Succeeded')
+    expect(done.message).toMatch(/replica vmdeck-gone-pod, which stopped renewing it/)
+    expect(cluster(stack.app).tasks.get(held)?.outcome).toBe('Running')
+    await renewing.tasksOf(cluster(renewing)).end(held, { outcome: 'Succeeded' })
+  }, 60_000)
 
   it('pushes task changes on the stream topic `tasks`', async () => {
     const base = await stack.app.listen({ port: 0, host: '127.0.0.1' })

@@ -4,6 +4,13 @@ import type { TaskObject } from './api/task-requests.ts'
 import type { ResilientInformer } from './resilient-informer.ts'
 import { toTask } from './view-models/task.ts'
 
+interface Entry {
+  task: Task
+  resourceVersion: string | undefined
+  timeoutSeconds: number | undefined
+  heartbeatAt: string | undefined
+}
+
 /**
  * Every task record of one cluster, from one informer with vmdeck's own identity: the records in
  * the cluster are the truth every replica reads (a task one replica starts, another shows and
@@ -12,10 +19,11 @@ import { toTask } from './view-models/task.ts'
 export class TaskStore {
   readonly #informer: ResilientInformer<KubernetesObject>
   /** By record name (unique across namespaces: vmdeck names them with a random part). */
-  readonly #tasks = new Map<
-    string,
-    { task: Task; resourceVersion: string | undefined; timeoutSeconds: number | undefined }
-  >()
+  readonly #tasks = new Map<string, Entry>()
+  /** Running tasks by id: followed every second, so kept apart from the (many) ended ones. */
+  readonly #running = new Map<string, Task>()
+  /** A bulk task's children by parent id. */
+  readonly #children = new Map<string, Map<string, Task>>()
   readonly #listeners = new Set<(change: TaskChange) => void>()
   #sorted: Task[] | undefined
 
@@ -24,10 +32,12 @@ export class TaskStore {
     const upsert = (object: KubernetesObject) => {
       const record = object as TaskObject
       const task = toTask(record)
+      this.#index(task)
       this.#tasks.set(task.id, {
         task,
         resourceVersion: object.metadata?.resourceVersion,
         timeoutSeconds: record.spec?.timeoutSeconds,
+        heartbeatAt: record.status?.heartbeatAt,
       })
       this.#sorted = undefined
       this.#emit({ type: 'upsert', task })
@@ -36,7 +46,10 @@ export class TaskStore {
     informer.on('update', upsert)
     informer.on('delete', (object) => {
       const id = object.metadata?.name ?? ''
-      if (!this.#tasks.delete(id)) return
+      const entry = this.#tasks.get(id)
+      if (!entry) return
+      this.#tasks.delete(id)
+      this.#unindex(entry.task)
       this.#sorted = undefined
       this.#emit({ type: 'delete', namespace: object.metadata?.namespace ?? '', id })
     })
@@ -78,8 +91,20 @@ export class TaskStore {
     return this.#sorted
   }
 
+  /** When the replica holding a console session last said it is still open. */
+  heartbeatOf(id: string): string | undefined {
+    return this.#tasks.get(id)?.heartbeatAt
+  }
+
   running(): Task[] {
-    return [...this.#tasks.values()].map((e) => e.task).filter((t) => t.outcome === 'Running')
+    return [...this.#running.values()]
+  }
+
+  /** The children of a bulk task, oldest first. */
+  children(parent: string): Task[] {
+    return [...(this.#children.get(parent)?.values() ?? [])].sort((a, b) =>
+      a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0,
+    )
   }
 
   namespaces(): Set<string> {
@@ -97,6 +122,25 @@ export class TaskStore {
 
   stop(): Promise<void> {
     return this.#informer.stop()
+  }
+
+  #index(task: Task): void {
+    const previous = this.#tasks.get(task.id)?.task
+    if (previous) this.#unindex(previous)
+    if (task.outcome === 'Running') this.#running.set(task.id, task)
+    if (task.parent) {
+      const siblings = this.#children.get(task.parent) ?? new Map<string, Task>()
+      siblings.set(task.id, task)
+      this.#children.set(task.parent, siblings)
+    }
+  }
+
+  #unindex(task: Task): void {
+    this.#running.delete(task.id)
+    if (!task.parent) return
+    const siblings = this.#children.get(task.parent)
+    siblings?.delete(task.id)
+    if (siblings?.size === 0) this.#children.delete(task.parent)
   }
 
   #emit(change: TaskChange): void {

@@ -5,6 +5,11 @@ import { joinSummary, vmiPart, vmPart, vmPartOf, type VmiPart } from './view-mod
 import { SharedValues } from './vm-list/shared-values.ts'
 import { VmIndex } from './vm-list/vm-index.ts'
 
+export interface VmInstance {
+  uid: string
+  phase: string
+}
+
 export type VmObjects = { vm?: KubernetesObject; vmi?: KubernetesObject }
 const NOT_RUNNING = vmiPart(undefined)
 
@@ -22,6 +27,8 @@ export class VmStore {
   readonly #vms: ListWatch<unknown>
   readonly #vmis: ListWatch<unknown>
   readonly #vmiParts = new Map<string, VmiPart>()
+  /** Each VMI's uid and phase: a restart is done when a new VMI runs. */
+  readonly #instances = new Map<string, VmInstance>()
   readonly #fetch: (namespace: string, name: string) => Promise<VmObjects>
 
   constructor(
@@ -41,13 +48,23 @@ export class VmStore {
         const at = where(vm)
         this.#put(joinSummary(vmPart(vm), this.#vmiParts.get(vmKey(at)) ?? NOT_RUNNING))
       })
-      this.#vmis.on(event, (vmi) => this.#vmiChanged(where(vmi), vmiPart(vmi)))
+      this.#vmis.on(event, (vmi) => {
+        const object = vmi as { status?: { phase?: string } } & KubernetesObject
+        this.#instances.set(vmKey(where(object)), {
+          uid: object.metadata?.uid ?? '',
+          phase: object.status?.phase ?? '',
+        })
+        this.#vmiChanged(where(vmi), vmiPart(vmi))
+      })
     }
     this.#vms.on('delete', (vm) => {
       const { namespace, name } = where(vm)
       if (this.#index.delete(namespace, name)) this.#emit({ type: 'delete', namespace, name })
     })
-    this.#vmis.on('delete', (vmi) => this.#vmiChanged(where(vmi), undefined))
+    this.#vmis.on('delete', (vmi) => {
+      this.#instances.delete(vmKey(where(vmi)))
+      this.#vmiChanged(where(vmi), undefined)
+    })
   }
 
   get synced(): boolean {
@@ -87,6 +104,11 @@ export class VmStore {
 
   get(namespace: string, name: string): VmSummary | undefined {
     return this.#index.get(namespace, name)
+  }
+
+  /** The VM's current VMI: its uid and phase (KubeVirt's `status.phase`). */
+  instance(namespace: string, name: string): VmInstance | undefined {
+    return this.#instances.get(vmKey({ namespace, name }))
   }
 
   subscribe(listener: (change: VmChange) => void): () => void {

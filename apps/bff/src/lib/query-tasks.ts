@@ -30,6 +30,7 @@ export function filterTasks(
     // Newest first: once older than `since`, every further task is too.
     if (sinceIso !== undefined && task.startedAt < sinceIso) break
     if (filters.action && task.action !== filters.action) continue
+    if (filters.parent && task.parent !== filters.parent) continue
     if (filters.outcome && task.outcome !== filters.outcome) continue
     if (filters.namespace && task.namespace !== filters.namespace) continue
     if (user && !task.user.toLowerCase().includes(user)) continue

@@ -4,6 +4,8 @@ import type { TaskStatus } from '../kube/api/task-requests.ts'
 /** What a task's end is read from: the shared caches (no request per task). */
 export interface ClusterView {
   vm(namespace: string, name: string): VmSummary | undefined
+  /** The VM's current VMI (uid and phase), if it has one. */
+  instance(namespace: string, name: string): { uid: string; phase: string } | undefined
   latestMigration(namespace: string, vmName: string): VmMigration | undefined
   migration(namespace: string, name: string): VmMigration | undefined
   node(name: string): NodeSummary | undefined
@@ -43,7 +45,14 @@ export function progressOf(task: Task, view: ClusterView): TaskStatus | undefine
   if (status) {
     const vm = view.vm(namespace, name)
     if (status === 'Stopped' && !vm) return done('The VM no longer exists.')
-    return vm?.status === status ? done(`VM ${name} is ${status}.`) : undefined
+    if (vm?.status !== status) return undefined
+    // A restart is done when a new VMI runs, not while the old one still shows Running.
+    const replaced = task.parameters.vmiUid
+    if (replaced) {
+      const instance = view.instance(namespace, name)
+      if (!instance || instance.uid === replaced || instance.phase !== 'Running') return undefined
+    }
+    return done(`VM ${name} is ${status}.`)
   }
   switch (task.action) {
     case 'migrate':

@@ -28,8 +28,16 @@ export interface TaskRecorderOptions {
   followIntervalMs?: number
   /** This replica's name in the records (console sessions, Events). */
   replica?: string
+  /**
+   * How often a replica renews the console sessions it holds (default 60 s). A session not renewed
+   * for three times this long belongs to a replica that is gone, and any replica ends it.
+   */
+  heartbeatMs?: number
   log: { warn(obj: object, msg: string): void }
 }
+
+/** Clock skew allowed between replicas. */
+const SKEW_MS = 5_000
 
 const newId = () => `t-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
 
@@ -59,6 +67,10 @@ export class TaskRecorder {
   readonly #unsubscribes: (() => void)[] = []
   /** The namespaces of tasks begun here, for ends written before the cache has their records. */
   readonly #begun = new Map<string, string>()
+  /** When each held session was last renewed (by this replica). */
+  readonly #renewed = new Map<string, number>()
+  /** Waiting for the next pass over the running tasks. */
+  #followers: (() => void)[] = []
   #timer: NodeJS.Timeout | undefined
   #scheduled = false
 
@@ -88,7 +100,10 @@ export class TaskRecorder {
     )
     if (hold) parameters.replica = this.#replica
     const startedAt = new Date().toISOString()
-    if (hold) this.#held.add(id)
+    if (hold) {
+      this.#held.add(id)
+      this.#renewed.set(id, Date.now())
+    }
     this.#begun.set(id, namespace)
     // Bounded: only the latest tasks can still be ahead of the cache.
     if (this.#begun.size > 1_000) this.#begun.delete(this.#begun.keys().next().value ?? '')
@@ -153,6 +168,7 @@ export class TaskRecorder {
   /** Ends a task now (a refused request, a console closed). */
   async end(id: string, status: TaskStatus): Promise<void> {
     this.#held.delete(id)
+    this.#renewed.delete(id)
     if (!(await (this.#creating.get(id) ?? Promise.resolve(true)))) return
     // The record this replica just wrote may not be in its cache yet: the write needs no version.
     const task = this.#o.store.get(id)
@@ -178,6 +194,14 @@ export class TaskRecorder {
     for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe()
   }
 
+  /** Resolves after the next pass over the running tasks (tests await it instead of a sleep). */
+  nextFollow(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#followers.push(resolve)
+      this.#schedule()
+    })
+  }
+
   /** Re-checks running tasks soon: a cache changed (coalesced, one check per burst). */
   notify(): void {
     this.#schedule()
@@ -198,13 +222,7 @@ export class TaskRecorder {
     for (const task of this.#o.store.running()) {
       if (this.#writing.has(task.id) || this.#creating.has(task.id)) continue
       if (task.action === 'console') {
-        // A session this replica held before it restarted ended with it.
-        if (task.parameters.replica === this.#replica && !this.#held.has(task.id))
-          void this.#finish(task.id, task, {
-            outcome: 'Succeeded',
-            endedAt: new Date().toISOString(),
-            message: 'The console session ended when vmdeck restarted.',
-          })
+        this.#followSession(task, now)
         continue
       }
       const next = progressOf(task, this.#o.view)
@@ -223,6 +241,35 @@ export class TaskRecorder {
         continue
       }
       if (next) void this.#write(task, next)
+    }
+    for (const resolve of this.#followers.splice(0)) resolve()
+  }
+
+  /**
+   * A console session ends when its browser closes it, on the replica that holds it. That replica
+   * renews it; one that restarted ends its old sessions, and one that is gone (a pod deleted) stops
+   * renewing, so another replica ends them.
+   */
+  #followSession(task: Task, now: number): void {
+    const heartbeatMs = this.#o.heartbeatMs ?? 60_000
+    const end = (message: string) =>
+      void this.#finish(task.id, task, {
+        outcome: 'Succeeded',
+        endedAt: new Date().toISOString(),
+        message,
+      })
+    if (this.#held.has(task.id)) {
+      if (now - (this.#renewed.get(task.id) ?? 0) < heartbeatMs) return
+      this.#renewed.set(task.id, now)
+      void this.#write(task, { outcome: 'Running', heartbeatAt: new Date(now).toISOString() })
+    } else if (task.parameters.replica === this.#replica) {
+      end('The console session ended when vmdeck restarted.')
+    } else {
+      const renewed = this.#o.store.heartbeatOf(task.id) ?? task.startedAt
+      if (now - Date.parse(renewed) > 3 * heartbeatMs + SKEW_MS)
+        end(
+          `The console session ended with vmdeck replica ${task.parameters.replica ?? 'unknown'}, which stopped renewing it at ${renewed}.`,
+        )
     }
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { resolveCluster } from '../plugins/app/route-context.ts'
+import bulk from './bulk.ts'
 import catalogs from './catalogs.ts'
 import createVm from './create-vm.ts'
 import fleetMetrics from './fleet-metrics.ts'
@@ -37,6 +38,7 @@ const clusterScope: FastifyPluginAsyncTypebox<ClusterScopeOptions> = async (fast
   await fastify.register(metrics)
   await fastify.register(fleetMetrics)
   await fastify.register(tasks)
+  await fastify.register(bulk)
   await fastify.register(vmScope, { prefix: '/namespaces/:namespace/vms/:name' })
 }
 

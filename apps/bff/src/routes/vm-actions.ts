@@ -7,41 +7,14 @@ import {
   VmActionParams,
   VmActionRequest,
   VmParams,
-  type VmPowerAction,
 } from '@vmdeck/shared'
 import { cloneInNamespace } from '../kube/api/clone-requests.ts'
-import {
-  cancelMigration,
-  createVm,
-  migrateVm,
-  runVmOperation,
-  type VmOperation,
-} from '../kube/api/vm-requests.ts'
+import { cancelMigration, createVm, migrateVm, runVmOperation } from '../kube/api/vm-requests.ts'
 import { HttpError, httpError } from '../kube/http-error.ts'
 import { cloneVmManifest } from '../lib/vm-from-form.ts'
+import { powerOperations } from '../lib/vm-operations.ts'
 import { recordTask, vmTarget } from '../plugins/app/tasks.ts'
 import { identityOf } from '../plugins/app/user-access.ts'
-
-/** Each power operation as KubeVirt's subresource API spells it (what virtctl sends). */
-const operations: Record<VmPowerAction, VmOperation & { verb: string }> = {
-  start: { kind: 'virtualmachines', subresource: 'start', body: {}, verb: 'Start' },
-  stop: { kind: 'virtualmachines', subresource: 'stop', body: {}, verb: 'Stop' },
-  restart: { kind: 'virtualmachines', subresource: 'restart', body: {}, verb: 'Restart' },
-  pause: { kind: 'virtualmachineinstances', subresource: 'pause', body: {}, verb: 'Pause' },
-  unpause: { kind: 'virtualmachineinstances', subresource: 'unpause', body: {}, verb: 'Unpause' },
-  'force-stop': {
-    kind: 'virtualmachines',
-    subresource: 'stop',
-    body: { gracePeriod: 0 },
-    verb: 'Force stop',
-  },
-  'force-restart': {
-    kind: 'virtualmachines',
-    subresource: 'restart',
-    body: { gracePeriodSeconds: 0 },
-    verb: 'Force restart',
-  },
-}
 
 const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
@@ -60,11 +33,17 @@ const vmActions: FastifyPluginAsyncTypebox = async (fastify) => {
       const { namespace, name, action } = request.params
       const cluster = request.cluster
       const identity = identityOf(request)
-      const operation = operations[action]
+      const operation = powerOperations[action]
       if (request.body.paused !== undefined && action !== 'start')
         throw httpError(400, 'Only start takes "paused".', 'BAD_REQUEST')
       const body = action === 'start' && request.body.paused ? { paused: true } : operation.body
-      await recordTask(request, { action, target: vmTarget(request) }, async () => {
+      // A restart ends when a VMI other than this one runs.
+      const replaced =
+        action === 'restart' || action === 'force-restart'
+          ? cluster.vms.instance(namespace, name)?.uid
+          : undefined
+      const parameters = replaced ? { vmiUid: replaced } : {}
+      await recordTask(request, { action, target: vmTarget(request), parameters }, async () => {
         try {
           await runVmOperation(cluster.clientFor(identity.token), namespace, name, {
             ...operation,

@@ -81,6 +81,8 @@ const taskFilters = {
   action: Type.Optional(TaskAction),
   outcome: Type.Optional(TaskOutcome),
   namespace: Type.Optional(K8sName),
+  /** Only the children of this bulk task. */
+  parent: Type.Optional(Type.String({ maxLength: 253 })),
   /** Only tasks started at or after this time (ISO 8601). */
   since: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
 }

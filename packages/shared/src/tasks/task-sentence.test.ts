@@ -10,4 +10,14 @@ describe('taskSentence', () => {
       'helpdesk opened a console on web-01',
     )
   })
+
+  it('says what a bulk action did to each VM', () => {
+    const many = { ...target, name: '20 VMs' }
+    expect(
+      taskSentence({ user: 'admin', action: 'bulk', target: many, parameters: { action: 'stop' } }),
+    ).toBe('admin stopped 20 VMs (bulk)')
+    expect(taskSentence({ user: 'admin', action: 'bulk', target: many })).toBe(
+      'admin ran a bulk action on 20 VMs',
+    )
+  })
 })

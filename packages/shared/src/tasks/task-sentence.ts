@@ -26,7 +26,15 @@ const pastTense: Record<TaskAction, string> = {
   console: 'opened a console on',
 }
 
-/** "admin stopped web-01": who did what to which object (the outcome is shown beside it). */
-export function taskSentence(task: Pick<Task, 'user' | 'action' | 'target'>): string {
+/**
+ * "admin stopped web-01": who did what to which object (the outcome is shown beside it). A bulk
+ * action says what it did to each: "admin stopped 20 VMs (bulk)".
+ */
+export function taskSentence(
+  task: Pick<Task, 'user' | 'action' | 'target'> & { parameters?: Task['parameters'] },
+): string {
+  const each = task.parameters?.action as TaskAction | undefined
+  if (task.action === 'bulk' && each && each in pastTense)
+    return `${task.user} ${pastTense[each]} ${task.target.name} (bulk)`
   return `${task.user} ${pastTense[task.action]} ${task.target.name}`
 }

@@ -31,6 +31,8 @@ export interface TaskStatus {
   message?: string
   endedAt?: string
   progress?: number
+  /** Console sessions: when the replica holding it last said it is still open. */
+  heartbeatAt?: string
   created?: { kind: string; namespace?: string; name: string }[]
 }
 

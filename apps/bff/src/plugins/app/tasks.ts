@@ -25,17 +25,20 @@ export interface TasksOptions {
   followIntervalMs?: number
   /** This replica's name in the records (default: the host name, the pod's name). */
   replica?: string
+  /** How often held console sessions are renewed (default 60 s). */
+  heartbeatMs?: number
 }
 
 /** What a task's end is read from: the cluster's shared caches. */
 function viewOf(cluster: Cluster): ClusterView {
   return {
     vm: (namespace, name) => cluster.vms.get(namespace, name),
+    instance: (namespace, name) => cluster.vms.instance(namespace, name),
     latestMigration: (namespace, vm) => cluster.migrations.latestFor(namespace, vm),
     migration: (namespace, name) => cluster.migrations.get(namespace, name),
     node: (name) => cluster.nodes.get(name),
     drain: (node) => cluster.nodes.drainOf(node),
-    children: (parent) => cluster.tasks.newestFirst().filter((t) => t.parent === parent),
+    children: (parent) => cluster.tasks.children(parent),
   }
 }
 
@@ -55,6 +58,7 @@ async function tasks(fastify: FastifyInstance, options: TasksOptions): Promise<v
       timeoutMs: options.timeoutMs ?? 5 * 60_000,
       ...(options.followIntervalMs ? { followIntervalMs: options.followIntervalMs } : {}),
       ...(options.replica ? { replica: options.replica } : {}),
+      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       log: fastify.log.child({ component: 'tasks', cluster: cluster.id }),
     })
     // A change of what a task waits for re-checks running tasks at once (coalesced).

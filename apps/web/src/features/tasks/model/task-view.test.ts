@@ -1,6 +1,6 @@
 import type { Task, VmEvent, VmMigration } from '@vmdeck/shared'
 import { describe, expect, it } from 'vitest'
-import { formatDuration, taskTitle, timelineOf } from './task-view.ts'
+import { formatDuration, narrowTasks, taskTitle, timelineOf } from './task-view.ts'
 
 const task = (over: Partial<Task>): Task => ({
   id: 't-1',
@@ -73,5 +73,23 @@ describe('task views', () => {
       'Migration m-1 started',
     ])
     expect(entries[1]).toMatchObject({ source: 'vmdeck', outcome: 'Succeeded' })
+  })
+})
+
+describe('narrowing the rows already shown', () => {
+  const rows = [
+    task({ id: 'a', user: 'user-1', action: 'stop' }),
+    task({ id: 'b', user: 'user-12', action: 'start', outcome: 'Failed' }),
+    task({ id: 'c', user: 'admin', namespace: 'dev', startedAt: '2026-12-07T09:00:00.000Z' }),
+  ]
+  const ids = (tasks: Task[]) => tasks.map((t) => t.id)
+
+  it('keeps the rows that pass every new filter, as the server would', () => {
+    expect(ids(narrowTasks(rows, { user: 'USER-1' }))).toEqual(['a', 'b'])
+    expect(ids(narrowTasks(rows, { user: 'user-1', outcome: 'Failed' }))).toEqual(['b'])
+    expect(ids(narrowTasks(rows, { action: 'stop' }))).toEqual(['a', 'c'])
+    expect(ids(narrowTasks(rows, { namespace: 'dev' }))).toEqual(['c'])
+    expect(ids(narrowTasks(rows, { since: '2026-12-07T09:30:00.000Z' }))).toEqual(['a', 'b'])
+    expect(ids(narrowTasks(rows, {}))).toEqual(['a', 'b', 'c'])
   })
 })

@@ -8,6 +8,25 @@ export const outcomeColor: Record<TaskOutcome, 'blue' | 'green' | 'red' | 'grey'
   Cancelled: 'grey',
 }
 
+/**
+ * The rows of an earlier answer that also pass new filters: shown at once while the server answers
+ * the new query, so a keystroke in the filter never waits for the network to narrow the table.
+ */
+export function narrowTasks(
+  tasks: readonly Task[],
+  filters: { user?: string; action?: string; outcome?: string; namespace?: string; since?: string },
+): Task[] {
+  const user = filters.user?.toLowerCase()
+  return tasks.filter(
+    (t) =>
+      (!user || t.user.toLowerCase().includes(user)) &&
+      (!filters.action || t.action === filters.action) &&
+      (!filters.outcome || t.outcome === filters.outcome) &&
+      (!filters.namespace || t.namespace === filters.namespace) &&
+      (!filters.since || t.startedAt >= filters.since),
+  )
+}
+
 /** "45 s", "3 min 20 s", "2 h 5 min". */
 export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000)

@@ -1,5 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type {
+  BulkAccepted,
+  BulkAction,
   CloneRequest,
   CloudInitReveal,
   MigrateRequest,
@@ -7,6 +9,7 @@ import type {
   VmPowerAction,
 } from '@vmdeck/shared'
 import { api } from '../../../lib/api-client.ts'
+import { clusterPath } from '../../../lib/cluster-queries.ts'
 import { progressive } from '../model/vm-actions.ts'
 import { vmPath, vmQueries, type VmRef } from '../../../lib/vm-queries.ts'
 
@@ -132,5 +135,25 @@ export function useDeleteVm(cluster: string) {
 export function useRevealCloudInit(cluster: string, vm: VmRef) {
   return useMutation({
     mutationFn: () => api.post<CloudInitReveal>(`${vmPath(cluster, vm)}/cloud-init/reveal`, {}),
+  })
+}
+
+/**
+ * One action on many VMs as one request: the BFF runs it as a parent task with a child per VM,
+ * a few requests at a time, and the Tasks page shows the result per VM.
+ */
+export function useBulkAction(cluster: string) {
+  return useMutation({
+    mutationFn: ({ vms, action }: { vms: VmRef[]; action: BulkAction }) =>
+      api.post<BulkAccepted>(`${clusterPath(cluster)}/vms/bulk`, {
+        action,
+        targets: vms.map(({ namespace, name }) => ({ namespace, name })),
+      }),
+    meta: {
+      success: ({ vms, action }: { vms: VmRef[]; action: BulkAction }) =>
+        `${progressive[action] ?? action} ${vms.length} VMs: the result per VM is on the Tasks page`,
+      error: ({ vms, action }: { vms: VmRef[]; action: BulkAction }) =>
+        `Could not ${action.replace('-', ' ')} ${vms.length} VMs`,
+    },
   })
 }

@@ -2,6 +2,7 @@ import { vmPowerActions, type VmSummary } from '@vmdeck/shared'
 import { useState } from 'react'
 import { useNavigate } from 'react-router'
 import {
+  useBulkAction,
   useClone,
   useDeleteVm,
   useMigrate,
@@ -27,6 +28,7 @@ export function useVmActionRunner(cluster: string, options: { onDeleted?: () => 
   const snapshot = useTakeSnapshot(cluster)
   const clone = useClone(cluster)
   const remove = useDeleteVm(cluster)
+  const bulk = useBulkAction(cluster)
   const [open, setOpen] = useState<{ id: VmActionId; vms: VmSummary[] }>()
   const close = () => setOpen(undefined)
 
@@ -37,7 +39,9 @@ export function useVmActionRunner(cluster: string, options: { onDeleted?: () => 
     if (targets.length === 0) return
     if (def.immediate) {
       const action = vmPowerActions.find((power) => power === id)
-      if (action) for (const vm of targets) power.mutate({ vm: ref(vm), action })
+      // Several VMs: one bulk request, recorded as one task with a result per VM.
+      if (action && targets.length > 1) bulk.mutate({ vms: targets.map(ref), action })
+      else if (action) for (const vm of targets) power.mutate({ vm: ref(vm), action })
       return
     }
     const first = targets[0]
@@ -58,7 +62,10 @@ export function useVmActionRunner(cluster: string, options: { onDeleted?: () => 
             vms={open.vms.map(ref)}
             onClose={close}
             onConfirm={({ deleteDisks }) => {
-              for (const vm of open.vms) remove.mutate({ vm: ref(vm), deleteDisks })
+              // The bulk delete takes the VMs' own disks with them, as a single delete does.
+              if (deleteDisks && open.vms.length > 1)
+                bulk.mutate({ vms: open.vms.map(ref), action: 'delete' })
+              else for (const vm of open.vms) remove.mutate({ vm: ref(vm), deleteDisks })
               close()
               options.onDeleted?.()
             }}
@@ -72,8 +79,11 @@ export function useVmActionRunner(cluster: string, options: { onDeleted?: () => 
             vms={open.vms}
             onClose={close}
             onConfirm={(targetNode) => {
-              for (const vm of open.vms)
-                migrate.mutate({ vm: ref(vm), request: targetNode ? { targetNode } : {} })
+              if (!targetNode && open.vms.length > 1)
+                bulk.mutate({ vms: open.vms.map(ref), action: 'migrate' })
+              else
+                for (const vm of open.vms)
+                  migrate.mutate({ vm: ref(vm), request: targetNode ? { targetNode } : {} })
               close()
             }}
           />
