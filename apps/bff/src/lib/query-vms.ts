@@ -1,41 +1,37 @@
 import type { VmList, VmListQuery, VmSummary } from '@vmdeck/shared'
 import type { Visibility } from '../kube/access.ts'
 import type { VmIndex } from '../kube/vm-list/vm-index.ts'
-import { rowMatches, type SortKey, type VmRow } from '../kube/vm-list/vm-row.ts'
+import type { SortKey } from '../kube/vm-list/vm-row.ts'
 import { searchVms } from './search-vms.ts'
-
-const MEMO_LIMIT = 10_000
+import { vmListFilter } from './vm-list-filter.ts'
 
 /**
  * Filters, sorts and pages VM summaries on the server, so a browser with 100,000 VMs receives one
- * page. Without free-text search the totals come from the index's per-status counts and the page
- * from its maintained order (no sort per request), walked up to the page's last row; a search
- * tests every row once (`searchVms`).
+ * page. Without search terms beyond status, one namespace and one node, the totals come from the
+ * index's per-status counts and the page from its maintained order (no sort per request), walked
+ * up to the page's last row; other terms test every row once (`searchVms`).
+ * A search the language cannot read throws `InvalidSearchError` (see `vmListFilter`).
  * The cursor is an opaque offset into the sorted result.
  */
-export function queryVms(index: VmIndex, query: VmListQuery, visibility: Visibility): VmList {
-  const statuses = query.status ? new Set(query.status.split(',').filter(Boolean)) : undefined
-  const search = query.search?.trim().toLowerCase() || undefined
+export function queryVms(
+  index: VmIndex,
+  query: VmListQuery,
+  visibility: Visibility,
+  now = Date.now(),
+): VmList {
   const offset = query.cursor ? decodeCursor(query.cursor) : (query.offset ?? 0)
   const limit = query.limit ?? 100
   const sort = query.sort ?? 'name'
   const order = index.order(sort.replace(/^-/, '') as SortKey)
   const descending = sort.startsWith('-')
-  const visible = (namespace: string) => visibility.all || visibility.namespaces.has(namespace)
-  const { namespace, node } = query
-  // Test each distinct shared text once, unless nearly every row has its own.
-  const memo = index.sharedTexts <= MEMO_LIMIT ? new Map<string, boolean>() : undefined
-  const counted = (row: VmRow) =>
-    (!namespace || row.namespace === namespace) &&
-    (!node || row.node === node) &&
-    visible(row.namespace) &&
-    (!search || rowMatches(row, search, memo))
+  const filter = vmListFilter(index, query, visibility, now)
+  const { statuses, namespace, node, visible, counted } = filter
   const page = (total: number, counts: Record<string, number>, items: VmSummary[]): VmList => {
     const next = offset + limit < total ? encodeCursor(offset + limit) : undefined
     return { items, total, ...(next ? { nextCursor: next } : {}), counts }
   }
 
-  if (search) {
+  if (filter.scan) {
     const found = searchVms(index.rows(), order, descending, counted, statuses, offset, limit)
     return page(found.total, found.counts, found.items)
   }

@@ -2,9 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ClusterParams, VmList, VmListQuery } from '@vmdeck/shared'
 import { httpError } from '../kube/http-error.ts'
 import { InvalidCursorError, queryVms } from '../lib/query-vms.ts'
+import { BadListQuery } from '../lib/vm-list-filter.ts'
 import { identityOf, visibleVmNamespaces } from '../plugins/app/user-access.ts'
+import vmExport from './vm-export.ts'
+import vmFolders from './vm-folders.ts'
 
 const vms: FastifyPluginAsyncTypebox = async (fastify) => {
+  await fastify.register(vmExport)
+  await fastify.register(vmFolders)
   fastify.get(
     '/vms',
     {
@@ -26,6 +31,7 @@ const vms: FastifyPluginAsyncTypebox = async (fastify) => {
         return cluster.vms.loading ? { ...list, loading: true } : list
       } catch (err) {
         if (err instanceof InvalidCursorError) throw httpError(400, err.message, 'INVALID_CURSOR')
+        if (err instanceof BadListQuery) throw httpError(400, err.message, err.code)
         throw err
       }
     },

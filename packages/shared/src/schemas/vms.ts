@@ -46,6 +46,8 @@ export const VmSummary = Type.Object({
   labels: Type.Record(Type.String(), Type.String()),
   flags: Type.Object({
     paused: Type.Boolean(),
+    /** When the VM entered Paused (the `Paused` condition's last transition); absent otherwise. */
+    pausedSince: Type.Optional(Type.String()),
     migrating: Type.Boolean(),
     agentConnected: Type.Boolean(),
     /** The VMI's `LiveMigratable` condition; absent while the VM does not run. */
@@ -56,9 +58,12 @@ export type VmSummary = Static<typeof VmSummary>
 
 export const VmListQuery = Type.Object({
   namespace: Type.Optional(K8sName),
-  search: Type.Optional(Type.String({ maxLength: 253 })),
+  /** The search language (`status:running node:node-2 web`): see `parseVmSearch`. */
+  search: Type.Optional(Type.String({ maxLength: 1000 })),
   status: Type.Optional(Type.String({ maxLength: 200 })),
   node: Type.Optional(Type.String({ maxLength: 253 })),
+  /** A folder path (`prod/web`): the VMs in it and its subfolders. */
+  folder: Type.Optional(Type.String({ maxLength: 200 })),
   /** A column to sort by; a leading `-` sorts descending. */
   sort: Type.Optional(
     Type.Union([

@@ -69,6 +69,21 @@ describe('toVmSummary', () => {
     expect(summary.flags).toEqual({ paused: false, migrating: false, agentConnected: false })
   })
 
+  it('dates a pause by the Paused condition’s last transition', () => {
+    const paused = (status: string) =>
+      toVmSummary(vm, {
+        status: {
+          conditions: [
+            { type: 'Paused', status, lastTransitionTime: new Date('2026-03-01T10:00:00.5Z') },
+          ],
+        },
+      }).flags
+    expect(paused('True')).toEqual(
+      expect.objectContaining({ paused: true, pausedSince: '2026-03-01T10:00:00Z' }),
+    )
+    expect(paused('False')).not.toHaveProperty('pausedSince')
+  })
+
   it('prefers runStrategy over running, and reads running: false as Halted', () => {
     expect(
       toVmSummary({ spec: { runStrategy: 'RerunOnFailure', running: true } }).runStrategy,

@@ -1,6 +1,6 @@
 import { VmPrintableStatus, type VmSummary } from '@vmdeck/shared'
 import type { VirtualMachine, VirtualMachineInstance } from '../types.ts'
-import { conditionOf, isTrue, opt, timestamp } from './fields.ts'
+import { conditionOf, isTrue, opt, optionalTimestamp, timestamp } from './fields.ts'
 import { declaresRunStrategy, runStrategyOf } from './run-strategy.ts'
 
 const knownStatuses = new Set<string>(VmPrintableStatus.anyOf.map((literal) => literal.const))
@@ -50,12 +50,19 @@ export function vmiPart(vmi: VirtualMachineInstance | undefined): VmiPart {
   const migration = vmi?.status?.migrationState
   const os = vmi?.status?.guestOSInfo?.prettyName ?? vmi?.status?.guestOSInfo?.name
   const migratable = conditionOf(vmi?.status?.conditions, 'LiveMigratable')
+  // When the VM entered Paused: the VMI's `Paused` condition turns True then, and its
+  // `lastTransitionTime` records the moment (KubeVirt copies the condition to the VM's status).
+  const paused = conditionOf(vmi?.status?.conditions, 'Paused')
   return {
     ...opt('node', vmi?.status?.nodeName),
     ips,
     ...opt('os', os),
     flags: {
-      paused: isTrue(vmi?.status?.conditions, 'Paused'),
+      paused: paused?.status === 'True',
+      ...opt(
+        'pausedSince',
+        paused?.status === 'True' ? optionalTimestamp(paused.lastTransitionTime) : undefined,
+      ),
       migrating: Boolean(migration?.startTimestamp && !migration.completed && !migration.failed),
       agentConnected: isTrue(vmi?.status?.conditions, 'AgentConnected'),
       ...(migratable ? { liveMigratable: migratable.status === 'True' } : {}),

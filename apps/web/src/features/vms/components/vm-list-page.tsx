@@ -1,13 +1,11 @@
 import {
   Button,
   Flex,
+  FlexItem,
   Label,
   PageSection,
   Pagination,
-  SearchInput,
   Title,
-  ToggleGroup,
-  ToggleGroupItem,
   Toolbar,
   ToolbarContent,
   ToolbarFilter,
@@ -15,14 +13,16 @@ import {
   ToolbarItem,
 } from '@patternfly/react-core'
 import PlusIcon from '@patternfly/react-icons/dist/esm/icons/plus-icon'
-import { useQuery } from '@tanstack/react-query'
-import { vmKey, type VmListQuery, type VmSummary } from '@vmdeck/shared'
+import { skipToken, useQuery } from '@tanstack/react-query'
+import { vmKey, type SessionInfo, type VmListQuery, type VmSummary } from '@vmdeck/shared'
 import { useDeferredValue, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { useVmPermissions } from '../../../lib/permissions.ts'
-import { vmQueries } from '../../../lib/vm-queries.ts'
-import { vmActionById, vmActions, type VmActionId } from '../model/vm-actions.ts'
+import { vmQueries, type VmRef } from '../../../lib/vm-queries.ts'
+import { useLiveFolders } from '../api/vm-folders.ts'
+import { vmActions } from '../model/vm-actions.ts'
+import { folderPaths } from '../model/folder-tree.ts'
 import {
   PAGE_SIZES,
   vmListFacets,
@@ -30,25 +30,24 @@ import {
   vmListPerPage,
   vmListQuery,
 } from '../model/list-query.ts'
+import { vmExportPath } from '../model/export-link.ts'
+import { knownValues, useAppliedSearch } from '../model/known-values.ts'
+import { useListColumns } from '../model/list-columns.ts'
 import { facetCounts, statusFacets } from '../model/status-facets.ts'
 import { ColumnChooser } from './column-chooser.tsx'
 import { useVmActionRunner } from './vm-action-runner.tsx'
+import { MoveToFolderDialog } from './move-to-folder-dialog.tsx'
+import { VmBulkActions } from './vm-bulk-actions.tsx'
+import { VmExportMenu } from './vm-export-menu.tsx'
+import { DRAG_TYPE, VmFolderTree } from './vm-folder-tree.tsx'
 import { VmListLoading } from './vm-list-loading.tsx'
-import { VmTable, defaultColumns, vmColumns, type ColumnId } from './vm-table.tsx'
+import { VmSearchBox } from './vm-search-box.tsx'
+import { VmStatusFacets } from './vm-status-facets.tsx'
+import { VmTable } from './vm-table.tsx'
+import { VmViewsMenu } from './vm-views-menu.tsx'
 
-const COLUMNS_KEY = 'vmdeck.vm-columns'
-const bulkActions: VmActionId[] = ['start', 'stop', 'restart', 'migrate', 'delete']
-
-const savedColumns = (): ColumnId[] => {
-  try {
-    const saved = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null') as unknown
-    if (Array.isArray(saved))
-      return vmColumns.map((c) => c.id).filter((id) => (saved as unknown[]).includes(id))
-  } catch {
-    // A broken saved value falls back to the defaults.
-  }
-  return defaultColumns
-}
+// The session the app's gate loaded (features/session's query key): read, never fetched here.
+const SESSION_KEY = ['session', 'current']
 
 export function VmListPage({ cluster }: { cluster: string }) {
   // Filters, sort and page live in the URL so a view can be shared.
@@ -59,18 +58,15 @@ export function VmListPage({ cluster }: { cluster: string }) {
   const search = params.get('search') ?? ''
   const namespace = params.get('namespace') ?? ''
   const node = params.get('node') ?? ''
+  const folder = params.get('folder') ?? ''
   const facets = vmListFacets(params)
   // Typing stays instant; the request follows the deferred value.
-  const deferredSearch = useDeferredValue(search)
+  const deferredSearch = useDeferredValue(useAppliedSearch(search))
   const query = vmListQuery(params, deferredSearch)
   const list = useQuery(vmQueries.list(cluster, query))
   const counts = facetCounts(list.data?.counts)
-
-  const [columns, setColumnsState] = useState(savedColumns)
-  const setColumns = (next: ColumnId[]) => {
-    localStorage.setItem(COLUMNS_KEY, JSON.stringify(next))
-    setColumnsState(next)
-  }
+  const folders = useLiveFolders(cluster)
+  const [moving, setMoving] = useState<{ vms: VmRef[]; initial?: string } | undefined>()
 
   // Selection survives live updates and paging; it holds the rows as last seen.
   const [selection, setSelection] = useState<Map<string, VmSummary>>(new Map())
@@ -107,6 +103,9 @@ export function VmListPage({ cluster }: { cluster: string }) {
       },
       { replace: true },
     )
+  const [columns, setColumns] = useListColumns(params, update)
+  const session = useQuery<SessionInfo | null>({ queryKey: SESSION_KEY, queryFn: skipToken })
+  const user = session.data?.user.username ?? ''
   const setFacets = (ids: string[]) => update({ status: ids.join(','), page: undefined })
   const facetLabel = (id: string) => statusFacets.find((f) => f.id === id)?.label ?? id
   const filtered = Boolean(search || facets.length || node)
@@ -138,144 +137,153 @@ export function VmListPage({ cluster }: { cluster: string }) {
           </Button>
         )}
       </Flex>
-      <ToggleGroup aria-label="Status" isCompact className="vmdeck-facets">
-        {statusFacets.map((facet) => (
-          <ToggleGroupItem
-            key={facet.id}
-            text={
-              <>
-                {facet.label} <span className="vmdeck-count">{counts[facet.id] ?? '…'}</span>
-              </>
-            }
-            buttonId={`facet-${facet.id}`}
-            isSelected={facets.includes(facet.id)}
-            onChange={(_event, selected) =>
-              setFacets(selected ? [...facets, facet.id] : facets.filter((id) => id !== facet.id))
+      <Flex flexWrap={{ default: 'nowrap' }} alignItems={{ default: 'alignItemsFlexStart' }}>
+        <FlexItem style={{ width: 240, flexShrink: 0 }}>
+          <VmFolderTree
+            folders={folders.data}
+            namespace={namespace}
+            folder={folder}
+            onChoose={(ns, path) => update({ namespace: ns, folder: path, page: undefined })}
+            onDrop={(ns, path, vms) =>
+              setMoving({ vms: vms.filter((vm) => vm.namespace === ns), initial: path })
             }
           />
-        ))}
-      </ToggleGroup>
-      <Toolbar
-        clearAllFilters={() =>
-          update({ status: undefined, search: undefined, node: undefined, page: undefined })
-        }
-      >
-        <ToolbarContent>
-          <ToolbarGroup variant="filter-group">
-            <ToolbarFilter
-              labels={search ? [search] : []}
-              deleteLabel={() => update({ search: undefined, page: undefined })}
-              categoryName="Name"
-            >
-              <SearchInput
-                aria-label="Search virtual machines by name or namespace"
-                placeholder="Search by name or namespace"
-                value={search}
-                onChange={(_e, value) => update({ search: value, page: undefined })}
-                onClear={() => update({ search: undefined, page: undefined })}
-                style={{ minWidth: 260 }}
-              />
-            </ToolbarFilter>
-            <ToolbarFilter
-              labels={facets.map((id) => ({ key: id, node: facetLabel(id) }))}
-              deleteLabel={(_category, label) =>
-                setFacets(
-                  facets.filter((id) => id !== (typeof label === 'string' ? label : label.key)),
-                )
-              }
-              deleteLabelGroup={() => setFacets([])}
-              categoryName="Status"
-            >
-              {null}
-            </ToolbarFilter>
-            <ToolbarFilter
-              labels={node ? [node] : []}
-              deleteLabel={() => update({ node: undefined, page: undefined })}
-              categoryName="Node"
-            >
-              {null}
-            </ToolbarFilter>
-          </ToolbarGroup>
-          <ToolbarGroup variant="action-group" aria-label="Bulk actions">
-            <ToolbarItem alignSelf="center">
-              <span className="vmdeck-muted" aria-live="polite">
-                {selection.size} selected
-              </span>
-            </ToolbarItem>
-            {bulkActions.map((id) => {
-              const def = vmActionById[id]
-              const targets = selectedVms.filter(
-                (vm) => !def.blockedBy(vm) && can(def.permission, vm.namespace).allowed,
-              )
-              return (
-                <ToolbarItem key={id}>
-                  <Button
-                    variant={def.danger ? 'danger' : 'secondary'}
-                    size="sm"
-                    isDisabled={targets.length === 0}
-                    onClick={() => runner.run(id, targets)}
-                  >
-                    {def.label}
-                  </Button>
+        </FlexItem>
+        <FlexItem flex={{ default: 'flex_1' }} style={{ minWidth: 0 }}>
+          <VmStatusFacets facets={facets} counts={counts} onChange={setFacets} />
+          <Toolbar
+            clearAllFilters={() =>
+              update({ status: undefined, search: undefined, node: undefined, page: undefined })
+            }
+          >
+            <ToolbarContent>
+              <ToolbarGroup variant="filter-group">
+                <ToolbarItem>
+                  <VmViewsMenu
+                    key={user}
+                    user={user}
+                    params={params}
+                    columns={columns}
+                    onApply={update}
+                  />
                 </ToolbarItem>
-              )
-            })}
-            {selection.size > 0 && (
+                <ToolbarFilter
+                  labels={search ? [search] : []}
+                  deleteLabel={() => update({ search: undefined, page: undefined })}
+                  categoryName="Search"
+                >
+                  <VmSearchBox
+                    value={search}
+                    onChange={(value) => update({ search: value, page: undefined })}
+                    known={knownValues(list.data?.items ?? [], {
+                      namespaces: folders.data?.items.map((item) => item.namespace),
+                      folders: folderPaths(folders.data),
+                    })}
+                  />
+                </ToolbarFilter>
+                <ToolbarFilter
+                  labels={facets.map((id) => ({ key: id, node: facetLabel(id) }))}
+                  deleteLabel={(_category, label) =>
+                    setFacets(
+                      facets.filter((id) => id !== (typeof label === 'string' ? label : label.key)),
+                    )
+                  }
+                  deleteLabelGroup={() => setFacets([])}
+                  categoryName="Status"
+                >
+                  {null}
+                </ToolbarFilter>
+                <ToolbarFilter
+                  labels={node ? [node] : []}
+                  deleteLabel={() => update({ node: undefined, page: undefined })}
+                  categoryName="Node"
+                >
+                  {null}
+                </ToolbarFilter>
+              </ToolbarGroup>
+              <VmBulkActions
+                selected={selectedVms}
+                can={can}
+                onRun={(id, vms) => runner.run(id, vms)}
+                onMove={() => setMoving({ vms: selectedVms })}
+                onClear={() => setSelection(new Map())}
+              />
               <ToolbarItem>
-                <Button variant="link" size="sm" onClick={() => setSelection(new Map())}>
-                  Clear selection
-                </Button>
+                <ColumnChooser columns={columns} onChange={setColumns} />
               </ToolbarItem>
-            )}
-          </ToolbarGroup>
-          <ToolbarItem>
-            <ColumnChooser columns={columns} onChange={setColumns} />
-          </ToolbarItem>
-          <ToolbarItem variant="pagination" align={{ default: 'alignEnd' }}>
-            <Pagination
-              itemCount={list.data?.total ?? 0}
-              perPage={perPage}
-              page={page}
-              perPageOptions={PAGE_SIZES.map((size) => ({ title: String(size), value: size }))}
-              onSetPage={(_e, next) => update({ page: next > 1 ? String(next) : undefined })}
-              onPerPageSelect={(_e, size) =>
-                update({ perPage: size === 50 ? undefined : String(size), page: undefined })
-              }
-              isCompact
+              <ToolbarItem>
+                <VmExportMenu href={(format) => vmExportPath(cluster, query, columns, format)} />
+              </ToolbarItem>
+              <ToolbarItem variant="pagination" align={{ default: 'alignEnd' }}>
+                <Pagination
+                  itemCount={list.data?.total ?? 0}
+                  perPage={perPage}
+                  page={page}
+                  perPageOptions={PAGE_SIZES.map((size) => ({ title: String(size), value: size }))}
+                  onSetPage={(_e, next) => update({ page: next > 1 ? String(next) : undefined })}
+                  onPerPageSelect={(_e, size) =>
+                    update({ perPage: size === 50 ? undefined : String(size), page: undefined })
+                  }
+                  isCompact
+                />
+              </ToolbarItem>
+            </ToolbarContent>
+          </Toolbar>
+          {list.error && (
+            <ErrorAlert error={list.error} title="Virtual machines could not be loaded" />
+          )}
+          {list.data?.loading && <VmListLoading />}
+          <VmTable
+            items={list.data?.items}
+            loading={list.isPending}
+            columns={columns}
+            sort={sort}
+            onSort={(next) => update({ sort: next === 'name' ? undefined : next, page: undefined })}
+            selected={new Set(selection.keys())}
+            onSelect={select}
+            can={can}
+            onAction={(id, vm) => runner.run(id, [vm])}
+            onDragRow={(vm, event) => {
+              // A selected row carries the whole selection along; any other row itself.
+              const vms = selection.has(vmKey(vm)) ? selectedVms : [vm]
+              const refs = vms.map(({ namespace, name }) => ({ namespace, name }))
+              event.dataTransfer.setData(DRAG_TYPE, JSON.stringify(refs))
+              event.dataTransfer.effectAllowed = 'move'
+            }}
+            empty={
+              filtered ? (
+                <>
+                  No virtual machine matches these filters.{' '}
+                  <Button
+                    variant="link"
+                    isInline
+                    onClick={() =>
+                      update({ status: undefined, search: undefined, node: undefined })
+                    }
+                  >
+                    Clear all filters
+                  </Button>
+                </>
+              ) : (
+                'No virtual machines yet.'
+              )
+            }
+          />
+          {runner.dialog}
+          {moving && (
+            <MoveToFolderDialog
+              cluster={cluster}
+              vms={moving.vms}
+              folders={folderPaths(folders.data)}
+              {...(moving.initial ? { initial: moving.initial } : {})}
+              onClose={(moved) => {
+                setMoving(undefined)
+                if (moved) setSelection(new Map())
+              }}
             />
-          </ToolbarItem>
-        </ToolbarContent>
-      </Toolbar>
-      {list.error && <ErrorAlert error={list.error} title="Virtual machines could not be loaded" />}
-      {list.data?.loading && <VmListLoading />}
-      <VmTable
-        items={list.data?.items}
-        loading={list.isPending}
-        columns={columns}
-        sort={sort}
-        onSort={(next) => update({ sort: next === 'name' ? undefined : next, page: undefined })}
-        selected={new Set(selection.keys())}
-        onSelect={select}
-        can={can}
-        onAction={(id, vm) => runner.run(id, [vm])}
-        empty={
-          filtered ? (
-            <>
-              No virtual machine matches these filters.{' '}
-              <Button
-                variant="link"
-                isInline
-                onClick={() => update({ status: undefined, search: undefined, node: undefined })}
-              >
-                Clear all filters
-              </Button>
-            </>
-          ) : (
-            'No virtual machines yet.'
-          )
-        }
-      />
-      {runner.dialog}
+          )}
+        </FlexItem>
+      </Flex>
     </PageSection>
   )
 }

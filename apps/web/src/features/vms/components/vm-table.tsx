@@ -14,7 +14,7 @@ import {
   type ThProps,
 } from '@patternfly/react-table'
 import { vmKey, type VmSummary } from '@vmdeck/shared'
-import type { ReactNode } from 'react'
+import type { DragEvent, ReactNode } from 'react'
 import { Link } from 'react-router'
 import { vmActions, type VmActionId } from '../model/vm-actions.ts'
 import { blockReason, type Can } from './vm-actions-bar.tsx'
@@ -65,6 +65,7 @@ export function VmTable({
   onSelect,
   can,
   onAction,
+  onDragRow,
   empty,
 }: {
   items: VmSummary[] | undefined
@@ -76,6 +77,8 @@ export function VmTable({
   onSelect: (vms: VmSummary[], selected: boolean) => void
   can: Can
   onAction: (id: VmActionId, vm: VmSummary) => void
+  /** Rows drag (onto the folder tree) when given: it fills in what is dragged. */
+  onDragRow?: (vm: VmSummary, event: DragEvent<HTMLTableRowElement>) => void
   empty: ReactNode
 }) {
   const shown = vmColumns.filter((column) => columns.includes(column.id))
@@ -133,7 +136,17 @@ export function VmTable({
         {items?.map((vm) => {
           const key = vmKey(vm)
           return (
-            <Tr key={key} data-vm={key} isRowSelected={selected.has(key)}>
+            <Tr
+              key={key}
+              data-vm={key}
+              isRowSelected={selected.has(key)}
+              {...(onDragRow
+                ? {
+                    draggable: true,
+                    onDragStart: (event: DragEvent<HTMLTableRowElement>) => onDragRow(vm, event),
+                  }
+                : {})}
+            >
               <Td className="pf-v6-c-table__check">
                 <Checkbox
                   id={`vm-select-${key}`}

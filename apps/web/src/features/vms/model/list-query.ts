@@ -13,6 +13,7 @@ export function vmListQuery(params: URLSearchParams, search: string): VmListQuer
   const page = vmListPage(params)
   const namespace = params.get('namespace') ?? ''
   const node = params.get('node') ?? ''
+  const folder = params.get('folder') ?? ''
   const statuses = facetStatuses(vmListFacets(params))
   return {
     sort,
@@ -20,6 +21,7 @@ export function vmListQuery(params: URLSearchParams, search: string): VmListQuer
     ...(search ? { search } : {}),
     ...(namespace ? { namespace } : {}),
     ...(node ? { node } : {}),
+    ...(folder ? { folder } : {}),
     ...(statuses.length ? { status: statuses.join(',') } : {}),
     ...(page > 1 ? { offset: (page - 1) * perPage } : {}),
   }
