@@ -5,6 +5,8 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { HttpError } from '../kube/http-error.ts'
+import type { ControlChange } from '../lib/console-handover.ts'
+import type { ConsoleHub } from '../lib/console-hub.ts'
 import { ConsoleRegistry, type ConsoleInfo } from '../lib/console-registry.ts'
 import { runConsole, type ConsoleSettings } from '../lib/console-session.ts'
 import { consoleTarget, type ConsoleTarget } from '../lib/console-target.ts'
@@ -26,8 +28,15 @@ export interface ConsolesOptions {
   recheckMs?: number
   /** Open consoles per user (default 20). */
   maxPerUser?: number
-  /** Back-pressure threshold per direction (default 1 MiB). */
+  /** Back-pressure threshold per direction toward the controller and the cluster (default 1 MiB). */
   highWaterBytes?: number
+  /** A follower with more than this queued is dropped to a resync (default 16 MiB: two full 1080p frames). */
+  followerMaxBufferedBytes?: number
+  /**
+   * A request for control is granted once the controller has been idle this long (default
+   * VMDECK_CONSOLE_AUTO_GRANT_SECONDS, else 30 s).
+   */
+  autoGrantMs?: number
   /** Time the cluster has to answer the upgrade (default 10 s). */
   handshakeTimeoutMs?: number
 }
@@ -56,12 +65,23 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     server: 'vmdeck',
   }
   let closing = false
+  const autoGrantSeconds = Number(process.env.VMDECK_CONSOLE_AUTO_GRANT_SECONDS ?? 30)
+  if (!(autoGrantSeconds > 0))
+    throw new Error('VMDECK_CONSOLE_AUTO_GRANT_SECONDS: a number of seconds above 0')
   const settings: ConsoleSettings = {
-    keepaliveMs: options.keepaliveMs ?? 20_000,
     recheckMs: options.recheckMs ?? 5_000,
-    highWaterBytes: options.highWaterBytes ?? 1024 * 1024,
-    handshakeTimeoutMs: options.handshakeTimeoutMs,
     registry,
+    hubs: {
+      registry,
+      hub: {
+        keepaliveMs: options.keepaliveMs ?? 20_000,
+        highWaterBytes: options.highWaterBytes ?? 1024 * 1024,
+        followerMaxBufferedBytes: options.followerMaxBufferedBytes ?? 16 * 1024 * 1024,
+        autoGrantMs: options.autoGrantMs ?? autoGrantSeconds * 1000,
+        handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      },
+      onControlChanged: (hub, change) => recordControlChange(hub, change),
+    },
     // A console in use is activity: only revocation and absolute expiry end it.
     sessionEnded: (identity) =>
       identity.session !== undefined &&
@@ -89,6 +109,38 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
           message: `${target.kind === 'vnc' ? 'VNC' : 'Serial'} console closed by ${closedBy[end.by] ?? end.by}.`,
         })
     },
+  }
+  // Control changing hands is logged; a take-over, with its reason, is a task in the history too.
+  function recordControlChange(hub: ConsoleHub, change: ControlChange): void {
+    const { cluster, namespace, name, kind } = hub.target
+    const what = kind === 'vnc' ? 'VNC' : 'serial'
+    const fields = { cluster, namespace, name, console: kind }
+    log.info(
+      {
+        ...fields,
+        user: change.to.user,
+        from: change.from?.user,
+        how: change.how,
+        reason: change.reason,
+      },
+      'console control changed',
+    )
+    const known = fastify.clusters.get(cluster)
+    if (change.how !== 'taken-over' || !known) return
+    const tasks = fastify.tasksOf(known)
+    const id = tasks.begin(
+      change.to.identity,
+      {
+        action: 'console',
+        target: { namespace, kind: 'VirtualMachine', name },
+        parameters: { console: kind, takeOver: change.reason, from: change.from?.user },
+      },
+      true,
+    )
+    void tasks.end(id, {
+      outcome: 'Succeeded',
+      message: `Took over the ${what} console${change.from ? ` from ${change.from.user}` : ''}: ${change.reason ?? ''}`,
+    })
   }
   const wss = new WebSocketServer({
     noServer: true,
