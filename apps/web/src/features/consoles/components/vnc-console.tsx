@@ -7,6 +7,7 @@ import type { Key } from '../lib/keysyms.ts'
 import { useConsoleConnection } from '../lib/use-console-connection.ts'
 import { DisconnectedNotice } from './connection-status.tsx'
 import { PasteDialog, typeText } from './paste-dialog.tsx'
+import { GuestClipboard } from './guest-clipboard.tsx'
 import { PresenceBar } from './presence-bar.tsx'
 import { VncToolbar } from './vnc-toolbar.tsx'
 import '../consoles.css'
@@ -33,6 +34,7 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
   const [fullscreen, setFullscreen] = useState(false)
   const [pasteOpen, setPasteOpen] = useState(false)
   const { presence, attach, onText, send } = useConsolePresence()
+  const [guestClipboard, setGuestClipboard] = useState<string | null>(null)
 
   useEffect(() => {
     let alive = true
@@ -67,6 +69,9 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
       rfb.scaleViewport = scale
       rfb.background = '#151515'
       rfb.focusOnClick = true
+      rfb.addEventListener('clipboard', (event) =>
+        setGuestClipboard((event as CustomEvent<{ text: string }>).detail.text),
+      )
       rfb.addEventListener('connect', () => {
         handlers.opened()
         // noVNC computes the scale when the framebuffer size arrives; if the panel was still
@@ -154,6 +159,7 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
         onDisconnect={disconnect}
       />
       {connected && <PresenceBar presence={presence} send={send} />}
+      {connected && <GuestClipboard text={guestClipboard} />}
       <DisconnectedNotice
         state={state}
         what="The VNC console"
