@@ -160,6 +160,38 @@ describe('a shared serial console', () => {
   })
 })
 
+describe('a console held by another replica', () => {
+  it('tells the user of another replica who holds the VNC console', async () => {
+    const holder = await open('helpdesk', 'vnc')
+    await rfbHandshake(holder) // its session is recorded once it has joined
+    // A replica of its own name: one that finds a running session of its name that it does not
+    // hold ends it as left over from before a restart.
+    const { bff: other, base: otherBase } = await stack.anotherBff({
+      tasks: { replica: 'replica-b' },
+    })
+    // The replicas share the session records (tasks): the other one reads who holds it there.
+    await poll(
+      () =>
+        [...other.clusters.values()][0]?.tasks
+          .running()
+          .some((t) => t.action === 'console' && t.user === 'helpdesk') ?? false,
+      30_000,
+    )
+    const admin = await login(other, 'admin')
+    expect(
+      await stack.openConsole(`${otherBase}${stack.consolePath('vnc')}`, {
+        cookie: admin,
+        origin: ORIGIN,
+      }),
+    ).toEqual({
+      kind: 'closed',
+      code: 4900,
+      reason: 'helpdesk holds this VNC console on another vmdeck replica.',
+    })
+    await closeAll(holder)
+  }, 60_000)
+})
+
 describe('a shared VNC console', () => {
   const keyEvent = (keysym: number) => {
     const key = Buffer.alloc(8)

@@ -1,4 +1,4 @@
-import { CloseCode } from '@vmdeck/shared'
+import { CloseCode, type ConsoleRole } from '@vmdeck/shared'
 import type { WebSocket } from 'ws'
 import type { Cluster } from '../kube/cluster.ts'
 import type { ConsoleRegistry, OpenConsole } from './console-registry.ts'
@@ -8,6 +8,7 @@ import type { Identity } from './identity.ts'
 import type { ConsoleHub } from './console-hub.ts'
 import { hubFor, type HubContext } from './console-hub-open.ts'
 import type { HubMember } from './console-member.ts'
+import { closeReason } from './ws-close-codes.ts'
 import { closeQuietly } from './ws-relay.ts'
 import { UpstreamRefusal } from './ws-upstream.ts'
 
@@ -28,7 +29,10 @@ export interface ConsoleSettings {
     cluster: Cluster,
     target: ConsoleTarget,
     identity: Identity,
+    role: ConsoleRole,
   ) => (end: { by: string; code: number; reason: string }) => void
+  /** Who holds the console on another replica (a sentence), when this one cannot open it. */
+  holderElsewhere?: (cluster: Cluster, target: ConsoleTarget) => string | undefined
 }
 
 /**
@@ -79,10 +83,17 @@ export async function runConsole(
   try {
     hub = await hubFor(entry, target, settings.hubs)
   } catch (err) {
-    const refusal =
+    let refusal =
       err instanceof UpstreamRefusal
         ? err
         : new UpstreamRefusal(CloseCode.upstreamLost, 'The console could not be opened.')
+    // KubeVirt says only "in use": the session records say who, if it is another replica.
+    const holder =
+      refusal.closeCode === CloseCode.sessionInUse
+        ? settings.holderElsewhere?.(cluster, target)
+        : undefined
+    if (holder)
+      refusal = new UpstreamRefusal(refusal.closeCode, closeReason(holder), refusal.status)
     log.info(
       { ...fields, code: refusal.closeCode, status: refusal.status, reason: refusal.message },
       'console refused',
@@ -119,7 +130,7 @@ export async function runConsole(
     { ...fields, preserveSession: target.preserveSession, role: member.role },
     'console opened',
   )
-  const sessionEnded = settings.recordSession?.(cluster, target, identity)
+  const sessionEnded = settings.recordSession?.(cluster, target, identity, member.role)
 
   // The console ends when the cookie session does.
   if (identity.session)

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws'
 import { HttpError } from '../kube/http-error.ts'
 import type { ControlChange } from '../lib/console-handover.ts'
 import type { ConsoleHub } from '../lib/console-hub.ts'
+import { holderElsewhere } from '../lib/console-holder.ts'
 import { ConsoleRegistry, type ConsoleInfo } from '../lib/console-registry.ts'
 import { runConsole, type ConsoleSettings } from '../lib/console-session.ts'
 import { consoleTarget, type ConsoleTarget } from '../lib/console-target.ts'
@@ -65,6 +66,8 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     server: 'vmdeck',
   }
   let closing = false
+  /** The session records (tasks) of this replica's consoles. */
+  const localTasks = new Set<string>()
   const autoGrantSeconds = Number(process.env.VMDECK_CONSOLE_AUTO_GRANT_SECONDS ?? 30)
   if (!(autoGrantSeconds > 0))
     throw new Error('VMDECK_CONSOLE_AUTO_GRANT_SECONDS: a number of seconds above 0')
@@ -91,24 +94,30 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
       ) !== undefined,
     closing: () => closing,
     log,
-    // Each console session is a task: who opened which console, and for how long.
-    recordSession: (cluster, target, identity) => {
+    // Each console session is a task: who opened which console, and for how long; other
+    // replicas read them to say who holds a console (lib/console-holder.ts).
+    recordSession: (cluster, target, identity, role) => {
       const tasks = fastify.tasksOf(cluster)
       const id = tasks.begin(
         identity,
         {
           action: 'console',
           target: { namespace: target.namespace, kind: 'VirtualMachine', name: target.name },
-          parameters: { console: target.kind },
+          parameters: { console: target.kind, role },
         },
         true,
       )
-      return (end) =>
+      localTasks.add(id)
+      return (end) => {
+        localTasks.delete(id)
         void tasks.end(id, {
           outcome: 'Succeeded',
           message: `${target.kind === 'vnc' ? 'VNC' : 'Serial'} console closed by ${closedBy[end.by] ?? end.by}.`,
         })
+      }
     },
+    holderElsewhere: (cluster, target) =>
+      holderElsewhere(cluster.tasks.running(), localTasks, target),
   }
   // Control changing hands is logged; a take-over, with its reason, is a task in the history too.
   function recordControlChange(hub: ConsoleHub, change: ControlChange): void {
