@@ -1,6 +1,9 @@
 // Several browsers on one VM console through the real BFF (real WebSockets) to the simulator's
 // KubeVirt and a real QEMU guest: one upstream session, one controller, followers watching along.
 import type { ConsoleServerMessage } from '@vmdeck/shared'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   BOOT_MS,
@@ -19,6 +22,7 @@ const VM = 'web-01'
 const AUTO_GRANT_MS = 600
 
 let stack: ConsoleStack
+const recordings = mkdtempSync(join(tmpdir(), 'vmdeck-recordings-'))
 const cookies: Record<string, string> = {}
 const simSessions = (kind: 'vnc' | 'console') => stack.sim.consoles.sessions({ kind })
 const relayOf = (user: string, kind: 'vnc' | 'serial') => {
@@ -52,11 +56,20 @@ beforeAll(async () => {
     recheckMs: 200,
     autoGrantMs: AUTO_GRANT_MS,
     followerMaxBufferedBytes: 512 * 1024,
+    recordings: {
+      dir: recordings,
+      namespaces: new Set([NS]),
+      maxAgeMs: 24 * 3600_000,
+      maxBytes: 64 * 1024 * 1024,
+    },
   })
   for (const user of ['helpdesk', 'admin', 'viewer']) cookies[user] = await login(stack.bff, user)
 }, BOOT_MS + 30_000)
 
-afterAll(() => stack?.close())
+afterAll(async () => {
+  await stack?.close()
+  rmSync(recordings, { recursive: true, force: true })
+})
 
 describe('a shared serial console', () => {
   it('mirrors the output to a follower and drops its input before the guest', async () => {
@@ -142,6 +155,22 @@ describe('a shared serial console', () => {
     await presence(first, 'controller')
     await first.run('echo back-$((7+1))', 'back-8')
     await closeAll(first)
+  })
+
+  it('records the session of a recorded namespace as a transcript, and says so', async () => {
+    const controller = await open('helpdesk', 'serial')
+    expect((await presence(controller, 'controller')).recorded).toBe(true)
+    await controller.run('echo rec-$((2*5))', 'rec-10')
+    await closeAll(controller)
+    const newest = readdirSync(recordings).sort().at(-1) ?? ''
+    expect(newest).toMatch(/^prod_web-01_.*\.serial\.txt$/)
+    // Written when the console's stream ends: wait for the line the guest printed last.
+    await poll(() => readFileSync(join(recordings, newest), 'utf8').includes('rec-10'))
+    const lines = readFileSync(join(recordings, newest), 'utf8').split('\n')
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z\thelpdesk\t"echo rec-\$\(\(2\*5\)\)\\r"$/),
+    )
+    expect(lines.some((l) => /\tguest\t.*rec-10/.test(l))).toBe(true)
   })
 
   it('refuses a user without the console right, though the stream is open already', async () => {

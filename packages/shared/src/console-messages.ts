@@ -22,6 +22,8 @@ export type ConsoleServerMessage =
       followers: ConsoleMember[]
       /** Seconds of controller inactivity after which a request for control is granted. */
       autoGrantSeconds: number
+      /** The session is recorded (a transcript of what is typed and printed). */
+      recorded: boolean
     }
   /** To the controller: a follower asks for control (granted by itself after autoGrantSeconds idle). */
   | { type: 'control-requested'; by: ConsoleMember }

@@ -21,13 +21,16 @@ export class Handover {
   readonly #members: HubMember[]
   readonly #autoGrantMs: number
   readonly #onChange: (change: ControlChange) => void
+  readonly #recorded: boolean
   #timer: NodeJS.Timeout | undefined
 
   constructor(
     members: HubMember[],
     autoGrantMs: number,
     onChange: (change: ControlChange) => void,
+    recorded = false,
   ) {
+    this.#recorded = recorded
     this.#members = members
     this.#autoGrantMs = autoGrantMs
     this.#onChange = onChange
@@ -153,6 +156,7 @@ export class Handover {
         controller: controller?.info ?? null,
         followers,
         autoGrantSeconds: Math.round(this.#autoGrantMs / 1000),
+        recorded: this.#recorded,
       })
   }
 }

@@ -2,6 +2,7 @@ import { CloseCode } from '@vmdeck/shared'
 import type { ControlChange } from './console-handover.ts'
 import { ConsoleHub, type HubSettings } from './console-hub.ts'
 import type { ConsoleRegistry, OpenConsole } from './console-registry.ts'
+import { SerialTranscript, type RecordingSettings } from './console-recording.ts'
 import { rfbClientHandshake } from './console-rfb.ts'
 import type { ConsoleTarget } from './console-target.ts'
 import { closeReason } from './ws-close-codes.ts'
@@ -11,6 +12,8 @@ import { openUpstream, UpstreamRefusal } from './ws-upstream.ts'
 export interface HubContext {
   registry: ConsoleRegistry
   hub: HubSettings
+  /** Serial transcripts of the namespaces configured for it (off when absent). */
+  recordings?: RecordingSettings
   /** Control of a hub changed hands. */
   onControlChanged?: (hub: ConsoleHub, change: ControlChange) => void
 }
@@ -95,7 +98,13 @@ function openHub(
         )
       }
     }
+    const { recordings } = context
+    const transcript =
+      entry.kind === 'serial' && recordings?.namespaces.has(entry.namespace)
+        ? new SerialTranscript(recordings, entry.namespace, entry.name)
+        : undefined
     const hub: ConsoleHub = new ConsoleHub({
+      transcript,
       target,
       upstream,
       desktop: handshake?.desktop,

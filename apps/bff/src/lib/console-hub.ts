@@ -5,6 +5,7 @@ import { Handover, type ControlChange } from './console-handover.ts'
 import { keepAlive } from './console-keepalive.ts'
 import { HubMember } from './console-member.ts'
 import { ClientMessage, RfbClientFramer, RfbServerFramer } from './console-rfb-framing.ts'
+import type { SerialTranscript } from './console-recording.ts'
 import { BYTES_PER_PIXEL, rfbServerHandshake, type RfbDesktop } from './console-rfb.ts'
 import type { ConsoleTarget } from './console-target.ts'
 import type { Identity } from './identity.ts'
@@ -34,6 +35,8 @@ export interface HubOptions {
   settings: HubSettings
   /** The hub has ended (no member left, or the upstream closed): forget it. */
   onEnd: () => void
+  /** Serial: the session's transcript, when its namespace is recorded. */
+  transcript?: SerialTranscript
   /** Control changed hands (recorded and published by the caller). */
   onControlChanged?: (change: ControlChange) => void
 }
@@ -71,8 +74,11 @@ export class ConsoleHub {
           desktop.height = height
         })
       : undefined
-    this.handover = new Handover(this.members, options.settings.autoGrantMs, (change) =>
-      this.#o.onControlChanged?.(change),
+    this.handover = new Handover(
+      this.members,
+      options.settings.autoGrantMs,
+      (change) => this.#o.onControlChanged?.(change),
+      options.transcript !== undefined,
     )
     this.stats.bytesFromUpstream = (options.handshakeBytes ?? 0) + (options.rest?.length ?? 0)
     this.upstream.on('message', (data: RawData) => {
@@ -193,11 +199,13 @@ export class ConsoleHub {
     this.#ended = true
     this.#stopKeepalive()
     this.handover.stop()
+    void this.#o.transcript?.close()
     this.#o.onEnd()
   }
 
   #fromUpstream(chunk: Buffer): void {
     const boundaries = this.#framer ? this.#framer.feed(chunk) : [chunk.length]
+    this.#o.transcript?.write('guest', chunk)
     if (this.#framer?.error)
       return this.closeAll(
         CloseCode.upstreamLost,
@@ -263,6 +271,7 @@ export class ConsoleHub {
       return
     }
     member.lastInputAt = Date.now()
+    this.#o.transcript?.write(member.user, bytes)
     this.#toUpstream(member, bytes)
   }
 

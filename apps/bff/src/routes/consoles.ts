@@ -8,6 +8,7 @@ import { HttpError } from '../kube/http-error.ts'
 import type { ControlChange } from '../lib/console-handover.ts'
 import type { ConsoleHub } from '../lib/console-hub.ts'
 import { holderElsewhere } from '../lib/console-holder.ts'
+import type { RecordingSettings } from '../lib/console-recording.ts'
 import { ConsoleRegistry, type ConsoleInfo } from '../lib/console-registry.ts'
 import { runConsole, type ConsoleSettings } from '../lib/console-session.ts'
 import { consoleTarget, type ConsoleTarget } from '../lib/console-target.ts'
@@ -38,6 +39,12 @@ export interface ConsolesOptions {
    * VMDECK_CONSOLE_AUTO_GRANT_SECONDS, else 30 s).
    */
   autoGrantMs?: number
+  /**
+   * Serial transcripts (off by default): VMDECK_CONSOLE_RECORDINGS_DIR and
+   * VMDECK_CONSOLE_RECORDING_NAMESPACES, retention VMDECK_CONSOLE_RECORDINGS_MAX_DAYS (30) and
+   * VMDECK_CONSOLE_RECORDINGS_MAX_MIB (1024).
+   */
+  recordings?: RecordingSettings
   /** Time the cluster has to answer the upgrade (default 10 s). */
   handshakeTimeoutMs?: number
 }
@@ -84,6 +91,7 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
         handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       },
       onControlChanged: (hub, change) => recordControlChange(hub, change),
+      recordings: options.recordings ?? recordingsFromEnv(),
     },
     // A console in use is activity: only revocation and absolute expiry end it.
     sessionEnded: (identity) =>
@@ -252,6 +260,21 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     registry.endAll(CloseCode.goingAway, 'vmdeck is restarting.')
     wss.close()
   })
+}
+
+function recordingsFromEnv(env = process.env): RecordingSettings | undefined {
+  const dir = env.VMDECK_CONSOLE_RECORDINGS_DIR
+  const namespaces = (env.VMDECK_CONSOLE_RECORDING_NAMESPACES ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+  if (!dir || namespaces.length === 0) return undefined
+  return {
+    dir,
+    namespaces: new Set(namespaces),
+    maxAgeMs: Number(env.VMDECK_CONSOLE_RECORDINGS_MAX_DAYS ?? 30) * 24 * 3600_000,
+    maxBytes: Number(env.VMDECK_CONSOLE_RECORDINGS_MAX_MIB ?? 1024) * 1024 * 1024,
+  }
 }
 
 export default fp(consoles, { name: 'consoles', dependencies: ['auth', 'clusters', 'tasks'] })

@@ -44,6 +44,11 @@ export function PresenceBar({ presence, send }: PresenceBarProps) {
             </Label>
           )}
         </FlexItem>
+        {presence.recorded && (
+          <FlexItem>
+            <Label color="orange">This session is recorded</Label>
+          </FlexItem>
+        )}
         {others.length > 0 && <FlexItem>Watching: {others.join(', ')}</FlexItem>}
         {role === 'follower' && !takingOver && (
           <>

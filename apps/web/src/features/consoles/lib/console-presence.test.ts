@@ -13,6 +13,7 @@ describe('applyPresence', () => {
       controller: admin,
       followers: [helpdesk],
       autoGrantSeconds: 30,
+      recorded: false,
     })
     state = applyPresence(state, { type: 'control-requested', by: helpdesk })
     state = applyPresence(state, { type: 'control-requested', by: helpdesk })
@@ -33,6 +34,7 @@ describe('applyPresence', () => {
       controller: helpdesk,
       followers: [admin],
       autoGrantSeconds: 30,
+      recorded: false,
     })
     expect(state).toMatchObject({ role: 'follower', controller: helpdesk, requested: false })
   })

@@ -8,6 +8,8 @@ export interface PresenceState {
   controller: ConsoleMember | null
   followers: ConsoleMember[]
   autoGrantSeconds: number
+  /** The session is recorded (the user is told). */
+  recorded: boolean
   /** Controller: the followers waiting for an answer. */
   requests: ConsoleMember[]
   /** Follower: its request is pending. */
@@ -22,6 +24,7 @@ export const emptyPresence: PresenceState = {
   controller: null,
   followers: [],
   autoGrantSeconds: 0,
+  recorded: false,
   requests: [],
   requested: false,
   notice: null,
@@ -39,6 +42,7 @@ export function applyPresence(state: PresenceState, message: ConsoleServerMessag
         controller: message.controller,
         followers: message.followers,
         autoGrantSeconds: message.autoGrantSeconds,
+        recorded: message.recorded,
         requests:
           message.role === 'controller' ? state.requests.filter((r) => present.has(r.id)) : [],
         requested: message.role === 'follower' && state.requested,
