@@ -1,19 +1,20 @@
 // A real BFF listening on a port, a simulated cluster and a QEMU guest, and a console client that
 // keeps every byte it receives: what the console tests drive through real WebSockets.
 import { startSim, type Sim } from '@vmdeck/cluster-sim'
+import type { ConsoleClientMessage, ConsoleServerMessage } from '@vmdeck/shared'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { expect } from 'vitest'
 import WebSocket from 'ws'
 import { TestGuests } from '../../cluster-sim/test/console-test-guests.ts'
 import app, { type AppOptions } from '../src/app.ts'
 import { login, ORIGIN } from './helper.ts'
 
 export const BOOT_MS = 60_000
+export { nextUpdateHeader, rfbHandshake } from './rfb-test-client.ts'
 const SESSION_KEYS = ['test-session-key-0123456789abcdef0123456789']
 
 /** A console connection that keeps every byte received, for exact reads. */
@@ -21,6 +22,7 @@ export class Conn {
   readonly ws: WebSocket
   readonly closed: Promise<{ code: number; reason: string }>
   textFrames = 0
+  readonly messages: ConsoleServerMessage[] = []
   #data = Buffer.alloc(0)
   #wake = new Set<() => void>()
 
@@ -28,8 +30,11 @@ export class Conn {
     this.ws = ws
     ws.binaryType = 'nodebuffer'
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary) this.textFrames++
-      this.#data = Buffer.concat([this.#data, data])
+      // Text frames are presence messages (?presence=true), kept apart from the console bytes.
+      if (!isBinary) {
+        this.textFrames++
+        this.messages.push(JSON.parse(data.toString()) as ConsoleServerMessage)
+      } else this.#data = Buffer.concat([this.#data, data])
       for (const wake of this.#wake) wake()
     })
     this.closed = new Promise((resolve) =>
@@ -59,6 +64,26 @@ export class Conn {
         this.#wake.add(wake)
       })
     }
+  }
+
+  /** The first presence message (received so far or next) that `match` accepts; it is consumed. */
+  message<T extends ConsoleServerMessage>(
+    match: (m: ConsoleServerMessage) => m is T,
+    timeoutMs = 10_000,
+  ): Promise<T> {
+    return this.#until(
+      () => {
+        const at = this.messages.findIndex(match)
+        return at < 0 ? undefined : (this.messages.splice(0, at + 1).at(-1) as T)
+      },
+      'a presence message',
+      timeoutMs,
+    )
+  }
+
+  /** Sends a control message. */
+  control(message: ConsoleClientMessage): void {
+    this.ws.send(JSON.stringify(message))
   }
 
   /** Exactly `n` bytes. */
@@ -122,28 +147,6 @@ export async function poll(check: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-/** RFB 3.8 up to ServerInit (security None, shared); answers a full-screen update request. */
-export async function rfbHandshake(
-  conn: Conn,
-): Promise<{ width: number; height: number; update: Buffer }> {
-  expect((await conn.read(12)).toString()).toBe('RFB 003.008\n')
-  conn.ws.send(Buffer.from('RFB 003.008\n'))
-  const count = (await conn.read(1)).readUInt8(0)
-  expect([...(await conn.read(count))]).toContain(1) // security type None
-  conn.ws.send(Buffer.from([1]))
-  expect((await conn.read(4)).readUInt32BE(0)).toBe(0) // SecurityResult: OK
-  conn.ws.send(Buffer.from([1])) // ClientInit: shared
-  const init = await conn.read(24)
-  await conn.read(init.readUInt32BE(20)) // desktop name
-  const width = init.readUInt16BE(0)
-  const height = init.readUInt16BE(2)
-  const update = Buffer.alloc(10)
-  update.writeUInt8(3, 0) // FramebufferUpdateRequest, non-incremental, whole screen
-  update.writeUInt16BE(width, 6)
-  update.writeUInt16BE(height, 8)
-  return { width, height, update }
-}
-
 export interface ConsoleStack {
   sim: Sim
   bff: FastifyInstance
@@ -155,7 +158,8 @@ export interface ConsoleStack {
   consolePath(kind: 'vnc' | 'serial', vm?: string, query?: string): string
   /**
    * Opens a console as a browser would (cookie + Origin) or as a script (bearer). Resolves once
-   * the BFF holds the upstream session (the simulator has it), or with how it was refused.
+   * the BFF holds the upstream session (the simulator has it) or joined the one it holds, or with
+   * how it was refused.
    */
   openConsole(
     path: string,
@@ -253,7 +257,11 @@ export async function startConsoleStack(
             ws.readyState !== WebSocket.OPEN ||
             sim.consoles
               .sessions({ kind: subresource })
-              .some((s) => !before.has(s) && s.openedAt >= since),
+              .some((s) => !before.has(s) && s.openedAt >= since) ||
+            // Or it joined a stream the BFF holds already (one upstream per VM console).
+            [bff, ...others].some((b) =>
+              b.consoleRelays().some((r) => r.connected && r.openedAt >= since),
+            ),
         ).then(() => {
           if (ws.readyState === WebSocket.OPEN) resolve({ kind: 'open', conn })
         }, reject)

@@ -5,6 +5,7 @@ import WebSocket from 'ws'
 import {
   BOOT_MS,
   Conn,
+  nextUpdateHeader,
   opened,
   poll,
   rfbHandshake,
@@ -84,16 +85,18 @@ describe('serial console', () => {
     await poll(() => simSessions('console').length === 0)
   })
 
-  it('tells the older session it was taken over when another one opens', async () => {
+  it('lets a second console of the same VM watch along on the one session', async () => {
     const first = opened(await openConsole(consolePath('serial'), browser(helpdesk)))
     const admin = await login(stack.bff, 'admin')
     const second = opened(await openConsole(consolePath('serial'), browser(admin)))
-    expect(await first.closed).toEqual({
-      code: 4901,
-      reason: 'admin opened this console elsewhere.',
-    })
-    await second.run('echo mine-$((5+5))', 'mine-10')
-    await second.close()
+    // KubeVirt keeps one serial session per VM: the BFF holds it for both.
+    expect(simSessions('console')).toHaveLength(1)
+    expect(first.ws.readyState).toBe(WebSocket.OPEN)
+    const seen = second.readUntil('mine-10')
+    await first.run('echo mine-$((5+5))', 'mine-10')
+    expect(await seen).toContain('mine-10')
+    await Promise.all([first.close(), second.close()])
+    await poll(() => simSessions('console').length === 0)
   })
 })
 
@@ -103,29 +106,38 @@ describe('VNC console', () => {
     const { width, update } = await rfbHandshake(conn)
     expect(width).toBeGreaterThan(0)
     conn.ws.send(update)
-    const header = await conn.read(4)
+    const header = await nextUpdateHeader(conn)
     expect(header.readUInt8(0)).toBe(0) // FramebufferUpdate
     expect(header.readUInt16BE(2)).toBeGreaterThan(0) // rectangles
     await conn.close()
   })
 
-  it('says "session in use" when someone holds the VNC session, and takes over on request', async () => {
+  it('says "session in use" when another replica holds the VNC session, and takes over on request', async () => {
     const first = opened(await openConsole(consolePath('vnc'), browser(helpdesk)))
-    const admin = await login(stack.bff, 'admin')
-    expect(await openConsole(consolePath('vnc'), browser(admin))).toEqual({
+    await rfbHandshake(first) // its session is recorded once it has joined
+    const { bff: other, base: otherBase } = await stack.anotherBff({
+      tasks: { replica: 'replica-b' },
+    })
+    const admin = await login(other, 'admin')
+    // Who holds it comes from the session records once this replica sees them (the shared
+    // console test checks that sentence); KubeVirt's own answer says only "in use".
+    expect(await openConsole(`${otherBase}${consolePath('vnc')}`, browser(admin))).toMatchObject({
       kind: 'closed',
       code: 4900,
-      reason: 'Someone else is connected to this VNC console.',
+      reason: expect.stringMatching(
+        /^(helpdesk holds this VNC console on another vmdeck replica\.|Someone else is connected to this VNC console\.)$/,
+      ) as unknown,
     })
     expect(first.ws.readyState).toBe(WebSocket.OPEN)
 
     const takeover = opened(
-      await openConsole(consolePath('vnc', VM, '?preserveSession=false'), browser(admin)),
+      await openConsole(
+        `${otherBase}${consolePath('vnc', VM, '?preserveSession=false')}`,
+        browser(admin),
+      ),
     )
-    expect(await first.closed).toEqual({
-      code: 4901,
-      reason: 'admin opened this console elsewhere.',
-    })
+    // KubeVirt closed the first replica's stream: its browsers are told the connection was lost.
+    expect((await first.closed).code).toBe(4502)
     expect((await takeover.read(12)).toString()).toBe('RFB 003.008\n')
     await takeover.close()
   })
@@ -190,7 +202,7 @@ describe('VNC console', () => {
 
       // The browser reads again: so does the relay, up to the last byte the simulator sent.
       conn.ws.resume()
-      await poll(() => relay().bytesToClient === sent() && relay().bufferedToClient === 0)
+      await poll(() => relay().bytesFromUpstream === sent() && relay().bufferedToClient === 0)
       await conn.close()
     }
   }, 30_000)

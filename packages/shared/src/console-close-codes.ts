@@ -28,6 +28,8 @@ export const CloseCode = {
   sessionInUse: 4900,
   /** Another console session (VNC take-over, or any new serial session) replaced this one. */
   takenOver: 4901,
+  /** A watching (follower) browser fell too far behind the console's output: reconnect to resync. */
+  resync: 4902,
 } as const
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]

@@ -4,7 +4,8 @@ import type { Cluster } from '../kube/cluster.ts'
 import { matches, type Revocation } from '../kube/session-revocations.ts'
 import type { ConsoleKind } from './console-target.ts'
 import type { Identity } from './identity.ts'
-import type { WsRelay } from './ws-relay.ts'
+import type { ConsoleHub } from './console-hub.ts'
+import type { HubMember } from './console-member.ts'
 
 /** An open console as operators (and tests) see it: no credentials. */
 export interface ConsoleInfo {
@@ -14,10 +15,16 @@ export interface ConsoleInfo {
   name: string
   console: ConsoleKind
   openedAt: number
-  /** False while the cluster is being dialled. */
+  /** False while the cluster is being dialled (or the shared stream looked up). */
   connected: boolean
+  /** Controller or follower of the VM's one shared console stream. */
+  role: 'controller' | 'follower' | undefined
+  /** Input dropped because this browser was a follower. */
+  droppedInput: number
   bytesToClient: number
   bytesToUpstream: number
+  /** Bytes the shared stream read from the cluster. */
+  bytesFromUpstream: number
   /** How often reading the cluster stopped because the browser could not keep up. */
   pauses: number
   /** Bytes queued toward the browser right now. */
@@ -25,7 +32,7 @@ export interface ConsoleInfo {
 }
 
 export interface OpenConsole {
-  /** Cluster, namespace, VM and kind: consoles with the same key share KubeVirt's one session. */
+  /** Cluster, namespace, VM and kind: consoles with the same key share one upstream (a hub). */
   key: string
   kind: ConsoleKind
   cluster: Cluster
@@ -33,16 +40,23 @@ export interface OpenConsole {
   name: string
   identity: Identity
   client: WebSocket
-  relay?: WsRelay
+  hub?: ConsoleHub
+  member?: HubMember
   openedAt: number
-  /** Another console of the same VM replaced this one (virt-handler drops the older session). */
-  supersededBy?: string
   end(code: number, reason: string): void
 }
 
-/** The consoles open on this BFF: per-user counts, take-overs, and ending them by session. */
+/** The consoles open on this BFF: per-user counts, shared upstreams, and ending them by session. */
 export class ConsoleRegistry {
   readonly #open = new Set<OpenConsole>()
+  /** The one upstream stream per VM console (being opened, or open), by key. */
+  readonly hubs = new Map<string, Promise<ConsoleHub>>()
+
+  /** The open console of a hub member. */
+  byMember(id: string): OpenConsole | undefined {
+    for (const entry of this.#open) if (entry.member?.id === id) return entry
+    return undefined
+  }
 
   add(entry: OpenConsole): void {
     this.#open.add(entry)
@@ -56,19 +70,6 @@ export class ConsoleRegistry {
     let count = 0
     for (const entry of this.#open) if (entry.identity.username === username) count++
     return count
-  }
-
-  /**
-   * Marks the other consoles of the same VM and kind as taken over by `entry`'s user (before the
-   * new session is accepted: virt-handler may drop the old one first); answers them, so a failed
-   * take-over can unmark them.
-   */
-  supersede(entry: OpenConsole): OpenConsole[] {
-    const others = [...this.#open].filter(
-      (other) => other !== entry && other.key === entry.key && other.supersededBy === undefined,
-    )
-    for (const other of others) other.supersededBy = entry.identity.username
-    return others
   }
 
   /** Logout or "end this user's sessions", here or on another replica: their consoles end. */
@@ -99,10 +100,13 @@ export class ConsoleRegistry {
       name: c.name,
       console: c.kind,
       openedAt: c.openedAt,
-      connected: c.relay !== undefined,
-      bytesToClient: c.relay?.stats.bytesToClient ?? 0,
-      bytesToUpstream: c.relay?.stats.bytesToUpstream ?? 0,
-      pauses: c.relay?.stats.pauses ?? 0,
+      connected: c.hub !== undefined,
+      role: c.member?.role,
+      droppedInput: c.member?.stats.droppedInput ?? 0,
+      bytesToClient: c.member?.stats.bytesToClient ?? 0,
+      bytesToUpstream: c.member?.stats.bytesToUpstream ?? 0,
+      bytesFromUpstream: c.hub?.stats.bytesFromUpstream ?? 0,
+      pauses: c.hub?.stats.pauses ?? 0,
       bufferedToClient: c.client.bufferedAmount,
     }))
   }

@@ -1,22 +1,24 @@
-import { CloseCode } from '@vmdeck/shared'
+import { CloseCode, type ConsoleRole } from '@vmdeck/shared'
 import type { WebSocket } from 'ws'
 import type { Cluster } from '../kube/cluster.ts'
 import type { ConsoleRegistry, OpenConsole } from './console-registry.ts'
 import { recheckConsole } from './console-recheck.ts'
 import type { ConsoleTarget } from './console-target.ts'
 import type { Identity } from './identity.ts'
+import type { ConsoleHub } from './console-hub.ts'
+import { hubFor, type HubContext } from './console-hub-open.ts'
+import type { HubMember } from './console-member.ts'
 import { closeReason } from './ws-close-codes.ts'
-import { closeQuietly, WsRelay } from './ws-relay.ts'
-import { openUpstream, UpstreamRefusal } from './ws-upstream.ts'
+import { closeQuietly } from './ws-relay.ts'
+import { UpstreamRefusal } from './ws-upstream.ts'
 
 const MAX_TIMER_MS = 2 ** 31 - 1
 
 export interface ConsoleSettings {
-  keepaliveMs: number
   recheckMs: number
-  highWaterBytes: number
-  handshakeTimeoutMs: number | undefined
   registry: ConsoleRegistry
+  /** The shared upstreams (one per VM console) and their settings. */
+  hubs: HubContext
   /** Whether the identity's session ended (revoked or expired; idleness does not count). */
   sessionEnded: (identity: Identity) => boolean
   /** True once the BFF is shutting down: a console that opens late is closed at once. */
@@ -27,13 +29,17 @@ export interface ConsoleSettings {
     cluster: Cluster,
     target: ConsoleTarget,
     identity: Identity,
+    role: ConsoleRole,
   ) => (end: { by: string; code: number; reason: string }) => void
+  /** Who holds the console on another replica (a sentence), when this one cannot open it. */
+  holderElsewhere?: (cluster: Cluster, target: ConsoleTarget) => string | undefined
 }
 
 /**
- * One console from the upgraded browser socket to KubeVirt's `vnc` / `console` subresource, as the
- * user: dials the cluster, relays both ways, ends with the session, and re-checks the session and
- * RBAC while it is open. Resolves when the console has ended.
+ * One browser's console: joins the VM console's hub (the one upstream to KubeVirt's `vnc` /
+ * `console` subresource, dialled as the first user; see console-hub.ts), as controller or
+ * follower; ends with the session, and re-checks the session and RBAC while it is open.
+ * Resolves when this browser's console has ended.
  */
 export async function runConsole(
   client: WebSocket,
@@ -63,7 +69,7 @@ export async function runConsole(
     client,
     openedAt: Date.now(),
     end(code, reason) {
-      if (entry.relay) entry.relay.close(code, reason)
+      if (entry.member) entry.member.close(code, reason)
       else closeQuietly(client, code, reason)
     },
   }
@@ -73,25 +79,21 @@ export async function runConsole(
     registry.delete(entry)
   })
 
-  // A serial console, or VNC without preserveSession, takes the VM's one session over.
-  const superseded = kind === 'serial' || !target.preserveSession ? registry.supersede(entry) : []
-
-  let upstream: WebSocket
+  let hub: ConsoleHub
   try {
-    upstream = await openUpstream({
-      config: cluster.forUser(identity.token),
-      namespace,
-      name,
-      subresource: kind === 'vnc' ? 'vnc' : 'console',
-      ...(kind === 'vnc' ? { query: { preserveSession: String(target.preserveSession) } } : {}),
-      ...(settings.handshakeTimeoutMs ? { handshakeTimeoutMs: settings.handshakeTimeoutMs } : {}),
-    })
+    hub = await hubFor(entry, target, settings.hubs)
   } catch (err) {
-    for (const other of superseded) other.supersededBy = undefined
-    const refusal =
+    let refusal =
       err instanceof UpstreamRefusal
         ? err
         : new UpstreamRefusal(CloseCode.upstreamLost, 'The console could not be opened.')
+    // KubeVirt says only "in use": the session records say who, if it is another replica.
+    const holder =
+      refusal.closeCode === CloseCode.sessionInUse
+        ? settings.holderElsewhere?.(cluster, target)
+        : undefined
+    if (holder)
+      refusal = new UpstreamRefusal(refusal.closeCode, closeReason(holder), refusal.status)
     log.info(
       { ...fields, code: refusal.closeCode, status: refusal.status, reason: refusal.message },
       'console refused',
@@ -100,28 +102,35 @@ export async function runConsole(
     closeQuietly(client, refusal.closeCode, refusal.message)
     return
   }
-  if (client.readyState !== client.OPEN || settings.closing()) {
+  if (settings.closing()) {
     registry.delete(entry)
-    closeQuietly(upstream, 1000, '')
+    closeQuietly(client, CloseCode.goingAway, 'vmdeck is restarting.')
     return
   }
-
-  const relay = new WsRelay(client, upstream, {
-    keepaliveMs: settings.keepaliveMs,
-    highWaterBytes: settings.highWaterBytes,
-  })
-  entry.relay = relay
-  const defaultMapping = relay.upstreamCloseCode
-  relay.upstreamCloseCode = (code, reason) =>
-    entry.supersededBy !== undefined
-      ? {
-          code: CloseCode.takenOver,
-          reason: closeReason(`${entry.supersededBy} opened this console elsewhere.`),
-        }
-      : defaultMapping(code, reason)
-  client.resume()
-  log.info({ ...fields, preserveSession: target.preserveSession }, 'console opened')
-  const sessionEnded = settings.recordSession?.(cluster, target, identity)
+  entry.hub = hub
+  let member: HubMember
+  try {
+    // VNC without preserveSession: the user asked to take the console over.
+    member = await hub.join(identity, client, {
+      presence: target.presence,
+      ...(kind === 'vnc' && !target.preserveSession
+        ? { takeOver: 'Opened the console with take-over.' }
+        : {}),
+    })
+  } catch {
+    registry.delete(entry)
+    return
+  }
+  if (member.isEnded) {
+    registry.delete(entry)
+    return
+  }
+  entry.member = member
+  log.info(
+    { ...fields, preserveSession: target.preserveSession, role: member.role },
+    'console opened',
+  )
+  const sessionEnded = settings.recordSession?.(cluster, target, identity, member.role)
 
   // The console ends when the cookie session does.
   if (identity.session)
@@ -133,7 +142,7 @@ export async function runConsole(
     )
   const recheckNow = () =>
     void recheckConsole(entry, settings.sessionEnded).then((verdict) => {
-      if (verdict && !relay.isEnded) entry.end(verdict.code, verdict.reason)
+      if (verdict && !member.isEnded) entry.end(verdict.code, verdict.reason)
     })
   const recheck = setInterval(recheckNow, settings.recheckMs)
   recheck.unref()
@@ -141,7 +150,7 @@ export async function runConsole(
   // RBAC or the user's groups changed: re-check at once, as event streams do.
   const unsubscribe = cluster.access.onInvalidate(recheckNow)
 
-  const end = await relay.ended
+  const end = await member.ended
   clearInterval(recheck)
   unsubscribe()
   sessionEnded?.(end)
@@ -152,8 +161,9 @@ export async function runConsole(
       code: end.code,
       reason: end.reason,
       durationMs: Date.now() - entry.openedAt,
-      bytesToClient: relay.stats.bytesToClient,
-      bytesToUpstream: relay.stats.bytesToUpstream,
+      bytesToClient: member.stats.bytesToClient,
+      bytesToUpstream: member.stats.bytesToUpstream,
+      droppedInput: member.stats.droppedInput,
     },
     'console closed',
   )

@@ -10,6 +10,8 @@ export interface ConsoleTarget {
   kind: ConsoleKind
   /** VNC: keep somebody else's session (true, the default) or take it over. */
   preserveSession: boolean
+  /** The browser reads presence messages (text frames, packages/shared console-messages.ts). */
+  presence: boolean
 }
 
 export type ConsoleTargetResult =
@@ -23,7 +25,7 @@ const clusterPattern = new RegExp((ClusterId as { pattern?: string }).pattern ??
 const validName = (name: string) => namePattern.test(name) && name.length <= 63
 
 /**
- * Reads `/api/v1/clusters/{c}/namespaces/{ns}/vms/{name}/{vnc|serial}?preserveSession=…`:
+ * Reads `/api/v1/clusters/{c}/namespaces/{ns}/vms/{name}/{vnc|serial}?preserveSession=…&presence=…`:
  * undefined for any other path (not a console), a refusal for names the REST routes would refuse.
  */
 export function consoleTarget(url: URL): ConsoleTargetResult {
@@ -44,6 +46,9 @@ export function consoleTarget(url: URL): ConsoleTargetResult {
   const preserve = url.searchParams.get('preserveSession')
   if (preserve !== null && preserve !== 'true' && preserve !== 'false')
     return { ok: false, message: 'preserveSession must be true or false.', code: 'BAD_QUERY' }
+  const presence = url.searchParams.get('presence')
+  if (presence !== null && presence !== 'true' && presence !== 'false')
+    return { ok: false, message: 'presence must be true or false.', code: 'BAD_QUERY' }
   return {
     ok: true,
     target: {
@@ -52,6 +57,7 @@ export function consoleTarget(url: URL): ConsoleTargetResult {
       name,
       kind: kind as ConsoleKind,
       preserveSession: preserve !== 'false',
+      presence: presence === 'true',
     },
   }
 }

@@ -5,6 +5,10 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { HttpError } from '../kube/http-error.ts'
+import type { ControlChange } from '../lib/console-handover.ts'
+import type { ConsoleHub } from '../lib/console-hub.ts'
+import { holderElsewhere } from '../lib/console-holder.ts'
+import type { RecordingSettings } from '../lib/console-recording.ts'
 import { ConsoleRegistry, type ConsoleInfo } from '../lib/console-registry.ts'
 import { runConsole, type ConsoleSettings } from '../lib/console-session.ts'
 import { consoleTarget, type ConsoleTarget } from '../lib/console-target.ts'
@@ -26,8 +30,21 @@ export interface ConsolesOptions {
   recheckMs?: number
   /** Open consoles per user (default 20). */
   maxPerUser?: number
-  /** Back-pressure threshold per direction (default 1 MiB). */
+  /** Back-pressure threshold per direction toward the controller and the cluster (default 1 MiB). */
   highWaterBytes?: number
+  /** A follower with more than this queued is dropped to a resync (default 16 MiB: two full 1080p frames). */
+  followerMaxBufferedBytes?: number
+  /**
+   * A request for control is granted once the controller has been idle this long (default
+   * VMDECK_CONSOLE_AUTO_GRANT_SECONDS, else 30 s).
+   */
+  autoGrantMs?: number
+  /**
+   * Serial transcripts (off by default): VMDECK_CONSOLE_RECORDINGS_DIR and
+   * VMDECK_CONSOLE_RECORDING_NAMESPACES, retention VMDECK_CONSOLE_RECORDINGS_MAX_DAYS (30) and
+   * VMDECK_CONSOLE_RECORDINGS_MAX_MIB (1024).
+   */
+  recordings?: RecordingSettings
   /** Time the cluster has to answer the upgrade (default 10 s). */
   handshakeTimeoutMs?: number
 }
@@ -56,12 +73,26 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     server: 'vmdeck',
   }
   let closing = false
+  /** The session records (tasks) of this replica's consoles. */
+  const localTasks = new Set<string>()
+  const autoGrantSeconds = Number(process.env.VMDECK_CONSOLE_AUTO_GRANT_SECONDS ?? 30)
+  if (!(autoGrantSeconds > 0))
+    throw new Error('VMDECK_CONSOLE_AUTO_GRANT_SECONDS: a number of seconds above 0')
   const settings: ConsoleSettings = {
-    keepaliveMs: options.keepaliveMs ?? 20_000,
     recheckMs: options.recheckMs ?? 5_000,
-    highWaterBytes: options.highWaterBytes ?? 1024 * 1024,
-    handshakeTimeoutMs: options.handshakeTimeoutMs,
     registry,
+    hubs: {
+      registry,
+      hub: {
+        keepaliveMs: options.keepaliveMs ?? 20_000,
+        highWaterBytes: options.highWaterBytes ?? 1024 * 1024,
+        followerMaxBufferedBytes: options.followerMaxBufferedBytes ?? 16 * 1024 * 1024,
+        autoGrantMs: options.autoGrantMs ?? autoGrantSeconds * 1000,
+        handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      },
+      onControlChanged: (hub, change) => recordControlChange(hub, change),
+      recordings: options.recordings ?? recordingsFromEnv(),
+    },
     // A console in use is activity: only revocation and absolute expiry end it.
     sessionEnded: (identity) =>
       identity.session !== undefined &&
@@ -71,24 +102,62 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
       ) !== undefined,
     closing: () => closing,
     log,
-    // Each console session is a task: who opened which console, and for how long.
-    recordSession: (cluster, target, identity) => {
+    // Each console session is a task: who opened which console, and for how long; other
+    // replicas read them to say who holds a console (lib/console-holder.ts).
+    recordSession: (cluster, target, identity, role) => {
       const tasks = fastify.tasksOf(cluster)
       const id = tasks.begin(
         identity,
         {
           action: 'console',
           target: { namespace: target.namespace, kind: 'VirtualMachine', name: target.name },
-          parameters: { console: target.kind },
+          parameters: { console: target.kind, role },
         },
         true,
       )
-      return (end) =>
+      localTasks.add(id)
+      return (end) => {
+        localTasks.delete(id)
         void tasks.end(id, {
           outcome: 'Succeeded',
           message: `${target.kind === 'vnc' ? 'VNC' : 'Serial'} console closed by ${closedBy[end.by] ?? end.by}.`,
         })
+      }
     },
+    holderElsewhere: (cluster, target) =>
+      holderElsewhere(cluster.tasks.running(), localTasks, target),
+  }
+  // Control changing hands is logged; a take-over, with its reason, is a task in the history too.
+  function recordControlChange(hub: ConsoleHub, change: ControlChange): void {
+    const { cluster, namespace, name, kind } = hub.target
+    const what = kind === 'vnc' ? 'VNC' : 'serial'
+    const fields = { cluster, namespace, name, console: kind }
+    log.info(
+      {
+        ...fields,
+        user: change.to.user,
+        from: change.from?.user,
+        how: change.how,
+        reason: change.reason,
+      },
+      'console control changed',
+    )
+    const known = fastify.clusters.get(cluster)
+    if (change.how !== 'taken-over' || !known) return
+    const tasks = fastify.tasksOf(known)
+    const id = tasks.begin(
+      change.to.identity,
+      {
+        action: 'console',
+        target: { namespace, kind: 'VirtualMachine', name },
+        parameters: { console: kind, takeOver: change.reason, from: change.from?.user },
+      },
+      true,
+    )
+    void tasks.end(id, {
+      outcome: 'Succeeded',
+      message: `Took over the ${what} console${change.from ? ` from ${change.from.user}` : ''}: ${change.reason ?? ''}`,
+    })
   }
   const wss = new WebSocketServer({
     noServer: true,
@@ -191,6 +260,21 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     registry.endAll(CloseCode.goingAway, 'vmdeck is restarting.')
     wss.close()
   })
+}
+
+function recordingsFromEnv(env = process.env): RecordingSettings | undefined {
+  const dir = env.VMDECK_CONSOLE_RECORDINGS_DIR
+  const namespaces = (env.VMDECK_CONSOLE_RECORDING_NAMESPACES ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+  if (!dir || namespaces.length === 0) return undefined
+  return {
+    dir,
+    namespaces: new Set(namespaces),
+    maxAgeMs: Number(env.VMDECK_CONSOLE_RECORDINGS_MAX_DAYS ?? 30) * 24 * 3600_000,
+    maxBytes: Number(env.VMDECK_CONSOLE_RECORDINGS_MAX_MIB ?? 1024) * 1024 * 1024,
+  }
 }
 
 export default fp(consoles, { name: 'consoles', dependencies: ['auth', 'clusters', 'tasks'] })

@@ -1,5 +1,6 @@
 import {
   Button,
+  Checkbox,
   SearchInput,
   Toolbar,
   ToolbarContent,
@@ -13,9 +14,11 @@ import type { Terminal } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import { useEffect, useRef, useState } from 'react'
 import { copyText, readText } from '../../../lib/clipboard.ts'
+import { useConsolePresence } from '../lib/console-presence.ts'
 import { consoleUrl, PLAIN_STREAM_PROTOCOL } from '../lib/console-url.ts'
 import { useConsoleConnection } from '../lib/use-console-connection.ts'
 import { ConnectionControls, DisconnectedNotice } from './connection-status.tsx'
+import { PresenceBar } from './presence-bar.tsx'
 import '../consoles.css'
 
 interface XtermParts {
@@ -51,6 +54,16 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
   const [ready, setReady] = useState(false)
   const [query, setQuery] = useState('')
   const encoder = useRef(new TextEncoder())
+  const { presence, attach, onText, send } = useConsolePresence()
+  const [copyOnSelect, setCopyOnSelect] = useState(false)
+  const copyOnSelectRef = useRef(copyOnSelect)
+  const [copied, setCopied] = useState<string | null>(null)
+
+  // The clipboard may be missing (plain HTTP) or refused: say which, once per copy.
+  const reportCopy = (ok: boolean) =>
+    setCopied(
+      ok ? 'Copied.' : 'The browser refused the clipboard (it needs HTTPS and your permission).',
+    )
 
   // One terminal for the panel's life; connections come and go underneath it.
   useEffect(() => {
@@ -84,6 +97,11 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
         if (ws?.readyState === WebSocket.OPEN)
           ws.send(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))
       })
+      // Copy on select (an option): the selection goes to the browser's clipboard as it is made.
+      const onSelect = term.onSelectionChange(() => {
+        const selection = term.getSelection()
+        if (copyOnSelectRef.current && selection) void copyText(selection).then(reportCopy)
+      })
       const resize = new ResizeObserver(() => fit.fit())
       resize.observe(host)
       termRef.current = term
@@ -93,6 +111,7 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
         resize.disconnect()
         onKeys.dispose()
         onBinary.dispose()
+        onSelect.dispose()
         term.dispose()
         termRef.current = null
       }
@@ -104,11 +123,12 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
   }, [])
 
   const { state, reconnect, disconnect } = useConsoleConnection(canConnect && ready, (handlers) => {
-    const ws = new WebSocket(consoleUrl(cluster, namespace, name, 'serial'), [
+    const ws = new WebSocket(consoleUrl(cluster, namespace, name, 'serial', { presence: 'true' }), [
       PLAIN_STREAM_PROTOCOL,
     ])
     ws.binaryType = 'arraybuffer'
     socketRef.current = ws
+    attach(ws)
     // Connected once the line answers (or stays open a moment): the BFF accepts the socket
     // before the cluster does, and a refusal closes it right after.
     let graceTimer: ReturnType<typeof setTimeout> | undefined
@@ -126,13 +146,15 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
       ws.send(encoder.current.encode('\r'))
     })
     ws.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
-      if (typeof event.data === 'string') return // KubeVirt sends binary only
+      // Text frames are the BFF's presence messages; the console itself is binary.
+      if (typeof event.data === 'string') return onText(event.data)
       connected()
       termRef.current?.write(new Uint8Array(event.data))
     })
     ws.addEventListener('close', (event) => {
       clearTimeout(graceTimer)
       if (socketRef.current === ws) socketRef.current = null
+      attach(null)
       termRef.current?.write('\r\n\x1b[2m[disconnected]\x1b[0m\r\n')
       handlers.closed(event.code, event.reason)
     })
@@ -145,7 +167,7 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
 
   const copy = () => {
     const selection = termRef.current?.getSelection()
-    if (selection) void copyText(selection)
+    if (selection) void copyText(selection).then(reportCopy)
   }
   const paste = async () => {
     const text = await readText()
@@ -167,6 +189,24 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
                 Copy
               </Button>
             </ToolbarItem>
+            <ToolbarItem>
+              <Checkbox
+                id={`serial-copy-on-select-${namespace}-${name}`}
+                label="Copy on select"
+                isChecked={copyOnSelect}
+                onChange={(_event, checked) => {
+                  copyOnSelectRef.current = checked
+                  setCopyOnSelect(checked)
+                }}
+              />
+            </ToolbarItem>
+            {copied && (
+              <ToolbarItem>
+                <span role="status" className="vmdeck-console__notice">
+                  {copied}
+                </span>
+              </ToolbarItem>
+            )}
             <ToolbarItem>
               <Button
                 variant="secondary"
@@ -201,6 +241,7 @@ export function SerialConsole({ cluster, namespace, name, canConnect }: SerialCo
           />
         </ToolbarContent>
       </Toolbar>
+      {connected && <PresenceBar presence={presence} send={send} />}
       <DisconnectedNotice state={state} what="The serial console" onReconnect={() => reconnect()} />
       <div
         ref={hostRef}

@@ -1,10 +1,14 @@
 import type RFB from '@novnc/novnc'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { BinaryChannel } from '../lib/binary-channel.ts'
+import { useConsolePresence } from '../lib/console-presence.ts'
 import { consoleUrl, PLAIN_STREAM_PROTOCOL } from '../lib/console-url.ts'
 import type { Key } from '../lib/keysyms.ts'
 import { useConsoleConnection } from '../lib/use-console-connection.ts'
 import { DisconnectedNotice } from './connection-status.tsx'
 import { PasteDialog, typeText } from './paste-dialog.tsx'
+import { GuestClipboard } from './guest-clipboard.tsx'
+import { PresenceBar } from './presence-bar.tsx'
 import { VncToolbar } from './vnc-toolbar.tsx'
 import '../consoles.css'
 
@@ -29,6 +33,8 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
   const [scale, setScale] = useState(true)
   const [fullscreen, setFullscreen] = useState(false)
   const [pasteOpen, setPasteOpen] = useState(false)
+  const { presence, attach, onText, send } = useConsolePresence()
+  const [guestClipboard, setGuestClipboard] = useState<string | null>(null)
 
   useEffect(() => {
     let alive = true
@@ -45,15 +51,27 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
       if (!screen || !Rfb) return () => undefined
       // Our own socket (noVNC only reports "clean or not"): its close code says why.
       const ws = new WebSocket(
-        consoleUrl(cluster, namespace, name, 'vnc', { preserveSession: String(!takeOver) }),
+        consoleUrl(cluster, namespace, name, 'vnc', {
+          preserveSession: String(!takeOver),
+          presence: 'true',
+        }),
         [PLAIN_STREAM_PROTOCOL],
       )
       ws.binaryType = 'arraybuffer'
-      ws.addEventListener('close', (event) => handlers.closed(event.code, event.reason))
-      const rfb = new Rfb(screen, ws, { shared: true })
+      ws.addEventListener('close', (event) => {
+        attach(null)
+        handlers.closed(event.code, event.reason)
+      })
+      attach(ws)
+      // noVNC reads binary frames only; the presence messages are text frames.
+      const channel = new BinaryChannel(ws, onText) as unknown as WebSocket
+      const rfb = new Rfb(screen, channel, { shared: true })
       rfb.scaleViewport = scale
       rfb.background = '#151515'
       rfb.focusOnClick = true
+      rfb.addEventListener('clipboard', (event) =>
+        setGuestClipboard((event as CustomEvent<{ text: string }>).detail.text),
+      )
       rfb.addEventListener('connect', () => {
         handlers.opened()
         // noVNC computes the scale when the framebuffer size arrives; if the panel was still
@@ -140,6 +158,8 @@ export function VncConsole({ cluster, namespace, name, canConnect }: VncConsoleP
         onConnect={() => reconnect()}
         onDisconnect={disconnect}
       />
+      {connected && <PresenceBar presence={presence} send={send} />}
+      {connected && <GuestClipboard text={guestClipboard} />}
       <DisconnectedNotice
         state={state}
         what="The VNC console"

@@ -43,6 +43,8 @@ export function describeClose(code: number, reason: string): CloseInfo {
         retry: false,
         takenOver: true,
       }
+    case CloseCode.resync:
+      return { code, reason: said || 'This console fell behind; reconnecting.', retry: true }
     case CloseCode.goingAway:
       return { code, reason: said || 'vmdeck is restarting.', retry: true }
     case CloseCode.normal:
