@@ -131,6 +131,12 @@ describe('bad bulk requests start nothing', () => {
     expect(both.status).toBe(400)
     const nothing = await admin.post(BULK, { action: 'stop', matching: { search: 'no-such-vm-x' } })
     expect(nothing.status).toBe(400)
+    const badSearch = await admin.post<{ code: string }>(BULK, {
+      action: 'stop',
+      matching: { search: 'status:' },
+    })
+    expect(badSearch.status).toBe(400)
+    expect(badSearch.body.code).toBe('INVALID_SEARCH')
     const badAction = await admin.post(BULK, { action: 'explode', matching: { namespace: 'prod' } })
     expect(badAction.status).toBe(400)
     expect(cluster().tasks.newestFirst().length).toBe(before)

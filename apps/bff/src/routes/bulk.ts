@@ -14,6 +14,7 @@ import { httpError } from '../kube/http-error.ts'
 import { startBulk, type BulkVm } from '../lib/bulk-run.ts'
 import { taskVisible } from '../lib/query-tasks.ts'
 import { queryVms } from '../lib/query-vms.ts'
+import { BadListQuery } from '../lib/vm-list-filter.ts'
 import { taskVisibility } from '../plugins/app/task-access.ts'
 import { identityOf, visibleVmNamespaces, vmNotFound } from '../plugins/app/user-access.ts'
 
@@ -54,7 +55,14 @@ const bulk: FastifyPluginAsyncTypebox = async (fastify) => {
             throw vmNotFound(t.namespace, t.name)
         chosen = unique(targets)
       } else if (matching) {
-        const found = queryVms(cluster.vms.index, { ...matching, limit: BULK_MAX + 1 }, visibility)
+        let found: ReturnType<typeof queryVms>
+        try {
+          found = queryVms(cluster.vms.index, { ...matching, limit: BULK_MAX + 1 }, visibility)
+        } catch (err) {
+          // A search the list's language cannot parse: the same 400 as the list answers.
+          if (err instanceof BadListQuery) throw httpError(400, err.message, err.code)
+          throw err
+        }
         if (found.total > BULK_MAX)
           throw httpError(
             400,

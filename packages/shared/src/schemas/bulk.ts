@@ -36,6 +36,7 @@ export const BulkRequest = Type.Object({
       search: Type.Optional(Type.String({ maxLength: 253 })),
       status: Type.Optional(Type.String({ maxLength: 200 })),
       node: Type.Optional(Type.String({ maxLength: 253 })),
+      folder: Type.Optional(Type.String({ maxLength: 200 })),
     }),
   ),
   retryOf: Type.Optional(Type.String({ maxLength: 253 })),
