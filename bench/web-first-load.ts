@@ -11,13 +11,13 @@
 // Results: bench/results/<out>.json.
 import { chromium, type Browser, type Cookie } from '@playwright/test'
 import { randomBytes } from 'node:crypto'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
+import { ChildProcesses } from './lib/child-processes.ts'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const { values } = parseArgs({
@@ -37,27 +37,6 @@ await ensureGoBuildsOrExit({ root })
 const median = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] ?? NaN
-}
-
-function startProcess(children: ChildProcess[], args: string[], ready: RegExp, env = process.env) {
-  return new Promise<void>((resolveReady, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    children.push(child)
-    let out = ''
-    const onData = (chunk: Buffer) => {
-      out = (out + chunk.toString()).slice(-4000)
-      if (ready.test(out)) resolveReady()
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code) =>
-      reject(new Error(`${args[0]} exited with ${code}: ${out.slice(-500)}`)),
-    )
-  })
 }
 
 const launch = () =>
@@ -180,14 +159,6 @@ const summary = (loads: Load[]) => ({
   requests: median(loads.map((l) => l.requests)),
   wireKB: Math.round(median(loads.map((l) => l.wireBytes)) / 1024),
 })
-async function stop(processes: ChildProcess[]) {
-  for (const child of processes.splice(0)) {
-    if (child.exitCode !== null) continue
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGTERM')
-    await exited
-  }
-}
 
 /** Cold (a new browser each) and warm (that browser again) loads against the BFF on bff-port. */
 async function measure(vms: number) {
@@ -208,15 +179,14 @@ async function measure(vms: number) {
   return { cold: summary(cold), warm: summary(warm) }
 }
 
-const children: ChildProcess[] = []
+const children = new ChildProcesses(root)
 const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bench-first-load-'))
 const results: Record<string, Record<string, unknown>> = {}
 try {
   for (const vms of values.sizes.split(',').map(Number)) {
     const kubeconfig = join(stateDir, `kubeconfig-${vms}`)
     const started = Date.now()
-    await startProcess(
-      children,
+    await children.node(
       [
         join(root, 'apps/cluster-sim/src/main.ts'),
         ...['--fleet', String(vms), '--guests', 'none', '--port', values['sim-port']],
@@ -228,10 +198,9 @@ try {
     )
     const perBuild: Record<string, unknown> = { simStartedMs: Date.now() - started }
     for (const [label, webRoot] of builds) {
-      const bff: ChildProcess[] = []
+      const bff = new ChildProcesses(root)
       try {
-        await startProcess(
-          bff,
+        await bff.node(
           [join(root, 'apps/bff/src/server.ts')],
           /Server listening at|listening on/i,
           {
@@ -247,11 +216,11 @@ try {
         perBuild[label] = await measure(vms)
         console.log(vms, label, JSON.stringify(perBuild[label]))
       } finally {
-        await stop(bff)
+        await bff.stop()
       }
     }
     results[String(vms)] = perBuild
-    await stop(children)
+    await children.stop()
   }
   const output = {
     date: new Date().toISOString(),
@@ -268,6 +237,6 @@ try {
   )
   console.log(JSON.stringify(output, null, 2))
 } finally {
-  await stop(children)
+  await children.stop()
   rmSync(stateDir, { recursive: true, force: true })
 }

@@ -8,13 +8,14 @@
 // ports 27443/27080; Debian's Chromium drives the page. Results: bench/results/web-list.json.
 import { chromium } from '@playwright/test'
 import { randomBytes } from 'node:crypto'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
+import { ChildProcesses } from './lib/child-processes.ts'
+import { percentile } from './lib/stats.ts'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const { values } = parseArgs({
@@ -31,34 +32,10 @@ await ensureGoBuildsOrExit({ root })
 const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bench-web-'))
 const kubeconfig = join(stateDir, 'kubeconfig')
 
-const children: ChildProcess[] = []
-const startProcess = (args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env) =>
-  new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    children.push(child)
-    let out = ''
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString()
-      if (ready.test(out)) resolve()
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code) =>
-      reject(new Error(`${args[0]} exited with ${code}: ${out.slice(-500)}`)),
-    )
-  })
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
-}
+const processes = new ChildProcesses(root)
 
 try {
-  await startProcess(
+  await processes.node(
     [
       join(root, 'apps/cluster-sim/src/main.ts'),
       ...['--seed', String(VMS), '--guests', 'none', '--port', values['sim-port']],
@@ -69,14 +46,18 @@ try {
     // on a small machine (docs/PERFORMANCE.md); this bench measures the browser and the BFF.
     { ...process.env, VMDECK_KUBEVIRT: process.env.VMDECK_KUBEVIRT ?? 'sim' },
   )
-  await startProcess([join(root, 'apps/bff/src/server.ts')], /Server listening at|listening on/i, {
-    ...process.env,
-    KUBECONFIG: kubeconfig,
-    VMDECK_PORT: values['bff-port'],
-    VMDECK_DEMO: '1',
-    VMDECK_LOG_LEVEL: 'warn',
-    VMDECK_SESSION_KEYS: randomBytes(32).toString('base64url'),
-  })
+  await processes.node(
+    [join(root, 'apps/bff/src/server.ts')],
+    /Server listening at|listening on/i,
+    {
+      ...process.env,
+      KUBECONFIG: kubeconfig,
+      VMDECK_PORT: values['bff-port'],
+      VMDECK_DEMO: '1',
+      VMDECK_LOG_LEVEL: 'warn',
+      VMDECK_SESSION_KEYS: randomBytes(32).toString('base64url'),
+    },
+  )
   const base = `http://127.0.0.1:${values['bff-port']}`
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -183,6 +164,6 @@ try {
   writeFileSync(join(root, 'bench/results/web-list.json'), JSON.stringify(result, null, 2) + '\n')
   console.log(JSON.stringify(result, null, 2))
 } finally {
-  for (const child of children) child.kill('SIGTERM')
+  await processes.stop()
   rmSync(stateDir, { recursive: true, force: true })
 }

@@ -10,13 +10,14 @@
 // vmdeck writes them). Results: bench/results/web-tasks.json.
 import { chromium } from '@playwright/test'
 import { randomBytes } from 'node:crypto'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
+import { ChildProcesses } from './lib/child-processes.ts'
+import { percentile } from './lib/stats.ts'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const { values } = parseArgs({
@@ -34,27 +35,7 @@ await ensureGoBuildsOrExit({ root })
 const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bench-tasks-'))
 const kubeconfig = join(stateDir, 'kubeconfig')
 
-const children: ChildProcess[] = []
-const startProcess = (command: string, args: string[], ready: RegExp, env = process.env) =>
-  new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    children.push(child)
-    let out = ''
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString()
-      if (ready.test(out)) resolve()
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code) =>
-      reject(new Error(`${command} exited with ${code}: ${out.slice(-500)}`)),
-    )
-  })
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
-}
+const processes = new ChildProcesses(root)
 
 /** Writes `count` ended task records, `limit` requests at a time. */
 async function writeTasks(api: string, count: number, limit = 32) {
@@ -111,8 +92,7 @@ async function writeTasks(api: string, count: number, limit = 32) {
 }
 
 try {
-  await startProcess(
-    process.execPath,
+  await processes.node(
     [
       join(root, 'apps/cluster-sim/src/main.ts'),
       ...['--seed', '50', '--guests', 'none', '--port', values['sim-port']],
@@ -121,7 +101,7 @@ try {
     /Kubernetes API at (\S+)/,
     { ...process.env, VMDECK_KUBEVIRT: process.env.VMDECK_KUBEVIRT ?? 'sim' },
   )
-  await startProcess(
+  await processes.start(
     'kubectl',
     ['--kubeconfig', kubeconfig, '--context', 'admin', 'proxy', '--port', values['proxy-port']],
     /Starting to serve/,
@@ -130,8 +110,7 @@ try {
   const writeStart = performance.now()
   await writeTasks(api, TASKS)
   const writeMs = performance.now() - writeStart
-  await startProcess(
-    process.execPath,
+  await processes.node(
     [join(root, 'apps/bff/src/server.ts')],
     /Server listening at|listening on/i,
     {
@@ -237,6 +216,6 @@ try {
   writeFileSync(join(root, 'bench/results/web-tasks.json'), JSON.stringify(result, null, 2) + '\n')
   console.log(JSON.stringify(result, null, 2))
 } finally {
-  for (const child of children) child.kill('SIGTERM')
+  await processes.stop()
   rmSync(stateDir, { recursive: true, force: true })
 }

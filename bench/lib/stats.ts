@@ -11,3 +11,9 @@ export function stats(samples: number[]) {
     max: round(sorted[sorted.length - 1] ?? 0),
   }
 }
+
+/** The sample at percentile `p` (0–100) of `samples`, NaN when there is none. */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+}

@@ -1,18 +1,9 @@
 import { Type, type Static } from 'typebox'
 import { K8sName } from './common.ts'
+import { VmPowerAction } from './operations.ts'
 
-/** What one bulk action does to each VM (the single-VM routes' operations). */
-export const BulkAction = Type.Enum([
-  'start',
-  'stop',
-  'restart',
-  'pause',
-  'unpause',
-  'force-stop',
-  'force-restart',
-  'migrate',
-  'delete',
-])
+/** What one bulk action does to each VM: a power operation, a migration or a delete. */
+export const BulkAction = Type.Enum([...VmPowerAction.enum, 'migrate', 'delete'])
 export type BulkAction = Static<typeof BulkAction>
 
 export const BulkTarget = Type.Object({ namespace: K8sName, name: K8sName })
