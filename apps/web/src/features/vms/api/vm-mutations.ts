@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type {
   BulkAccepted,
   BulkAction,
+  BulkRequest,
   CloneRequest,
   CloudInitReveal,
   MigrateRequest,
@@ -154,6 +155,33 @@ export function useBulkAction(cluster: string) {
         `${progressive[action] ?? action} ${vms.length} VMs: the result per VM is on the Tasks page`,
       error: ({ vms, action }: { vms: VmRef[]; action: BulkAction }) =>
         `Could not ${action.replace('-', ' ')} ${vms.length} VMs`,
+    },
+  })
+}
+
+/** What a bulk action by filter would do (a dry run: the count and the first VMs). */
+export function bulkPreview(
+  cluster: string,
+  action: BulkAction,
+  matching: BulkRequest['matching'],
+) {
+  return api.post<BulkAccepted>(`${clusterPath(cluster)}/vms/bulk`, {
+    action,
+    matching,
+    dryRun: true,
+  })
+}
+
+/** One action on every VM the list's filter matches (thousands), as one bulk task. */
+export function useBulkMatching(cluster: string) {
+  return useMutation({
+    mutationFn: ({ action, matching }: { action: BulkAction; matching: BulkRequest['matching'] }) =>
+      api.post<BulkAccepted>(`${clusterPath(cluster)}/vms/bulk`, { action, matching }),
+    meta: {
+      success: ({ action }: { action: BulkAction }) =>
+        `${progressive[action] ?? action} every matching VM: the result per VM is on the Tasks page`,
+      error: ({ action }: { action: BulkAction }) =>
+        `Could not ${action.replace('-', ' ')} the matching VMs`,
     },
   })
 }

@@ -34,6 +34,7 @@ import { vmExportPath } from '../model/export-link.ts'
 import { knownValues, useAppliedSearch } from '../model/known-values.ts'
 import { useListColumns } from '../model/list-columns.ts'
 import { facetCounts, statusFacets } from '../model/status-facets.ts'
+import { BulkMatchingMenu } from './bulk-matching.tsx'
 import { ColumnChooser } from './column-chooser.tsx'
 import { useVmActionRunner } from './vm-action-runner.tsx'
 import { MoveToFolderDialog } from './move-to-folder-dialog.tsx'
@@ -64,6 +65,7 @@ export function VmListPage({ cluster }: { cluster: string }) {
   const deferredSearch = useDeferredValue(useAppliedSearch(search))
   const query = vmListQuery(params, deferredSearch)
   const list = useQuery(vmQueries.list(cluster, query))
+  const { sort: _s, limit: _l, offset: _o, cursor: _c, ...matching } = query
   const counts = facetCounts(list.data?.counts)
   const folders = useLiveFolders(cluster)
   const [moving, setMoving] = useState<{ vms: VmRef[]; initial?: string } | undefined>()
@@ -208,6 +210,13 @@ export function VmListPage({ cluster }: { cluster: string }) {
                 onMove={() => setMoving({ vms: selectedVms })}
                 onClear={() => setSelection(new Map())}
               />
+              <ToolbarItem>
+                <BulkMatchingMenu
+                  cluster={cluster}
+                  total={list.data?.total ?? 0}
+                  matching={matching}
+                />
+              </ToolbarItem>
               <ToolbarItem>
                 <ColumnChooser columns={columns} onChange={setColumns} />
               </ToolbarItem>
