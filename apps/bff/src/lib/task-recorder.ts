@@ -7,6 +7,7 @@ import type { KubeClient } from '../kube/kube-client.ts'
 import type { TaskStore } from '../kube/task-store.ts'
 import { progressOf, timeoutMessage, type ClusterView } from './task-progress.ts'
 import { taskEvent, type EventSink } from './task-events.ts'
+import { sessionStep } from './task-sessions.ts'
 import type { TaskRequest, TaskUser } from './task-request.ts'
 import { TaskRetention, type RetentionOptions } from './task-retention.ts'
 
@@ -35,9 +36,6 @@ export interface TaskRecorderOptions {
   heartbeatMs?: number
   log: { warn(obj: object, msg: string): void }
 }
-
-/** Clock skew allowed between replicas. */
-const SKEW_MS = 5_000
 
 const newId = () => `t-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
 
@@ -245,32 +243,28 @@ export class TaskRecorder {
     for (const resolve of this.#followers.splice(0)) resolve()
   }
 
-  /**
-   * A console session ends when its browser closes it, on the replica that holds it. That replica
-   * renews it; one that restarted ends its old sessions, and one that is gone (a pod deleted) stops
-   * renewing, so another replica ends them.
-   */
+  /** A console session: renewed while held here, ended when its replica is gone (task-sessions). */
   #followSession(task: Task, now: number): void {
-    const heartbeatMs = this.#o.heartbeatMs ?? 60_000
-    const end = (message: string) =>
+    const step = sessionStep(
+      task,
+      {
+        replica: this.#replica,
+        held: this.#held.has(task.id),
+        renewedAt: this.#renewed.get(task.id),
+        heartbeatAt: this.#o.store.heartbeatOf(task.id),
+        heartbeatMs: this.#o.heartbeatMs ?? 60_000,
+      },
+      now,
+    )
+    if (step && 'renew' in step) {
+      this.#renewed.set(task.id, now)
+      void this.#write(task, { outcome: 'Running', heartbeatAt: new Date(now).toISOString() })
+    } else if (step)
       void this.#finish(task.id, task, {
         outcome: 'Succeeded',
         endedAt: new Date().toISOString(),
-        message,
+        message: step.end,
       })
-    if (this.#held.has(task.id)) {
-      if (now - (this.#renewed.get(task.id) ?? 0) < heartbeatMs) return
-      this.#renewed.set(task.id, now)
-      void this.#write(task, { outcome: 'Running', heartbeatAt: new Date(now).toISOString() })
-    } else if (task.parameters.replica === this.#replica) {
-      end('The console session ended when vmdeck restarted.')
-    } else {
-      const renewed = this.#o.store.heartbeatOf(task.id) ?? task.startedAt
-      if (now - Date.parse(renewed) > 3 * heartbeatMs + SKEW_MS)
-        end(
-          `The console session ended with vmdeck replica ${task.parameters.replica ?? 'unknown'}, which stopped renewing it at ${renewed}.`,
-        )
-    }
   }
 
   /** A running task's progress (conditional: a stale view writes nothing). */
