@@ -69,7 +69,7 @@ export class Conn {
   /** The first presence message (received so far or next) that `match` accepts; it is consumed. */
   message<T extends ConsoleServerMessage>(
     match: (m: ConsoleServerMessage) => m is T,
-    timeoutMs = 10_000,
+    timeoutMs = 30_000,
   ): Promise<T> {
     return this.#until(
       () => {
@@ -87,7 +87,7 @@ export class Conn {
   }
 
   /** Exactly `n` bytes. */
-  read(n: number, timeoutMs = 10_000): Promise<Buffer> {
+  read(n: number, timeoutMs = 30_000): Promise<Buffer> {
     return this.#until(
       () => {
         if (this.#data.length < n) return undefined
@@ -139,7 +139,7 @@ export function opened(outcome: Outcome): Conn {
 }
 
 /** Polls a condition (no fixed waits: resolves as soon as it holds). */
-export async function poll(check: () => boolean, ms = 10_000): Promise<void> {
+export async function poll(check: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms
   while (!check()) {
     if (Date.now() > deadline) throw new Error('condition not met in time')

@@ -162,16 +162,21 @@ describe('a shared serial console', () => {
     expect((await presence(controller, 'controller')).recorded).toBe(true)
     await controller.run('echo rec-$((2*5))', 'rec-10')
     await closeAll(controller)
-    const newest = readdirSync(recordings).sort().at(-1) ?? ''
-    expect(newest).toMatch(/^prod_web-01_.*\.serial\.txt$/)
-    // Written when the console's stream ends: wait for the line the guest printed last.
-    await poll(() => readFileSync(join(recordings, newest), 'utf8').includes('rec-10'))
-    const lines = readFileSync(join(recordings, newest), 'utf8').split('\n')
+    // Written when the console's stream ends: wait for the transcript with the line the guest
+    // printed last (found by its content: earlier sessions of this file are recorded too).
+    const holding = () =>
+      readdirSync(recordings).find((file) =>
+        readFileSync(join(recordings, file), 'utf8').includes('rec-10'),
+      )
+    await poll(() => holding() !== undefined, 30_000)
+    const transcript = holding() ?? ''
+    expect(transcript).toMatch(/^prod_web-01_.*\.serial\.txt$/)
+    const lines = readFileSync(join(recordings, transcript), 'utf8').split('\n')
     expect(lines).toContainEqual(
       expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z\thelpdesk\t"echo rec-\$\(\(2\*5\)\)\\r"$/),
     )
     expect(lines.some((l) => /\tguest\t.*rec-10/.test(l))).toBe(true)
-  })
+  }, 60_000)
 
   it('refuses a user without the console right, though the stream is open already', async () => {
     const first = await open('helpdesk', 'serial')

@@ -113,12 +113,14 @@ describe('VNC console', () => {
   })
 
   it('says "session in use" when another replica holds the VNC session, and takes over on request', async () => {
-    const first = opened(await openConsole(consolePath('vnc'), browser(helpdesk)))
-    await rfbHandshake(first) // its session is recorded once it has joined
+    // The second replica starts first: starting it keeps this process busy for seconds, longer
+    // than this file's 250 ms keepalives allow an idle console to go unanswered.
     const { bff: other, base: otherBase } = await stack.anotherBff({
       tasks: { replica: 'replica-b' },
     })
     const admin = await login(other, 'admin')
+    const first = opened(await openConsole(consolePath('vnc'), browser(helpdesk)))
+    await rfbHandshake(first) // its session is recorded once it has joined
     // Who holds it comes from the session records once this replica sees them (the shared
     // console test checks that sentence); KubeVirt's own answer says only "in use".
     expect(await openConsole(`${otherBase}${consolePath('vnc')}`, browser(admin))).toMatchObject({
