@@ -97,7 +97,14 @@ export default function VmDetailPage({
             </span>
           </FlexItem>
           <FlexItem>
-            {vm && <VmActionsBar vm={vm} can={can} run={(id) => runner.run(id, [vm])} />}
+            {vm && (
+              <Flex gap={{ default: 'gapSm' }}>
+                <VmActionsBar vm={vm} can={can} run={(id) => runner.run(id, [vm])} />
+                {can('clone', namespace).allowed && (
+                  <panels.SaveAsTemplate cluster={cluster} namespace={namespace} name={name} />
+                )}
+              </Flex>
+            )}
           </FlexItem>
         </Flex>
       </PageSection>
