@@ -4,6 +4,7 @@
 import type { BulkAccepted, Task, TemplateList } from '@vmdeck/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, buildStack, C, login, waitUntil, type TestStack } from './helper.ts'
+import { vmManifest } from '../../cluster-sim/src/seed/vm-manifest.ts'
 import { ownVm } from './own-vm.ts'
 
 let stack: TestStack
@@ -128,6 +129,41 @@ describe('create VMs from a template', () => {
     expect((await admin.post(instantiate(plain), { pattern: 'tply-{1..2}' })).status).toBe(404)
     expect(cluster().vms.get('dev', 'tplx-1')).toBeUndefined()
   })
+
+  it("adds an SSH key through the template's cloud-init disk, and refuses one without (400)", async () => {
+    const noDisk = await admin.post<{ message: string }>(instantiate(template), {
+      pattern: 'tplk-{1..2}',
+      sshKeySecret: 'my-keys',
+    })
+    expect(noDisk.status).toBe(400)
+    expect(noDisk.body.message).toMatch(/no cloud-init disk/)
+    expect(cluster().vms.get('dev', 'tplk-1')).toBeUndefined()
+
+    await stack.sim.store.create(
+      stack.sim.registry.find('kubevirt.io', 'v1', 'virtualmachines')!,
+      vmManifest({ namespace: 'dev', name: 'tplci-src', runStrategy: 'Halted', cloudInit: true }),
+    )
+    await waitUntil(() => cluster().vms.get('dev', 'tplci-src') !== undefined, 15_000)
+    const saved = await admin.post(`${C}/namespaces/dev/vms/tplci-src/template`, { name: 'tplci' })
+    expect(saved.status).toBe(202)
+    await waitUntil(() => cluster().vms.get('dev', 'tplci') !== undefined, 15_000)
+    const started = await admin.post<BulkAccepted>(instantiate('tplci'), {
+      pattern: 'tplci-vm',
+      sshKeySecret: 'my-keys',
+    })
+    expect(started.status).toBe(202)
+    expect((await ended(started.body.taskId!)).outcome).toBe('Succeeded')
+    const { vm } = await cluster().vms.objects('dev', 'tplci-vm')
+    const spec = vm as unknown as { spec: { template: { spec: { accessCredentials: unknown } } } }
+    expect(spec.spec.template.spec.accessCredentials).toEqual([
+      {
+        sshPublicKey: {
+          source: { secret: { secretName: 'my-keys' } },
+          propagationMethod: { noCloud: {} },
+        },
+      },
+    ])
+  }, 60_000)
 
   it('refuses a viewer (403) and creates nothing', async () => {
     const before = cluster().tasks.newestFirst().length

@@ -36,6 +36,17 @@ export function templateManifest(
   return copy
 }
 
+/**
+ * How an SSH key reaches the guest: through the template's cloud-init disk, whose kind KubeVirt's
+ * admission requires the propagation method to match; undefined when it has none.
+ */
+export function sshPropagation(vm: VirtualMachine): 'noCloud' | 'configDrive' | undefined {
+  const volumes = vm.spec?.template?.spec?.volumes ?? []
+  if (volumes.some((v) => v.cloudInitNoCloud)) return 'noCloud'
+  if (volumes.some((v) => v.cloudInitConfigDrive)) return 'configDrive'
+  return undefined
+}
+
 /** A new VM from a template: a clone without the template's marks, started or not. */
 export function instanceManifest(
   template: VirtualMachine,
@@ -50,12 +61,13 @@ export function instanceManifest(
   vm.metadata.annotations = {
     'vmdeck.io/from-template': `${namespace}/${template.metadata?.name ?? ''}`,
   }
-  if (target.sshKeySecret && vm.spec.template?.spec)
+  const method = sshPropagation(template)
+  if (target.sshKeySecret && method && vm.spec.template?.spec)
     vm.spec.template.spec.accessCredentials = [
       {
         sshPublicKey: {
           source: { secret: { secretName: target.sshKeySecret } },
-          propagationMethod: { noCloud: {} },
+          propagationMethod: { [method]: {} },
         },
       },
     ]

@@ -11,7 +11,12 @@ import { isVisible } from '../kube/access.ts'
 import { httpError } from '../kube/http-error.ts'
 import { createVm } from '../kube/api/vm-requests.ts'
 import { startBulk } from '../lib/bulk-run.ts'
-import { instanceManifest, isTemplate, templateSummary } from '../lib/vm-template.ts'
+import {
+  instanceManifest,
+  isTemplate,
+  sshPropagation,
+  templateSummary,
+} from '../lib/vm-template.ts'
 import { identityOf, visibleVm, visibleVmNamespaces, VMS } from '../plugins/app/user-access.ts'
 
 /** The template catalog, and a batch of new VMs from one template as one bulk task. */
@@ -63,6 +68,12 @@ const templates: FastifyPluginAsyncTypebox = async (fastify) => {
       const { vm } = await visibleVm(cluster, identity, namespace, name)
       if (!isTemplate(vm.metadata?.labels))
         throw httpError(404, `There is no template "${name}" in ${namespace}.`, 'NOT_FOUND')
+      if (sshKeySecret && !sshPropagation(vm))
+        throw httpError(
+          400,
+          `Template ${name} has no cloud-init disk to carry an SSH key; add one, or leave the key out.`,
+          'BAD_REQUEST',
+        )
       const expanded = expandNamePattern(pattern)
       if (!expanded.ok) throw httpError(400, expanded.error, 'BAD_REQUEST')
       const names = expanded.names
