@@ -15,18 +15,27 @@ export interface BulkVm {
   vmiUid?: string
 }
 
-export interface BulkRun {
+interface BulkRunBase {
   recorder: TaskRecorder
   store: TaskStore
   user: TaskUser
   /** The user's own client: every VM's request is the user's, decided by the API server. */
   client: KubeClient
-  action: BulkAction
   vms: readonly BulkVm[]
   /** Where the parent task is recorded: the VMs' namespace when they share one. */
   namespace?: string
   concurrency?: number
 }
+
+/**
+ * One action on existing VMs, or the creation of new ones (a batch from a template: `create`
+ * sends one VM's manifest, and the parent records which template).
+ */
+export type BulkRun = BulkRunBase &
+  (
+    | { action: BulkAction }
+    | { action: 'create'; template: string; create: (vm: BulkVm) => Promise<unknown> }
+  )
 
 /**
  * Starts a bulk action: a parent task, then one child task per VM as its request is sent, a few
@@ -37,6 +46,8 @@ export interface BulkRun {
  */
 export function startBulk(run: BulkRun): string {
   const { recorder, store, user, client, action, vms } = run
+  const act = (vm: BulkVm) =>
+    run.action === 'create' ? run.create(vm) : actOnVm(client, vm, run.action)
   const parent = recorder.begin(user, {
     action: 'bulk',
     target: {
@@ -44,7 +55,11 @@ export function startBulk(run: BulkRun): string {
       kind: 'VirtualMachine',
       name: `${vms.length} VM${vms.length === 1 ? '' : 's'}`,
     },
-    parameters: { action, count: String(vms.length) },
+    parameters: {
+      action,
+      count: String(vms.length),
+      ...(run.action === 'create' ? { template: run.template } : {}),
+    },
     // Every child has its own timeout once started; the children start a few at a time.
     timeoutMs: 10 * 60_000 + vms.length * 200,
   })
@@ -62,7 +77,7 @@ export function startBulk(run: BulkRun): string {
       const parameters = vm.vmiUid ? { vmiUid: vm.vmiUid } : {}
       // A refusal ends the child failed with the API's message; the others go on.
       await recorder
-        .run(user, { action, target, parameters, parent }, () => actOnVm(client, vm, action))
+        .run(user, { action, target, parameters, parent }, () => act(vm))
         .catch(() => undefined)
     }
   }

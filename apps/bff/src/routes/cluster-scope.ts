@@ -12,6 +12,7 @@ import nodes from './nodes.ts'
 import permissions from './permissions.ts'
 import stream from './stream.ts'
 import tasks from './tasks.ts'
+import templates from './templates.ts'
 import vmScope from './vm-scope.ts'
 import vms from './vms.ts'
 
@@ -40,6 +41,7 @@ const clusterScope: FastifyPluginAsyncTypebox<ClusterScopeOptions> = async (fast
   await fastify.register(fleetMetrics)
   await fastify.register(tasks)
   await fastify.register(bulk)
+  await fastify.register(templates)
   await fastify.register(insight, { prefix: '/insight' })
   await fastify.register(vmScope, { prefix: '/namespaces/:namespace/vms/:name' })
 }

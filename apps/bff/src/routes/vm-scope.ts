@@ -5,6 +5,7 @@ import vmActions from './vm-actions.ts'
 import vmConfig from './vm-config.ts'
 import vmDetail from './vm-detail.ts'
 import vmTasks from './vm-tasks.ts'
+import vmTemplate from './vm-template.ts'
 
 /**
  * Everything under `/api/v1/clusters/{cluster}/namespaces/{namespace}/vms/{name}`: the VM is
@@ -18,6 +19,7 @@ const vmScope: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(snapshots)
   await fastify.register(vmTasks)
   await fastify.register(vmConfig)
+  await fastify.register(vmTemplate)
 }
 
 export default vmScope

@@ -10,6 +10,7 @@ import {
   OverviewCharts,
   OverviewPage,
   TasksPage,
+  TemplatesPage,
   VmDetailPage,
   vmPanels,
 } from './lazy-features.ts'
@@ -46,6 +47,7 @@ export function ConsoleRoutes({ cluster }: { cluster: string }) {
       <Route path="/migrations" element={page(<MigrationsPage cluster={cluster} />)} />
       <Route path="/nodes" element={page(<NodesPage cluster={cluster} Usage={NodeUsage} />)} />
       <Route path="/tasks" element={page(<TasksPage cluster={cluster} />)} />
+      <Route path="/templates" element={page(<TemplatesPage cluster={cluster} />)} />
       <Route path="*" element={<Navigate to="/vms" replace />} />
     </Routes>
   )

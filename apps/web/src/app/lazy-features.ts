@@ -7,6 +7,7 @@ import { lazy } from 'react'
 const consoles = () => import('../features/consoles/index.ts')
 const metrics = () => import('../features/metrics/index.ts')
 const tasks = () => import('../features/tasks/index.ts')
+const templates = () => import('../features/templates/index.ts')
 
 export const VmDetailPage = lazy(() => import('../features/vms/components/vm-detail-page.tsx'))
 export const CreateVmPage = lazy(
@@ -19,6 +20,7 @@ export const MigrationsPage = lazy(
 export const OverviewPage = lazy(() => import('../features/overview/components/overview-page.tsx'))
 export const TasksPage = lazy(() => tasks().then((m) => ({ default: m.TasksPage })))
 export const TasksDrawer = lazy(() => tasks().then((m) => ({ default: m.TasksDrawer })))
+export const TemplatesPage = lazy(() => templates().then((m) => ({ default: m.TemplatesPage })))
 export const ConsoleWindow = lazy(() => consoles().then((m) => ({ default: m.ConsoleWindow })))
 
 export const vmPanels = {
@@ -26,6 +28,7 @@ export const vmPanels = {
   Metrics: lazy(() => metrics().then((m) => ({ default: m.VmMetrics }))),
   MigrationProgress: lazy(() => metrics().then((m) => ({ default: m.MigrationProgressChart }))),
   Timeline: lazy(() => tasks().then((m) => ({ default: m.VmTimeline }))),
+  SaveAsTemplate: lazy(() => templates().then((m) => ({ default: m.SaveAsTemplate }))),
   Configuration: lazy(() =>
     import('../features/vm-config/index.ts').then((m) => ({ default: m.VmConfigTab })),
   ),

@@ -44,6 +44,7 @@ const sections = [
   { path: '/vms', label: 'Virtual machines' },
   { path: '/migrations', label: 'Migrations' },
   { path: '/nodes', label: 'Nodes' },
+  { path: '/templates', label: 'Templates' },
   { path: '/tasks', label: 'Tasks' },
 ]
 

@@ -3,6 +3,7 @@ import {
   BreadcrumbItem,
   Flex,
   FlexItem,
+  Label,
   PageSection,
   Skeleton,
   Spinner,
@@ -12,6 +13,7 @@ import {
   Title,
 } from '@patternfly/react-core'
 import { useQuery } from '@tanstack/react-query'
+import { TEMPLATE_LABEL } from '@vmdeck/shared'
 import { Suspense } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
@@ -82,7 +84,8 @@ export default function VmDetailPage({
         >
           <FlexItem>
             <Title headingLevel="h1" size="2xl">
-              {name} {vm && <VmStatusLabel status={vm.status} />}
+              {name} {vm && <VmStatusLabel status={vm.status} />}{' '}
+              {vm?.labels[TEMPLATE_LABEL] === 'true' && <Label color="purple">Template</Label>}
             </Title>
             <span className="vmdeck-muted">
               {vm ? (
@@ -97,7 +100,14 @@ export default function VmDetailPage({
             </span>
           </FlexItem>
           <FlexItem>
-            {vm && <VmActionsBar vm={vm} can={can} run={(id) => runner.run(id, [vm])} />}
+            {vm && (
+              <Flex gap={{ default: 'gapSm' }}>
+                <VmActionsBar vm={vm} can={can} run={(id) => runner.run(id, [vm])} />
+                {can('clone', namespace).allowed && (
+                  <panels.SaveAsTemplate cluster={cluster} namespace={namespace} name={name} />
+                )}
+              </Flex>
+            )}
           </FlexItem>
         </Flex>
       </PageSection>

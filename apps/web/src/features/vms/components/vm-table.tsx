@@ -1,4 +1,4 @@
-import { Checkbox, MenuToggle, Skeleton } from '@patternfly/react-core'
+import { Checkbox, Label, MenuToggle, Skeleton } from '@patternfly/react-core'
 import EllipsisVIcon from '@patternfly/react-icons/dist/esm/icons/ellipsis-v-icon'
 import {
   ActionsColumn,
@@ -13,7 +13,7 @@ import {
   type IAction,
   type ThProps,
 } from '@patternfly/react-table'
-import { vmKey, type VmSummary } from '@vmdeck/shared'
+import { TEMPLATE_LABEL, vmKey, type VmSummary } from '@vmdeck/shared'
 import type { DragEvent, ReactNode } from 'react'
 import { Link } from 'react-router'
 import { vmActions, type VmActionId } from '../model/vm-actions.ts'
@@ -157,6 +157,11 @@ export function VmTable({
               </Td>
               <Td dataLabel="Name" modifier="nowrap">
                 <Link to={`/vms/${vm.namespace}/${vm.name}`}>{vm.name}</Link>
+                {vm.labels[TEMPLATE_LABEL] === 'true' && (
+                  <Label isCompact color="purple" style={{ marginLeft: 6 }}>
+                    Template
+                  </Label>
+                )}
               </Td>
               {shown.map((column) => (
                 <Td

@@ -19,4 +19,6 @@ export type VmDetailPanels = {
   /** The "Tasks & events" tab: vmdeck's tasks with the VM's events and migrations. */
   Timeline: VmPanel
   Configuration: VmConfigPanel
+  /** "Save as template" beside the header's actions. */
+  SaveAsTemplate: VmPanel
 }

@@ -1,0 +1,58 @@
+import { Type, type Static } from 'typebox'
+import { ClusterId, K8sName } from './common.ts'
+
+/** The label that marks a VM as a template: a VM kept stopped, the source of new VMs. */
+export const TEMPLATE_LABEL = 'vmdeck.io/template'
+export const TEMPLATE_CATEGORY_ANNOTATION = 'vmdeck.io/template-category'
+export const TEMPLATE_DESCRIPTION_ANNOTATION = 'vmdeck.io/template-description'
+
+/** `POST …/namespaces/{ns}/vms/{name}/template`: save a copy of the VM as a template. */
+export const SaveTemplateRequest = Type.Object(
+  {
+    name: K8sName,
+    category: Type.Optional(Type.String({ maxLength: 63 })),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+)
+export type SaveTemplateRequest = Static<typeof SaveTemplateRequest>
+
+/** One template as the catalog shows it. */
+export const TemplateSummary = Type.Object({
+  namespace: K8sName,
+  name: K8sName,
+  category: Type.String(),
+  description: Type.String(),
+  cpus: Type.Optional(Type.Integer()),
+  memory: Type.Optional(Type.String()),
+  os: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+})
+export type TemplateSummary = Static<typeof TemplateSummary>
+
+export const TemplateList = Type.Object({ items: Type.Array(TemplateSummary) })
+export type TemplateList = Static<typeof TemplateList>
+
+export const TemplateParams = Type.Object({
+  cluster: ClusterId,
+  namespace: K8sName,
+  name: K8sName,
+})
+export type TemplateParams = Static<typeof TemplateParams>
+
+/**
+ * `POST …/templates/{ns}/{name}/instantiate`: new VMs from a template in its namespace, named by
+ * a pattern (`web-{01..20}`, see expandNamePattern); `count`, when given, must equal the number of
+ * names the pattern yields (what the form previewed).
+ */
+export const InstantiateRequest = Type.Object(
+  {
+    pattern: Type.String({ minLength: 1, maxLength: 100 }),
+    count: Type.Optional(Type.Integer({ minimum: 1 })),
+    start: Type.Optional(Type.Boolean()),
+    /** A Secret in the namespace whose SSH public keys the guest agent propagates. */
+    sshKeySecret: Type.Optional(K8sName),
+  },
+  { additionalProperties: false },
+)
+export type InstantiateRequest = Static<typeof InstantiateRequest>
