@@ -59,7 +59,11 @@ export const test = base.extend<{
     await use(async (user) => {
       await page.goto('/')
       await page.getByRole('button', { name: `Log in as ${user}` }).click()
-      await expect(page.getByRole('button', { name: /^User menu/ })).toBeVisible()
+      // Logging in loads the app and its first list; on a loaded 2-CPU machine that outlasts
+      // expect's 5 s default, and it is a readiness wait, not a timing under test.
+      await expect(page.getByRole('button', { name: /^User menu/ })).toBeVisible({
+        timeout: 20_000,
+      })
       return page
     })
   },

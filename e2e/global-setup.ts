@@ -14,10 +14,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Single sign-on sessions are renewed every second here, so the journey can see a removed
   // group take effect within seconds (the BFF inherits this environment).
   process.env.VMDECK_OIDC_REFRESH_SECONDS ??= '1'
-  // The journeys run on the simulator's KubeVirt in `npm test`: on KubeVirt's own components all
-  // of them passed in two of three full local runs, and in the third "enter maintenance" left one
-  // of two VMs on the node for 90 s (not diagnosed). VMDECK_KUBEVIRT=real runs them there.
-  process.env.VMDECK_KUBEVIRT ??= 'sim'
   const stack = await startStack({
     root,
     stateDir,

@@ -36,3 +36,19 @@ test('enter maintenance on a node: preview, live progress until empty, exit', as
   await row.getByRole('button', { name: `Exit maintenance on ${node}` }).click()
   await expect(row).toContainText('Schedulable')
 })
+
+// A drain that stalls is a cluster story: attach the VMIs and migrations to the report.
+test.afterEach(async ({ cluster }, info) => {
+  if (info.status === info.expectedStatus) return
+  for (const plural of ['virtualmachineinstances', 'virtualmachineinstancemigrations']) {
+    const list = await cluster.api.listClusterCustomObject({
+      group: 'kubevirt.io',
+      version: 'v1',
+      plural,
+    })
+    await info.attach(`${plural}.json`, {
+      body: JSON.stringify(list, null, 1),
+      contentType: 'application/json',
+    })
+  }
+})

@@ -3,7 +3,9 @@
 // `-incoming defer`; `migrate-incoming` with port 0 makes it listen on a free port,
 // which its `query-migrate` reports in `socket-address`. The source's `query-migrate`
 // goes setup → active → completed (or failed/cancelled); the target then runs by
-// itself and the source stays paused in 'postmigrate'.
+// itself and the source stays paused in 'postmigrate'. A paused source migrates too (as
+// libvirt migrates a paused domain for KubeVirt): QEMU carries the run state across, so the
+// target comes up 'paused' and stays so until it is resumed.
 
 /** What migration needs of a guest: a name and its QMP connection. */
 export interface QmpEndpoint {
@@ -45,6 +47,8 @@ export async function migrate(
   target: QmpEndpoint,
   opts: MigrateOptions = {},
 ): Promise<MigrationResult> {
+  const before = await source.execute<{ status: string }>('query-status')
+  const expected = before.status === 'paused' ? 'paused' : 'running'
   await target.execute('migrate-incoming', { uri: 'tcp:127.0.0.1:0' })
   const listening = await target.execute<MigrateInfo>('query-migrate')
   const port = listening['socket-address']?.find((a) => a.type === 'inet')?.port
@@ -63,7 +67,7 @@ export async function migrate(
       opts.onProgress?.({ transferred, remaining, total })
     }
     if (info.status === 'completed') {
-      await waitForRunState(target, 'running', 10_000)
+      await waitForRunState(target, expected, 10_000)
       return {
         downtimeMs: info.downtime,
         totalTimeMs: info['total-time'],

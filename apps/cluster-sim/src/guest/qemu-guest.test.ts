@@ -152,6 +152,37 @@ describe('QemuGuest', () => {
     BOOT_MS,
   )
 
+  it(
+    'live-migrates a paused guest, which stays paused on the target until resumed',
+    async () => {
+      const paused = await QemuGuest.start({
+        ...source.options,
+        id: 'paused-src',
+        workDir: path.join(workRoot, 'paused-src'),
+      })
+      const pausedTarget = await QemuGuest.start({
+        ...source.options,
+        id: 'paused-dst',
+        workDir: path.join(workRoot, 'paused-dst'),
+        incoming: true,
+      })
+      try {
+        await paused.pause()
+        expect((await paused.stats()).status).toBe('paused')
+        const result = await paused.migrateTo(pausedTarget)
+        expect(result.transferredBytes).toBeGreaterThan(0)
+        expect((await pausedTarget.stats()).status).toBe('paused')
+        const resumed = pausedTarget.waitForEvent('RESUME', 5000)
+        await pausedTarget.resume()
+        await resumed
+        expect((await pausedTarget.stats()).status).toBe('running')
+      } finally {
+        await Promise.all([paused.kill(), pausedTarget.kill()])
+      }
+    },
+    BOOT_MS,
+  )
+
   it('powers off on an ACPI power-button press', async () => {
     const shutdown = new Promise((resolve) => target.once('shutdown', resolve))
     await target.powerdown()
