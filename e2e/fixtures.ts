@@ -1,4 +1,5 @@
 import {
+  CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   PatchStrategy,
@@ -9,11 +10,58 @@ import { test as base, expect, type Page } from '@playwright/test'
 /** The cluster, reached the way an admin would: real client-node with the kubeconfig's admin context. */
 export class Cluster {
   readonly api: CustomObjectsApi
+  readonly core: CoreV1Api
   constructor(kubeconfigPath: string) {
     const config = new KubeConfig()
     config.loadFromFile(kubeconfigPath)
     config.setCurrentContext('admin')
     this.api = config.makeApiClient(CustomObjectsApi)
+    this.core = config.makeApiClient(CoreV1Api)
+  }
+
+  /** A namespace of the journey's own (its VMs do not show in the other journeys' lists). */
+  async createNamespace(name: string): Promise<void> {
+    await this.core.createNamespace({ body: { metadata: { name } } })
+  }
+
+  /**
+   * Deletes a namespace's VMs and the namespace, and waits until it is gone (test cleanup): the
+   * journeys after it must not see its VMs in their lists and folder trees.
+   */
+  async deleteNamespace(name: string, timeoutMs = 180_000): Promise<void> {
+    const notFound = (err: { code?: number }) => {
+      if (err.code !== 404) throw err
+    }
+    await this.api
+      .deleteCollectionNamespacedCustomObject({
+        group: 'kubevirt.io',
+        version: 'v1',
+        plural: 'virtualmachines',
+        namespace: name,
+      })
+      .catch(notFound)
+    await this.core.deleteNamespace({ name }).catch(notFound)
+    for (const until = Date.now() + timeoutMs; ;) {
+      const gone = await this.core.readNamespace({ name }).then(
+        () => false,
+        (err: { code?: number }) => (notFound(err), true),
+      )
+      if (gone) return
+      if (Date.now() > until) throw new Error(`namespace ${name} still there after ${timeoutMs} ms`)
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+    }
+  }
+
+  /** Names of the VMs in a namespace that a label selector matches, as `kubectl get vm -l`. */
+  async vmNames(namespace: string, labelSelector: string): Promise<string[]> {
+    const list = (await this.api.listNamespacedCustomObject({
+      group: 'kubevirt.io',
+      version: 'v1',
+      namespace,
+      plural: 'virtualmachines',
+      labelSelector,
+    })) as { items: { metadata: { name: string } }[] }
+    return list.items.map((vm) => vm.metadata.name)
   }
 
   async patchVm(namespace: string, name: string, patch: object): Promise<void> {

@@ -30,11 +30,13 @@ export async function startBackend(
   kind: 'sim' | 'fake',
   vms: number,
   root: string,
+  /** Fake only: every VM in a folder (fake-kube-fleet.ts, scaleFolder). */
+  options: { folders?: boolean } = {},
 ): Promise<BenchBackend> {
   const stateDir = mkdtempSync(join(tmpdir(), 'vmdeck-bench-bff-'))
   const t = performance.now()
   if (kind === 'fake') {
-    const fake = await startFakeKubeApi({ vms, dir: stateDir })
+    const fake = await startFakeKubeApi({ vms, dir: stateDir, folders: options.folders ?? false })
     return {
       kind,
       kubeconfigPath: fake.kubeconfigPath,

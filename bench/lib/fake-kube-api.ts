@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { FOLDER_LABEL, folderLabelValue } from '../../packages/shared/src/vms/vm-folders.ts'
 import { scaleNames, users, visibleTo, type FakeUser } from './fake-kube-fleet.ts'
 
 type Json = Record<string, unknown> & { metadata: Record<string, unknown> }
@@ -48,6 +49,8 @@ export interface FakeKubeApi {
 export async function startFakeKubeApi(options: {
   vms: number
   dir: string
+  /** Each VM in its folder of the fleet (the `vmdeck.io/folder` label, fake-kube-fleet.ts). */
+  folders?: boolean
 }): Promise<FakeKubeApi> {
   let rv = 1000
   const collections = new Map<string, Collection>()
@@ -86,11 +89,15 @@ export async function startFakeKubeApi(options: {
     copy.metadata.uid = crypto.randomUUID()
     put('nodes', copy)
   }
-  for (const { namespace, name, running, tier, node } of scaleNames(options.vms)) {
+  for (const { namespace, name, running, tier, node, folder } of scaleNames(options.vms)) {
     const vm = structuredClone(running ? fixtures.vmRunning : fixtures.vmHalted)
     const uid = crypto.randomUUID()
     Object.assign(vm.metadata, { name, namespace, uid })
-    vm.metadata.labels = { 'app.kubernetes.io/part-of': 'vmdeck-demo', tier }
+    vm.metadata.labels = {
+      'app.kubernetes.io/part-of': 'vmdeck-demo',
+      tier,
+      ...(options.folders ? { [FOLDER_LABEL]: folderLabelValue(folder) } : {}),
+    }
     put('virtualmachines', vm)
     if (!running) continue
     const vmi = structuredClone(fixtures.vmi)

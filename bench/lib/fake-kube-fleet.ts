@@ -33,5 +33,16 @@ export function* scaleNames(count: number) {
       running: i % 4 === 0,
       tier: tiers[i % tiers.length] ?? 'web',
       node: `node-${(i % 3) + 1}`,
+      folder: scaleFolder(i),
     }
+}
+
+/**
+ * The folder of the i-th VM when a bench asks for folders (`startFakeKubeApi({ folders: true })`):
+ * 10 team folders with 10 app folders each, in every namespace (100,000 VMs: ~333 per app folder,
+ * ~3,333 per team folder).
+ */
+export function scaleFolder(i: number): string {
+  const n = Math.floor(i / 3)
+  return `team-${n % 10}/app-${Math.floor(n / 10) % 10}`
 }

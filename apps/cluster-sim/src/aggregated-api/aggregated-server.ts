@@ -66,6 +66,11 @@ export async function startAggregatedServer(
     },
     handle,
   )
+  // kube-apiserver keeps idle connections to webhooks and aggregated APIs for 90 s (Go's
+  // IdleConnTimeout) and does not retry a POST: with Node's 5 s default this server closed idle
+  // sockets the API server was just writing an admission review to ("write: broken pipe", a 500
+  // for the create). Idle sockets are left to the client to close.
+  server.keepAliveTimeout = 120_000
   server.on('secureConnection', (socket: TLSSocket) => {
     if (!acceptClientCertificate(socket, requestHeader)) socket.destroy()
   })

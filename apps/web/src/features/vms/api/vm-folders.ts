@@ -20,12 +20,13 @@ export const folderQueries = {
 
 /**
  * The folder counts, kept live from the event stream: every change the stream writes into a list
- * page refetches them, once per burst (the server counts 100,000 VMs in milliseconds).
+ * page refetches them, once per burst and at least once a second while changes keep coming (the
+ * server counts 100,000 VMs in tens of milliseconds; bench/web-folders.ts).
  */
 export function useLiveFolders(cluster: string) {
   const queryClient = useQueryClient()
   useEffect(() => {
-    const refetch = coalescedRefetch(queryClient, 500)
+    const refetch = coalescedRefetch(queryClient, 250, 1_000)
     const lists: readonly unknown[] = vmQueries.lists(cluster)
     const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
       if (event.type !== 'updated' || event.action.type !== 'success') return
