@@ -4,12 +4,14 @@ import { vmManifest } from '../../apps/cluster-sim/src/seed/vm-manifest.ts'
 import { expect, test } from '../fixtures.ts'
 
 // The export of a filtered list of 1,000 VMs holds exactly those rows, as CSV and as JSON: a
-// fleet of its own (1,250 stopped VMs in a namespace made for this journey, deleted and waited for
+// fleet of its own (1,050 stopped VMs in a namespace made for this journey, deleted and waited for
 // after it, so no other journey's list or folder tree holds them), a search that matches 1,000 of them, and the files the
 // browser downloads compared with what the cluster says the search should match.
-test.describe.configure({ timeout: 300_000 })
+test.describe.configure({ timeout: 480_000 })
 
-const FLEET = 1_250
+// 1,000 inside the filter and 50 outside: a fleet this size is created and deleted through
+// KubeVirt's own webhooks and controller within the journey's time on a loaded 2-CPU machine.
+const FLEET = 1_050
 const CONCURRENCY = 8
 
 /** RFC 4180 as the export writes it: quoted fields may hold commas, quotes and line breaks. */
@@ -61,7 +63,7 @@ test('the export of a filtered list of 1,000 VMs holds exactly those rows, as CS
   const namespace = `e2e-many-${Date.now().toString(36)}`
   await cluster.createNamespace(namespace)
   try {
-    await test.step(`a fleet of ${FLEET} stopped VMs, one in five outside the filter`, async () => {
+    await test.step(`a fleet of ${FLEET} stopped VMs, one in 21 outside the filter`, async () => {
       let next = 0
       const worker = async () => {
         while (next < FLEET) {
@@ -77,7 +79,7 @@ test('the export of a filtered list of 1,000 VMs holds exactly those rows, as CS
               name,
               runStrategy: 'Halted',
               labels: {
-                batch: i % 5 === 4 ? 'rest' : 'picked',
+                batch: i % 21 === 20 ? 'rest' : 'picked',
                 // Two folders, so the filter cuts across them.
                 'vmdeck.io/folder': i % 2 ? 'racks.b' : 'racks.a',
               },
