@@ -37,12 +37,18 @@ export class KubeClient {
   readonly ca: string
   readonly #token: string
   readonly #agent: Agent
+  readonly #watchAgent: Agent
 
   constructor(options: KubeClientOptions) {
     this.url = options.url
     this.ca = options.ca
     this.#token = options.token
     this.#agent = new Agent({ ca: options.ca, keepAlive: true, maxSockets: 64 })
+    // Watches hold their socket for as long as the stream lasts (minutes): in the requests' pool
+    // of 64 they left too few sockets for the requests, and a node side with a few dozen watches
+    // queued its pod and VMI status writes behind them (a 2,000-VM fleet's launcher pods sat
+    // Pending for minutes). Each watch gets a connection of its own, as client-go's do.
+    this.#watchAgent = new Agent({ ca: options.ca, keepAlive: false })
   }
 
   /** A request answered with the raw status and text, whatever the status. */
@@ -124,7 +130,7 @@ export class KubeClient {
         this.url + path,
         {
           method: 'GET',
-          agent: this.#agent,
+          agent: this.#watchAgent,
           headers: { Authorization: `Bearer ${this.#token}`, Accept: 'application/json' },
           signal,
         },
@@ -170,6 +176,7 @@ export class KubeClient {
 
   close(): void {
     this.#agent.destroy()
+    this.#watchAgent.destroy()
   }
 }
 
