@@ -10,7 +10,9 @@ import {
   matchPolicy,
   migrationConfiguration,
   migrationSettings,
+  type MigrationConfiguration,
 } from '../kubevirt/migration-configuration.ts'
+import type { ResourceDef } from '../kube/registry.ts'
 import { findDef, type KubevirtContext } from './context.ts'
 import {
   isPodGoingDown,
@@ -304,7 +306,7 @@ export class MigrationController {
     })
   }
 
-  #listed(def: Parameters<KubevirtContext['store']['list']>[0]): KObject[] {
+  #listed(def: ResourceDef): KObject[] {
     try {
       return this.#ctx.store.list(def).items
     } catch {
@@ -316,7 +318,7 @@ export class MigrationController {
     m: KObject,
     vmi: KObject,
     targetPod: KObject,
-    state: { migrationConfiguration: object },
+    state: { migrationConfiguration: MigrationConfiguration },
   ): void {
     const uid = m.metadata.uid ?? ''
     const run = { aborted: false }
