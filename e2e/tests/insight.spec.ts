@@ -1,6 +1,14 @@
-import type { MaintenancePlan, RebalancePlan, VmDetail, VmMigrationList } from '@vmdeck/shared'
+import { loadYaml, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
+import type { Locator, Page } from '@playwright/test'
+import type {
+  MaintenancePlan,
+  MigrationAdvice,
+  RebalancePlan,
+  VmDetail,
+  VmMigrationList,
+} from '@vmdeck/shared'
 import { vmManifest } from '../../apps/cluster-sim/src/seed/vm-manifest.ts'
-import { expect, test } from '../fixtures.ts'
+import { expect, test, type Cluster } from '../fixtures.ts'
 
 // The maintenance what-if and the Capacity view on the Nodes page, on a VM of the test's own that
 // is pinned to node-1 and has evictionStrategy None: it cannot move, and the what-if says why.
@@ -203,5 +211,182 @@ test('a rebalancing plan on an unbalanced fleet: stopped midway nothing keeps mo
     expect(after.moves).toEqual([])
   } finally {
     for (const name of names) await cluster.deleteVmIfExists('default', name)
+  }
+})
+
+const BOOT_MS = 90_000
+const KUBEVIRT_CR = {
+  group: 'kubevirt.io',
+  version: 'v1',
+  namespace: 'kubevirt',
+  plural: 'kubevirts',
+}
+
+/** Types a command into the serial terminal until `answer` is on a line of its own. */
+async function runInSerial(page: Page, terminal: Locator, command: string, answer: string) {
+  await expect(async () => {
+    await terminal.click()
+    await page.keyboard.type(command)
+    await page.keyboard.press('Enter')
+    await expect(
+      terminal.locator('.xterm-rows > div').filter({ hasText: new RegExp(`^\\s*${answer}\\s*$`) }),
+    ).not.toHaveCount(0, { timeout: 5_000 })
+  }).toPass({ timeout: BOOT_MS })
+}
+
+/**
+ * Every migration gets a slow link (8 MiB/s) and timeouts far beyond the test, in the KubeVirt
+ * CR's spec.configuration.migrations; resolves to what puts the CR back as it was.
+ */
+async function slowLink(cluster: Cluster): Promise<() => Promise<void>> {
+  const migrations = {
+    bandwidthPerMigration: '8Mi',
+    completionTimeoutPerGiB: 800,
+    progressTimeout: 600,
+  }
+  const { items } = (await cluster.api.listNamespacedCustomObject(KUBEVIRT_CR)) as {
+    items: { metadata: { name: string }; spec?: { configuration?: { migrations?: object } } }[]
+  }
+  const existing = items[0]
+  if (!existing) {
+    await cluster.api.createNamespacedCustomObject({
+      ...KUBEVIRT_CR,
+      body: {
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'KubeVirt',
+        metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+        spec: { configuration: { migrations } },
+      },
+    })
+    return async () => {
+      await cluster.api.deleteNamespacedCustomObject({ ...KUBEVIRT_CR, name: 'kubevirt' })
+    }
+  }
+  const before = existing.spec?.configuration?.migrations
+  const patch = (value: object | null) =>
+    cluster.api.patchNamespacedCustomObject(
+      {
+        ...KUBEVIRT_CR,
+        name: existing.metadata.name,
+        body: { spec: { configuration: { migrations: value } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )
+  await patch(migrations)
+  return async () => {
+    await patch(null)
+    if (before) await patch(before)
+  }
+}
+
+test('the advisor flags a migration that does not converge; with its auto-converge remedy the next one finishes', async ({
+  loginAs,
+  cluster,
+  context,
+}) => {
+  test.setTimeout(420_000)
+  const name = `converge-e2e-${Date.now().toString(36)}`
+  const policies = {
+    group: 'migrations.kubevirt.io',
+    version: 'v1alpha1',
+    plural: 'migrationpolicies',
+  }
+  let policy: string | undefined
+  const restore = await slowLink(cluster)
+  try {
+    await cluster.api.createNamespacedCustomObject({
+      group: 'kubevirt.io',
+      version: 'v1',
+      plural: 'virtualmachines',
+      namespace: 'default',
+      body: vmManifest({ namespace: 'default', name }),
+    })
+    const page = await loginAs('admin')
+    const origin = new URL(page.url()).origin
+
+    // In the guest, a workload that rewrites 16 MiB of memory over and over, faster than 8 MiB/s.
+    const serial = await context.newPage()
+    await serial.goto(`/console/default/${name}?type=serial`)
+    await expect(serial.getByTestId('console-status')).toHaveText('Connected', {
+      timeout: BOOT_MS,
+    })
+    const terminal = serial.getByTestId('serial-terminal')
+    await runInSerial(serial, terminal, 'echo ready-$((2+3))', 'ready-5')
+    await runInSerial(
+      serial,
+      terminal,
+      '(while :; do dd if=/dev/urandom of=/tmp/dirty bs=1M count=16 conv=notrunc 2>/dev/null; done) & echo dirtying-$((3+4))',
+      'dirtying-7',
+    )
+    await serial.close()
+
+    const migrate = async () =>
+      expect(
+        (
+          await page.request.post(`${API}/namespaces/default/vms/${name}/migrate`, {
+            headers: { origin },
+            data: {},
+          })
+        ).status(),
+      ).toBe(202)
+    const latest = async () => {
+      const response = await page.request.get(`${API}/migrations`)
+      return ((await response.json()) as VmMigrationList).items
+        .filter((m) => m.vmName === name)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    }
+    await migrate()
+    // The first pass copies the whole guest; from the passes after it the dirty rate is measured.
+    await expect
+      .poll(
+        async () => {
+          const [running] = await latest()
+          if (!running?.active) return 'no migration'
+          const advice = await page.request.get(`${API}/insight/migrations/default/${running.name}`)
+          return ((await advice.json()) as MigrationAdvice).verdict
+        },
+        { timeout: 150_000, intervals: [2_000] },
+      )
+      .toBe('not-converging')
+
+    await page.getByRole('link', { name: 'Migrations' }).click()
+    await page.getByRole('button', { name: `Advise on the migration of ${name}` }).click()
+    const dialog = page.getByRole('dialog', { name: `Migration of ${name}` })
+    await expect(dialog.getByText('Not converging')).toBeVisible()
+    await expect(dialog).toContainText(/The guest dirties memory at [\d.]+ MiB\/s, about as fast/)
+    const autoConverge = dialog.getByRole('region', {
+      name: 'Auto-converge (MigrationPolicy allowAutoConverge)',
+    })
+    const manifest = await autoConverge.locator('pre').innerText()
+    expect(manifest).toContain('allowAutoConverge: true')
+    // The admin applies the policy as the dialog shows it.
+    const body = loadYaml<{ metadata: { name: string } }>(manifest)
+    await cluster.api.createClusterCustomObject({ ...policies, body })
+    policy = body.metadata.name
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+
+    // Cancel this migration and migrate again: the new one runs with auto-converge.
+    const [first] = await latest()
+    await page.getByRole('button', { name: `Cancel migration of ${name}` }).click()
+    await expect
+      .poll(async () => (await latest())[0]?.active ?? false, { timeout: 60_000 })
+      .toBe(false)
+    await migrate()
+    await expect
+      .poll(
+        async () => {
+          const [newest] = await latest()
+          return newest && newest.name !== first!.name ? newest.phase : 'not started'
+        },
+        { timeout: 180_000, intervals: [2_000] },
+      )
+      .toBe('Succeeded')
+    const rows = page.getByRole('grid', { name: 'Migrations' }).locator('tbody tr')
+    await expect(rows.filter({ hasText: name }).filter({ hasText: 'Succeeded' })).not.toHaveCount(0)
+  } finally {
+    if (policy) await cluster.api.deleteClusterCustomObject({ ...policies, name: policy })
+    await cluster.deleteVmIfExists('default', name)
+    await restore()
   }
 })

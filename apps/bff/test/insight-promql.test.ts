@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { migrationAdvisorQueries } from '../src/lib/promql.ts'
+import { migrationAdvisorQueries, nodeMemoryQuery } from '../src/lib/promql.ts'
 
 const MiB = 2 ** 20
 
@@ -67,16 +67,62 @@ describe('the migration advisor PromQL on recorded samples', () => {
         },
       ],
     }
-    const dir = mkdtempSync(join(tmpdir(), 'vmdeck-promql-'))
-    try {
-      const file = join(dir, 'advisor.test.yml')
-      // JSON is YAML: promtool reads it as it is.
-      writeFileSync(file, JSON.stringify(tests))
-      const run = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' })
-      expect(run.stdout + run.stderr).toContain('SUCCESS')
-      expect(run.status).toBe(0)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    promtool(tests)
+  })
+})
+
+/** Runs a `promtool test rules` file (JSON is YAML: promtool reads it as it is); fails unless all pass. */
+function promtool(tests: object): void {
+  const dir = mkdtempSync(join(tmpdir(), 'vmdeck-promql-'))
+  try {
+    const file = join(dir, 'insight.test.yml')
+    writeFileSync(file, JSON.stringify(tests))
+    const run = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' })
+    expect(run.stdout + run.stderr).toContain('SUCCESS')
+    expect(run.status).toBe(0)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The rebalancing plan's "memory in use" per node, on node-exporter samples as kube-prometheus
+ * labels them (`instance` is the node name): one series per node, in percent.
+ */
+describe('the rebalancing PromQL on recorded samples', () => {
+  it('gives each node its memory in use, in percent', () => {
+    const GiB = 2 ** 30
+    const nodes = { 'node-1': [16, 4], 'node-2': [32, 24], 'node-3': [8, 8] } // total, available
+    const input = Object.entries(nodes).flatMap(([node, [total, available]]) => [
+      {
+        series: `node_memory_MemTotal_bytes{instance="${node}",job="node-exporter"}`,
+        values: `${total! * GiB}x5`,
+      },
+      {
+        series: `node_memory_MemAvailable_bytes{instance="${node}",job="node-exporter"}`,
+        values: `${available! * GiB}x5`,
+      },
+    ])
+    promtool({
+      rule_files: [],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: input,
+          promql_expr_test: [
+            {
+              expr: nodeMemoryQuery().expr,
+              eval_time: '2m',
+              exp_samples: [
+                { labels: '{instance="node-1",job="node-exporter"}', value: 75 },
+                { labels: '{instance="node-2",job="node-exporter"}', value: 25 },
+                { labels: '{instance="node-3",job="node-exporter"}', value: 0 },
+              ],
+            },
+          ],
+        },
+      ],
+    })
   })
 })

@@ -34,7 +34,7 @@ describe('adviseMigration', () => {
       remainingBytes: 400 * MiB,
     })
     expect(advice.reason).toBe(
-      'The guest dirties memory at 40.0 MiB/s, as fast as or faster than the link moves it (25.0 MiB/s): every pass leaves at least as much to copy, so pre-copy cannot finish.',
+      'The guest dirties memory at 40.0 MiB/s, about as fast as or faster than the link moves it (25.0 MiB/s): every pass leaves about as much to copy as the last, so pre-copy cannot finish.',
     )
     expect(advice.remedies.map((r) => r.id)).toEqual([
       'auto-converge',
@@ -48,6 +48,22 @@ describe('adviseMigration', () => {
     // Twice the current rate, at least 64 MiB/s.
     expect(advice.remedies[2]!.manifest).toContain('bandwidthPerMigration: 64Mi')
     expect(advice.remedies[3]).toMatchObject({ action: 'pause' })
+  })
+
+  it('counts a dirty rate just under the transfer rate as not converging (QEMU measures it per pass)', () => {
+    // As QEMU reports a guest that rewrites 16 MiB over and over behind an 8 MiB/s limit.
+    const stuck = adviseMigration(migration(), {
+      remaining: 14 * MiB,
+      dirtyRate: 7.95 * MiB,
+      transferRate: 8.02 * MiB,
+    })
+    expect(stuck.verdict).toBe('not-converging')
+    const slow = adviseMigration(migration(), {
+      remaining: 14 * MiB,
+      dirtyRate: 6 * MiB,
+      transferRate: 8 * MiB,
+    })
+    expect(slow).toMatchObject({ verdict: 'converging', etaSeconds: 7 })
   })
 
   it('estimates the time left of a converging migration', () => {

@@ -6,7 +6,14 @@
 import { StatusError } from '../kube/status-error.ts'
 import type { KObject } from '../kube/types.ts'
 import { isFinal, keyOf, now, phaseOf, splitKey } from '../kubevirt/k8s-util.ts'
-import type { KubevirtContext } from './context.ts'
+import {
+  matchPolicy,
+  migrationConfiguration,
+  migrationSettings,
+  type MigrationConfiguration,
+} from '../kubevirt/migration-configuration.ts'
+import type { ResourceDef } from '../kube/registry.ts'
+import { findDef, type KubevirtContext } from './context.ts'
 import {
   isPodGoingDown,
   isPodReady,
@@ -232,6 +239,7 @@ export class MigrationController {
         const sourcePod = launcherPodOf(this.#ctx, vmi)
         const target = (targetPod.spec as { nodeName?: string }).nodeName ?? ''
         const source = statusOf(structuredClone(vmi)).nodeName ?? ''
+        const policy = this.#policyFor(vmi)
         const state = {
           migrationUid: uid,
           sourceNode: source,
@@ -243,14 +251,8 @@ export class MigrationController {
           targetNodeDomainDetected: false,
           startTimestamp: now(),
           mode: 'PreCopy',
-          migrationConfiguration: {
-            allowAutoConverge: false,
-            allowPostCopy: false,
-            allowWorkloadDisruption: false,
-            bandwidthPerMigration: '0',
-            completionTimeoutPerGiB: 150,
-            progressTimeout: 150,
-          },
+          migrationConfiguration: migrationConfiguration(this.#kubevirt(), policy),
+          ...(policy ? { migrationPolicyName: policy.metadata.name } : {}),
           migrationNetworkType: 'pod',
           sourceState: { node: source, pod: sourcePod?.metadata.name, migrationUID: uid },
           targetState: {
@@ -276,7 +278,7 @@ export class MigrationController {
           'VirtualMachineInstance is migrating.',
           'virt-handler',
         )
-        this.#run(m, vmi, targetPod)
+        this.#run(m, vmi, targetPod, state)
         return
       }
       default:
@@ -284,14 +286,51 @@ export class MigrationController {
     }
   }
 
-  #run(m: KObject, vmi: KObject, targetPod: KObject): void {
+  /** The KubeVirt CR (there is one, in its install namespace), when the store has it. */
+  #kubevirt(): KObject | undefined {
+    const def = findDef(this.#ctx.registry, 'kubevirt.io', 'kubevirts')
+    return def ? this.#listed(def)[0] : undefined
+  }
+
+  /** The MigrationPolicy that applies to the VMI, by its labels and its namespace's. */
+  #policyFor(vmi: KObject): KObject | undefined {
+    const policies = findDef(this.#ctx.registry, 'migrations.kubevirt.io', 'migrationpolicies')
+    const namespaces = findDef(this.#ctx.registry, '', 'namespaces')
+    if (!policies) return undefined
+    const namespace = namespaces
+      ? this.#listed(namespaces).find((n) => n.metadata.name === vmi.metadata.namespace)
+      : undefined
+    return matchPolicy(this.#listed(policies), vmi.metadata.labels ?? {}, {
+      'kubernetes.io/metadata.name': vmi.metadata.namespace ?? '',
+      ...(namespace?.metadata.labels ?? {}),
+    })
+  }
+
+  #listed(def: ResourceDef): KObject[] {
+    try {
+      return this.#ctx.store.list(def).items
+    } catch {
+      return [] // not among the resources the store caches
+    }
+  }
+
+  #run(
+    m: KObject,
+    vmi: KObject,
+    targetPod: KObject,
+    state: { migrationConfiguration: MigrationConfiguration },
+  ): void {
     const uid = m.metadata.uid ?? ''
     const run = { aborted: false }
     this.#inFlight.set(uid, run)
     const { store, defs, events } = this.#ctx
     const key = keyOf(m.metadata.namespace, m.metadata.name ?? '')
     void this.#ctx.runtime
-      .migrate(vmi.metadata.uid ?? '', () => {})
+      .migrate(
+        vmi.metadata.uid ?? '',
+        () => {},
+        migrationSettings(state.migrationConfiguration, vmi),
+      )
       .then(
         async () => {
           this.#inFlight.delete(uid)

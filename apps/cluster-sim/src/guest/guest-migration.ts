@@ -17,12 +17,22 @@ export interface MigrationProgress {
   transferred: number
   remaining: number
   total: number
+  /** Pages the guest dirtied per second, as QEMU last measured it (at a dirty-bitmap sync). */
+  dirtyPagesRate?: number
+  pageSize?: number
+  /** What the link moved, in megabits (10^6) per second. */
+  mbps?: number
 }
 
 export interface MigrateOptions {
   maxBandwidthBytes?: number // bytes per second
+  /** QEMU's auto-converge: throttles the vCPUs while the guest dirties memory faster than it is sent. */
+  autoConverge?: boolean
   onProgress?: (p: MigrationProgress) => void
-  timeoutMs?: number // 60 s, then the migration is cancelled
+  /** Completion timeout: 60 s unless given; 0 means none. The migration is cancelled after it. */
+  timeoutMs?: number
+  /** Progress timeout: cancelled when the data remaining has not gone down for this long (0: never, the default). */
+  progressTimeoutMs?: number
 }
 
 export interface MigrationResult {
@@ -33,7 +43,7 @@ export interface MigrationResult {
 
 interface MigrateInfo {
   status?: string
-  ram?: MigrationProgress
+  ram?: MigrationProgress & { 'dirty-pages-rate'?: number; 'page-size'?: number }
   downtime?: number
   'total-time'?: number
   'error-desc'?: string
@@ -41,6 +51,8 @@ interface MigrateInfo {
 }
 
 const POLL_MS = 100
+/** QEMU 7.2's own default max-bandwidth (128 MiB/s): what a migration without a limit gets. */
+const DEFAULT_MAX_BANDWIDTH = 128 * 2 ** 20
 
 export async function migrate(
   source: QmpEndpoint,
@@ -53,18 +65,37 @@ export async function migrate(
   const listening = await target.execute<MigrateInfo>('query-migrate')
   const port = listening['socket-address']?.find((a) => a.type === 'inet')?.port
   if (!port) throw new Error(`guest ${target.id}: no incoming migration port`)
-  if (opts.maxBandwidthBytes) {
-    const maxBandwidth = Math.round(opts.maxBandwidthBytes)
-    await source.execute('migrate-set-parameters', { 'max-bandwidth': maxBandwidth })
-  }
+  // A guest keeps its migration parameters and capabilities between migrations: all are set.
+  await source.execute('migrate-set-parameters', {
+    'max-bandwidth': Math.round(opts.maxBandwidthBytes ?? 0) || DEFAULT_MAX_BANDWIDTH,
+  })
+  await source.execute('migrate-set-capabilities', {
+    capabilities: [{ capability: 'auto-converge', state: opts.autoConverge === true }],
+  })
   await source.execute('migrate', { uri: `tcp:127.0.0.1:${port}` })
 
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000)
+  const started = Date.now()
+  const timeoutMs = opts.timeoutMs ?? 60_000
+  const progressTimeoutMs = opts.progressTimeoutMs ?? 0
+  // As virt-launcher's migration monitor: progress is data remaining going down between samples.
+  let watermark = Infinity
+  let lastProgress = started
   for (;;) {
     const info = await source.execute<MigrateInfo>('query-migrate')
     if (info.ram) {
-      const { transferred, remaining, total } = info.ram
-      opts.onProgress?.({ transferred, remaining, total })
+      const { transferred, remaining, total, mbps } = info.ram
+      opts.onProgress?.({
+        transferred,
+        remaining,
+        total,
+        ...(info.ram['dirty-pages-rate'] !== undefined
+          ? { dirtyPagesRate: info.ram['dirty-pages-rate'] }
+          : {}),
+        ...(info.ram['page-size'] !== undefined ? { pageSize: info.ram['page-size'] } : {}),
+        ...(mbps !== undefined ? { mbps } : {}),
+      })
+      if (remaining < watermark) lastProgress = Date.now()
+      watermark = remaining
     }
     if (info.status === 'completed') {
       await waitForRunState(target, expected, 10_000)
@@ -78,9 +109,18 @@ export async function migrate(
       const why = info['error-desc'] ?? 'no reason given'
       throw new Error(`migration of ${source.id} ${info.status}: ${why}`)
     }
-    if (Date.now() > deadline) {
+    const now = Date.now()
+    if (timeoutMs > 0 && now - started > timeoutMs) {
       await source.execute('migrate_cancel').catch(() => {})
-      throw new Error(`migration of ${source.id} timed out (status ${info.status})`)
+      throw new Error(
+        `Live migration is not completed after ${Math.round(timeoutMs / 1000)} seconds and has been aborted`,
+      )
+    }
+    if (progressTimeoutMs > 0 && now - lastProgress > progressTimeoutMs) {
+      await source.execute('migrate_cancel').catch(() => {})
+      throw new Error(
+        `Live migration stuck for ${Math.round((now - lastProgress) / 1000)} seconds and has been aborted`,
+      )
     }
     await sleep(POLL_MS)
   }

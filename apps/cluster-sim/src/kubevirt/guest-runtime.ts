@@ -30,6 +30,21 @@ export interface GuestState {
   stopping?: boolean
 }
 
+/**
+ * A migration's configuration as virt-handler hands it to virt-launcher (from the VMI's
+ * `status.migrationState.migrationConfiguration`, which virt-controller fills from the KubeVirt CR
+ * and the MigrationPolicy that applies).
+ */
+export interface MigrationSettings {
+  /** bandwidthPerMigration in bytes per second; 0 or absent: no limit of KubeVirt's. */
+  bandwidthBytesPerSecond?: number
+  allowAutoConverge?: boolean
+  /** completionTimeoutPerGiB × the guest's memory in GiB (rounded up); 0: none. */
+  completionTimeoutSeconds?: number
+  /** Aborted when the data remaining has not gone down for this long; 0: never. */
+  progressTimeoutSeconds?: number
+}
+
 export interface GuestRuntimeOptions {
   mode: GuestMode
   imageDir: string
@@ -297,7 +312,11 @@ export class GuestRuntime {
    * migration, then the source is killed and the target takes its place. Simulated guests
    * "transfer" their memory in about a second.
    */
-  async migrate(uid: string, onProgress: (p: MigrationProgress) => void): Promise<void> {
+  async migrate(
+    uid: string,
+    onProgress: (p: MigrationProgress) => void,
+    settings: MigrationSettings = {},
+  ): Promise<void> {
     const state = this.#states.get(uid)
     if (!state || state.status !== 'running') throw new Error('guest is not running')
     const source = state.guest
@@ -353,6 +372,16 @@ export class GuestRuntime {
     }
     try {
       await source.migrateTo(target, {
+        ...(settings.bandwidthBytesPerSecond
+          ? { maxBandwidthBytes: settings.bandwidthBytesPerSecond }
+          : {}),
+        autoConverge: settings.allowAutoConverge === true,
+        ...(settings.completionTimeoutSeconds !== undefined
+          ? { timeoutMs: settings.completionTimeoutSeconds * 1000 }
+          : {}),
+        ...(settings.progressTimeoutSeconds !== undefined
+          ? { progressTimeoutMs: settings.progressTimeoutSeconds * 1000 }
+          : {}),
         onProgress: (p) => {
           if (state.migration) state.migration.progress = p
           onProgress(p)

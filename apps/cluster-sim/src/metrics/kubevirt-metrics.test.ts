@@ -125,4 +125,76 @@ describe('simulator /metrics', () => {
       sample(text, 'kubevirt_vmi_migration_data_remaining_bytes', 'metrics-moving')[0]!
     expect(remaining(second)).toBeLessThan(remaining(first))
   })
+
+  it("exports a real guest's migration as QEMU reports it: libvirt's units, node and VMI labels", async () => {
+    const now = 1_800_000_000
+    const vmi: KObject = {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachineInstance',
+      metadata: { namespace: 'prod', name: 'metrics-real', uid: 'uid-real' },
+      spec: { domain: { cpu: { cores: 1 }, memory: { guest: '128Mi' }, devices: {} } },
+      status: {
+        phase: 'Running',
+        nodeName: 'node-1',
+        migrationState: {
+          startTimestamp: new Date((now - 30) * 1000).toISOString(),
+          sourceNode: 'node-1',
+          targetNode: 'node-2',
+          migrationUid: 'uid-2',
+        },
+      },
+    }
+    // QMP query-migrate of a guest rewriting 16 MiB behind an 8 MiB/s limit (QEMU 7.2).
+    const ram = {
+      transferred: 300 * 2 ** 20,
+      remaining: 14 * 2 ** 20,
+      total: 110 * 2 ** 20,
+      mbps: 67.30704,
+      'dirty-pages-rate': 2035,
+      'page-size': 4096,
+    }
+    const guest = {
+      running: true,
+      stats: () =>
+        Promise.resolve({
+          pid: 1,
+          status: 'inmigrate',
+          cpuSeconds: 12,
+          rssBytes: 100 * 2 ** 20,
+          memoryBytes: 128 * 2 ** 20,
+          block: [],
+        }),
+      execute: <T>(command: string) =>
+        command === 'query-migrate'
+          ? Promise.resolve({ status: 'active', ram } as T)
+          : Promise.reject(new Error(command)),
+    }
+    const vmiDef = requireDef(sim.registry, 'kubevirt.io', 'virtualmachineinstances')
+    const metrics = new KubevirtMetrics({
+      registry: sim.registry,
+      store: { list: (def) => ({ items: def === vmiDef ? [vmi] : [], revision: 0 }) },
+      guests: () => ({
+        get: (ns, name) => (ns === 'prod' && name === 'metrics-real' ? guest : undefined),
+      }),
+      now: () => now,
+    })
+    const text = await metrics.render()
+    const one = (metric: string) => {
+      const found = sample(text, metric, 'metrics-real')
+      expect(found, metric).toHaveLength(1)
+      return found[0]
+    }
+    // virt-handler's labels: the VMI and the node it migrates from.
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith('kubevirt_vmi_migration_data_remaining_bytes{'))
+    for (const label of ['namespace="prod"', 'name="metrics-real"', 'node="node-1"'])
+      expect(line).toContain(label)
+    expect(one('kubevirt_vmi_migration_data_processed_bytes')).toBe(ram.transferred)
+    expect(one('kubevirt_vmi_migration_data_remaining_bytes')).toBe(ram.remaining)
+    expect(one('kubevirt_vmi_migration_data_bytes_total')).toBe(ram.total)
+    // Megabits per second as bytes, and pages per second times the page size.
+    expect(one('kubevirt_vmi_migration_memory_transfer_rate_bytes')).toBe(8_413_380)
+    expect(one('kubevirt_vmi_migration_dirty_memory_rate_bytes')).toBe(2035 * 4096)
+  })
 })

@@ -46,6 +46,16 @@ export interface KubevirtMetricsOptions {
 
 type GuestStats = Awaited<ReturnType<MetricsGuest['stats']>>
 
+/** The `ram` part of QMP `query-migrate` (QEMU 7.2). */
+interface QmpRam {
+  transferred: number
+  remaining: number
+  total: number
+  mbps?: number
+  'dirty-pages-rate'?: number
+  'page-size'?: number
+}
+
 interface MigrationState {
   startTimestamp?: string
   endTimestamp?: string
@@ -398,22 +408,32 @@ export class KubevirtMetrics {
         end,
       )
 
-    let ram: { transferred: number; remaining: number; total: number } | undefined
+    let ram: QmpRam | undefined
     if (!finished && guest) {
       const info = await withTimeout(
-        guest.execute<{ ram?: { transferred: number; remaining: number; total: number } }>(
-          'query-migrate',
-        ),
+        guest.execute<{ ram?: QmpRam }>('query-migrate'),
         GUEST_STATS_TIMEOUT_MS,
       ).catch(() => undefined)
       ram = info?.ram
+      // QEMU has no figures before its transfer starts, nor does virt-handler export any then.
+      if (!ram) return
     }
     const total = ram?.total ?? domainBytes * 1.05
     // A few MiB/s, as a busy pod network gives a migration: long enough to watch it progress.
-    const rate = 6 * MiB * (0.6 + 0.4 * load)
+    const syntheticRate = 6 * MiB * (0.6 + 0.4 * load)
+    // A real guest's rates as libvirt reports QEMU's: `mbps` is megabits (10^6) per second, the
+    // dirty rate pages per second, measured at each dirty-bitmap sync (0 until the first pass ends).
+    const rate = ram ? ((ram.mbps ?? 0) * 1e6) / 8 : syntheticRate
+    const dirtyRate = ram
+      ? (ram['dirty-pages-rate'] ?? 0) * (ram['page-size'] ?? 4096)
+      : syntheticRate * 0.1
     const processed =
       ram?.transferred ??
-      (finished ? (state.failed ? total / 2 : total) : Math.min(total * 0.98, (now - start) * rate))
+      (finished
+        ? state.failed
+          ? total / 2
+          : total
+        : Math.min(total * 0.98, (now - start) * syntheticRate))
     const remaining = ram?.remaining ?? (finished && !state.failed ? 0 : total - processed)
     out.add(
       'kubevirt_vmi_migration_data_processed_bytes',
@@ -448,7 +468,7 @@ export class KubevirtMetrics {
       'gauge',
       HELP.migration,
       migrationLabels,
-      finished ? 0 : Math.round(rate * 0.1),
+      finished ? 0 : Math.round(dirtyRate),
     )
   }
 

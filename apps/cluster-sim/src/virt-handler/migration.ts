@@ -15,6 +15,10 @@
 // One process plays every node's handler here, so source and target act in the same sync.
 import type { KObject } from '../kube/types.ts'
 import { now } from '../kubevirt/k8s-util.ts'
+import {
+  migrationSettings,
+  type MigrationConfiguration,
+} from '../kubevirt/migration-configuration.ts'
 import type { HandlerContext, Transfer } from './handler-context.ts'
 
 const COMPONENT = 'virt-handler'
@@ -40,6 +44,8 @@ export interface MigrationState {
   abortRequested?: boolean
   abortStatus?: string
   mode?: string
+  /** virt-controller's decision from the KubeVirt CR and the MigrationPolicy that applies. */
+  migrationConfiguration?: MigrationConfiguration
 }
 
 const stateOf = (vmi: KObject) =>
@@ -108,14 +114,34 @@ export async function afterWrite(ctx: HandlerContext, vmi: KObject): Promise<voi
   if (transfer?.outcome && (state?.endTimestamp || transfer.migrationUID !== state?.migrationUid)) {
     ctx.transfers.delete(uid)
     if (!transfer.outcome.failed && state?.sourceNode) await ctx.completePods(vmi, state.sourceNode)
+    else await releaseTarget(ctx, vmi, state)
     return
   }
+  if (!transfer) await releaseTarget(ctx, vmi, state)
   if (state?.startTimestamp && !state.endTimestamp && !transfer && state.migrationUid)
     startTransfer(ctx, vmi, state.migrationUid)
 }
 
+/**
+ * After a failed or aborted migration the target's virt-launcher exits (its domain never took
+ * over), which its kubelet reports as the pod's completion: virt-controller then drops it from
+ * the VMI's active pods, and only then starts the VMI's next migration.
+ */
+async function releaseTarget(
+  ctx: HandlerContext,
+  vmi: KObject,
+  state: MigrationState | undefined,
+): Promise<void> {
+  const node = (vmi.status as { nodeName?: string } | undefined)?.nodeName
+  if (!state?.failed || !state.endTimestamp || !state.targetNode || state.targetNode === node)
+    return
+  if (ctx.nodes.has(state.targetNode)) await ctx.completePods(vmi, state.targetNode)
+}
+
 function startTransfer(ctx: HandlerContext, vmi: KObject, migrationUID: string): void {
   const uid = vmi.metadata.uid ?? ''
+  // As virt-handler passes the configuration to virt-launcher: bandwidth, auto-converge, timeouts.
+  const settings = migrationSettings(stateOf(vmi)?.migrationConfiguration, vmi)
   const transfer: Transfer = { migrationUID }
   ctx.transfers.set(uid, transfer)
   const done = (outcome: NonNullable<Transfer['outcome']>) => {
@@ -123,7 +149,7 @@ function startTransfer(ctx: HandlerContext, vmi: KObject, migrationUID: string):
     ctx.resync(vmi)
   }
   ctx.runtime
-    .migrate(uid, () => {})
+    .migrate(uid, () => {}, settings)
     .then(
       () => done({ failed: false }),
       (error: unknown) =>
