@@ -47,7 +47,7 @@ export class KubeClient {
     // Watches hold their socket for as long as the stream lasts (minutes): in the requests' pool
     // of 64 they left too few sockets for the requests, and a node side with a few dozen watches
     // queued its pod and VMI status writes behind them (a 2,000-VM fleet's launcher pods sat
-    // Pending for minutes). Each watch gets a connection of its own, as client-go's do.
+    // Pending for minutes). Each watch gets a connection of its own, as HTTP/1.1 requires anyway.
     this.#watchAgent = new Agent({ ca: options.ca, keepAlive: false })
   }
 
