@@ -107,6 +107,7 @@ export function templateSummary(
     description: annotations?.[TEMPLATE_DESCRIPTION_ANNOTATION] ?? '',
     ...(vm.cpus !== undefined ? { cpus: vm.cpus } : {}),
     ...(vm.memory !== undefined ? { memory: vm.memory } : {}),
+    ...(vm.instancetype !== undefined ? { instancetype: vm.instancetype } : {}),
     ...(vm.os !== undefined ? { os: vm.os } : {}),
     sshKeys,
     createdAt: vm.createdAt,

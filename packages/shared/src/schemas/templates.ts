@@ -26,6 +26,8 @@ export const TemplateSummary = Type.Object({
   description: Type.String(),
   cpus: Type.Optional(Type.Integer()),
   memory: Type.Optional(Type.String()),
+  /** The instancetype that sizes it, when one does. */
+  instancetype: Type.Optional(Type.String()),
   os: Type.Optional(Type.String()),
   /** It has a cloud-init disk, so a new VM from it can take an SSH key (`sshKeySecret`). */
   sshKeys: Type.Optional(Type.Boolean()),

@@ -5,16 +5,19 @@ import type { WizardState } from './wizard-model.ts'
 
 /**
  * Choosing a template fills the wizard from it: its namespace (a new VM is created beside its
- * template) and its size, which the Size step then lets the user change.
+ * template) and its size, an instancetype or vCPUs and memory, which the Size step then lets the
+ * user change.
  */
 export function templatePrefill(template: TemplateSummary): Partial<WizardState> {
+  const size: Partial<WizardState> = template.instancetype
+    ? { size: 'instancetype', instancetype: template.instancetype }
+    : { size: 'custom', cpus: template.cpus ?? 1, memory: template.memory ?? '2Gi' }
   return {
     template: templateKey(template),
     templateSshKeys: template.sshKeys ?? false,
+    sshKeySecret: '',
     namespace: template.namespace,
-    size: 'custom',
-    cpus: template.cpus ?? 1,
-    memory: template.memory ?? '2Gi',
+    ...size,
   }
 }
 
