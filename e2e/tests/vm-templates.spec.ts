@@ -61,3 +61,73 @@ test('save a VM as a template and create five VMs from it with a name pattern', 
     for (const name of [...names, template, source]) await cluster.deleteVmIfExists('dev', name)
   }
 })
+
+test('create one VM from a template in the wizard with a size of its own', async ({
+  loginAs,
+  cluster,
+}) => {
+  const suffix = Date.now().toString(36)
+  const template = `tplw-${suffix}`
+  const name = `twz-${suffix}`
+  await cluster.api.createNamespacedCustomObject({
+    group: 'kubevirt.io',
+    version: 'v1',
+    plural: 'virtualmachines',
+    namespace: 'dev',
+    body: vmManifest({
+      namespace: 'dev',
+      name: template,
+      runStrategy: 'Halted',
+      labels: { 'vmdeck.io/template': 'true' },
+      annotations: { 'vmdeck.io/template-category': 'E2E wizard' },
+    }),
+  })
+  try {
+    const page = await loginAs('admin')
+    await page.getByRole('link', { name: 'Create VM' }).click()
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name)
+    await page.getByRole('button', { name: 'Next' }).click()
+
+    await page.getByLabel('From template').check()
+    const category = page.getByRole('region', { name: 'E2E wizard' })
+    // A selectable card's label covers its radio: chosen with the keyboard, as the catalog's are.
+    const card = category.getByRole('radio', { name: template })
+    await card.focus()
+    await page.keyboard.press('Space')
+    await expect(card).toBeChecked()
+    // The template has no cloud-init disk: the wizard refuses a key before sending anything.
+    const secret = page.getByRole('textbox', { name: 'SSH key secret' })
+    await secret.fill('my-keys')
+    await expect(page.getByText(/has no cloud-init disk to carry an SSH key/)).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled()
+    await secret.fill('')
+    await page.getByRole('button', { name: 'Next' }).click()
+
+    // The template's size (1 vCPU, 128Mi), changed.
+    await expect(page.getByRole('textbox', { name: 'Memory', exact: true })).toHaveValue('128Mi')
+    await page.getByRole('button', { name: 'More vCPUs' }).click()
+    await page.getByRole('textbox', { name: 'Memory', exact: true }).fill('192Mi')
+    await page.getByRole('button', { name: 'Next' }).click()
+
+    await expect(page.getByText(`Template dev/${template}`)).toBeVisible()
+    await expect(page.getByText('The cluster accepts this VM (dry run).')).toBeVisible()
+    await page.getByRole('button', { name: 'Show YAML' }).click()
+    const yaml = page.locator('.vmdeck-yaml')
+    await expect(yaml).toContainText(`name: ${name}`)
+    await expect(yaml).toContainText('guest: 192Mi')
+    await page.getByLabel('Start the VM once it is created').uncheck()
+    await page.getByRole('button', { name: 'Create', exact: true }).click()
+    // Created by a task: the wizard goes to the list, where the VM arrives.
+    await expect(page).toHaveURL(/\/vms$/)
+
+    await page.goto(`/vms?namespace=dev&search=${name}&columns=cpus,memory`)
+    const row = page
+      .getByRole('grid', { name: 'Virtual machines' })
+      .getByRole('row', { name: new RegExp(name) })
+    await expect(row).toBeVisible({ timeout: 30_000 })
+    await expect(row.getByRole('gridcell').filter({ hasText: /^2$/ })).toHaveCount(1)
+    await expect(row.getByRole('gridcell').filter({ hasText: /^192Mi$/ })).toHaveCount(1)
+  } finally {
+    for (const vm of [name, template]) await cluster.deleteVmIfExists('dev', vm)
+  }
+})

@@ -1,7 +1,7 @@
 // Templates: a VM saved as a labelled, stopped copy; the catalog of those the user may see; and a
 // batch of new VMs from one, named by a pattern, as one bulk task with a child per VM — refused
 // whole, before anything is created, when a name is taken or the user may not create VMs.
-import type { BulkAccepted, Task, TemplateList } from '@vmdeck/shared'
+import type { BulkAccepted, Task, TemplateList, VmCreateResult } from '@vmdeck/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, buildStack, C, login, waitUntil, type TestStack } from './helper.ts'
 import { vmManifest } from '../../cluster-sim/src/seed/vm-manifest.ts'
@@ -164,6 +164,66 @@ describe('create VMs from a template', () => {
       },
     ])
   }, 60_000)
+
+  it('creates a VM with a size of its own; a dry run answers that VM and creates nothing', async () => {
+    const size = { kind: 'custom', cpus: 3, memory: '3Gi' }
+    const dry = await admin.post<VmCreateResult>(`${instantiate(template)}?dryRun=true`, {
+      pattern: 'tplsz-1',
+      count: 1,
+      size,
+    })
+    expect(dry.status).toBe(200)
+    type Domain = { cpu?: { cores?: number }; memory?: { guest?: string } }
+    const domainOf = (manifest: unknown) =>
+      (manifest as { spec: { template: { spec: { domain: Domain } } } }).spec.template.spec.domain
+    expect(dry.body).toMatchObject({ namespace: 'dev', name: 'tplsz-1', dryRun: true })
+    expect(domainOf(dry.body.manifest)).toMatchObject({
+      cpu: { cores: 3 },
+      memory: { guest: '3Gi' },
+    })
+    expect(cluster().vms.get('dev', 'tplsz-1')).toBeUndefined()
+
+    const started = await admin.post<BulkAccepted>(instantiate(template), {
+      pattern: 'tplsz-1',
+      count: 1,
+      size,
+    })
+    expect(started.status).toBe(202)
+    expect((await ended(started.body.taskId!)).outcome).toBe('Succeeded')
+    await waitUntil(() => cluster().vms.get('dev', 'tplsz-1') !== undefined, 15_000)
+    expect(cluster().vms.get('dev', 'tplsz-1')).toMatchObject({ cpus: 3, memory: '3Gi' })
+    const { vm } = await cluster().vms.objects('dev', 'tplsz-1')
+    expect(domainOf(vm)).toMatchObject({ cpu: { cores: 3 }, memory: { guest: '3Gi' } })
+  }, 60_000)
+
+  it('refuses a bad size (400 with the error shape) and creates nothing', async () => {
+    const before = cluster().tasks.newestFirst().length
+    const bad = [
+      { kind: 'custom', cpus: 0, memory: '2Gi' },
+      { kind: 'custom', cpus: 2, memory: 'lots' },
+      { kind: 'custom', cpus: 2, memory: '16Mi' },
+      { kind: 'instancetype', instancetype: 'Not_A_Name' },
+      { kind: 'huge' },
+    ]
+    for (const size of bad) {
+      const refused = await admin.post<{ code: string; message: string }>(instantiate(template), {
+        pattern: 'tplbad-{1..2}',
+        size,
+      })
+      expect(refused.status, JSON.stringify(size)).toBe(400)
+      expect(refused.body.message).toEqual(expect.any(String))
+      expect(refused.body.code).toEqual(expect.any(String))
+    }
+    expect(cluster().vms.get('dev', 'tplbad-1')).toBeUndefined()
+    expect(cluster().tasks.newestFirst().length).toBe(before)
+  })
+
+  it('lists whether a template can take an SSH key', async () => {
+    const list = await admin.get<TemplateList>(`${C}/templates`)
+    const byName = new Map(list.body.items.map((t) => [t.name, t]))
+    expect(byName.get(template)?.sshKeys).toBe(false)
+    expect(byName.get('tplci')?.sshKeys).toBe(true)
+  })
 
   it('refuses a viewer (403) and creates nothing', async () => {
     const before = cluster().tasks.newestFirst().length

@@ -3,9 +3,12 @@ import {
   TEMPLATE_DESCRIPTION_ANNOTATION,
   TEMPLATE_LABEL,
   type TemplateSummary,
+  type VmComputeForm,
   type VmSummary,
 } from '@vmdeck/shared'
 import type { VirtualMachine } from '../kube/types.ts'
+import { editCompute } from './vm-config/edit-compute.ts'
+import type { EditableVm } from './vm-config/vm-shape.ts'
 import { cloneVmManifest } from './vm-from-form.ts'
 
 // KubeVirt v1.8 serves no VirtualMachineTemplate API, so a template is a VM kept stopped
@@ -50,7 +53,12 @@ export function sshPropagation(vm: VirtualMachine): 'noCloud' | 'configDrive' | 
 /** A new VM from a template: a clone without the template's marks, started or not. */
 export function instanceManifest(
   template: VirtualMachine,
-  target: { name: string; start: boolean; sshKeySecret?: string | undefined },
+  target: {
+    name: string
+    start: boolean
+    sshKeySecret?: string | undefined
+    size?: VmComputeForm | undefined
+  },
 ): Record<string, unknown> {
   const namespace = template.metadata?.namespace ?? ''
   const copy = cloneVmManifest(template, { name: target.name, namespace, start: target.start })
@@ -71,13 +79,26 @@ export function instanceManifest(
         },
       },
     ]
+  // The Configuration tab's own rewrite, with its refusals (400) before anything is sent.
+  if (target.size) editCompute(copy as unknown as EditableVm, computeChange(target.size))
   return copy
+}
+
+/** The create form's size as a compute change: vCPUs as cores of one socket, as a new VM's. */
+function computeChange(size: VmComputeForm): Parameters<typeof editCompute>[1] {
+  return size.kind === 'custom'
+    ? { kind: 'custom', sockets: 1, cores: size.cpus, threads: 1, memory: size.memory }
+    : {
+        kind: 'instancetype',
+        instancetype: { name: size.instancetype, clusterScoped: size.clusterScoped ?? true },
+      }
 }
 
 /** The catalog's row of a template, from its row in the VM cache and its annotations. */
 export function templateSummary(
   vm: VmSummary,
   annotations: Record<string, string> | undefined,
+  sshKeys = false,
 ): TemplateSummary {
   return {
     namespace: vm.namespace,
@@ -86,7 +107,9 @@ export function templateSummary(
     description: annotations?.[TEMPLATE_DESCRIPTION_ANNOTATION] ?? '',
     ...(vm.cpus !== undefined ? { cpus: vm.cpus } : {}),
     ...(vm.memory !== undefined ? { memory: vm.memory } : {}),
+    ...(vm.instancetype !== undefined ? { instancetype: vm.instancetype } : {}),
     ...(vm.os !== undefined ? { os: vm.os } : {}),
+    sshKeys,
     createdAt: vm.createdAt,
   }
 }

@@ -6,6 +6,8 @@ import {
   InstantiateRequest,
   TemplateList,
   TemplateParams,
+  VmCreateQuery,
+  VmCreateResult,
 } from '@vmdeck/shared'
 import { isVisible } from '../kube/access.ts'
 import { httpError } from '../kube/http-error.ts'
@@ -41,7 +43,11 @@ const templates: FastifyPluginAsyncTypebox = async (fastify) => {
       const items = await Promise.all(
         rows.map(async (row) => {
           const { vm } = await cluster.vms.objects(row.namespace, row.name)
-          return templateSummary(row, vm?.metadata?.annotations)
+          return templateSummary(
+            row,
+            vm?.metadata?.annotations,
+            vm !== undefined && sshPropagation(vm) !== undefined,
+          )
         }),
       )
       items.sort((a, b) => a.category.localeCompare(b.category) || a.name.localeCompare(b.name))
@@ -54,17 +60,20 @@ const templates: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: {
         tags: ['templates'],
-        summary: 'Create VMs from a template with a name pattern, as one bulk task',
+        summary:
+          'Create VMs from a template with a name pattern, as one bulk task; ?dryRun=true answers the first VM without creating it',
         params: TemplateParams,
+        querystring: VmCreateQuery,
         body: InstantiateRequest,
-        response: { 202: BulkAccepted },
+        response: { 200: VmCreateResult, 202: BulkAccepted },
       },
     },
     async (request, reply) => {
       const { namespace, name } = request.params
       const cluster = request.cluster
       const identity = identityOf(request)
-      const { pattern, count, start, sshKeySecret } = request.body
+      const { pattern, count, start, sshKeySecret, size } = request.body
+      const dryRun = request.query.dryRun === true
       const { vm } = await visibleVm(cluster, identity, namespace, name)
       if (!isTemplate(vm.metadata?.labels))
         throw httpError(404, `There is no template "${name}" in ${namespace}.`, 'NOT_FOUND')
@@ -102,12 +111,20 @@ const templates: FastifyPluginAsyncTypebox = async (fastify) => {
       const manifests = new Map(
         names.map((n) => [
           n,
-          instanceManifest(vm, { name: n, start: start ?? false, sshKeySecret }),
+          instanceManifest(vm, { name: n, start: start ?? false, sshKeySecret, size }),
         ]),
       )
       // The API server and KubeVirt's admission judge one copy first, so a bad template fails
       // the request rather than every child.
-      await createVm(client, namespace, manifests.get(names[0]!)!, { dryRun: true })
+      const first = names[0]!
+      const judged = await createVm(client, namespace, manifests.get(first)!, { dryRun: true })
+      if (dryRun)
+        return reply.code(200).send({
+          namespace,
+          name: first,
+          dryRun,
+          manifest: judged ?? manifests.get(first)!,
+        })
       const taskId = startBulk({
         recorder: fastify.tasksOf(cluster),
         store: cluster.tasks,

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { ClusterId, K8sName } from './common.ts'
+import { VmComputeForm } from './create-vm.ts'
 
 /** The label that marks a VM as a template: a VM kept stopped, the source of new VMs. */
 export const TEMPLATE_LABEL = 'vmdeck.io/template'
@@ -25,7 +26,11 @@ export const TemplateSummary = Type.Object({
   description: Type.String(),
   cpus: Type.Optional(Type.Integer()),
   memory: Type.Optional(Type.String()),
+  /** The instancetype that sizes it, when one does. */
+  instancetype: Type.Optional(Type.String()),
   os: Type.Optional(Type.String()),
+  /** It has a cloud-init disk, so a new VM from it can take an SSH key (`sshKeySecret`). */
+  sshKeys: Type.Optional(Type.Boolean()),
   createdAt: Type.String(),
 })
 export type TemplateSummary = Static<typeof TemplateSummary>
@@ -43,7 +48,9 @@ export type TemplateParams = Static<typeof TemplateParams>
 /**
  * `POST …/templates/{ns}/{name}/instantiate`: new VMs from a template in its namespace, named by
  * a pattern (`web-{01..20}`, see expandNamePattern); `count`, when given, must equal the number of
- * names the pattern yields (what the form previewed).
+ * names the pattern yields (what the form previewed). With `?dryRun=true` (VmCreateQuery) the
+ * first VM is judged by the API server without creating anything and answered as a
+ * VmCreateResult: what the create wizard reviews.
  */
 export const InstantiateRequest = Type.Object(
   {
@@ -52,6 +59,8 @@ export const InstantiateRequest = Type.Object(
     start: Type.Optional(Type.Boolean()),
     /** A Secret in the namespace whose SSH public keys the guest agent propagates. */
     sshKeySecret: Type.Optional(K8sName),
+    /** A size for the new VMs instead of the template's: an instancetype, or vCPUs and memory. */
+    size: Type.Optional(VmComputeForm),
   },
   { additionalProperties: false },
 )

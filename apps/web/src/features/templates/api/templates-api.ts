@@ -1,23 +1,15 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type {
   BulkAccepted,
   InstantiateRequest,
   OperationAccepted,
   SaveTemplateRequest,
-  TemplateList,
 } from '@vmdeck/shared'
 import { api } from '../../../lib/api-client.ts'
 import { clusterPath } from '../../../lib/cluster-queries.ts'
+import { templateQueries } from '../../../lib/template-queries.ts'
 
-export const templateQueries = {
-  all: (cluster: string) => ['templates', cluster] as const,
-  list: (cluster: string) =>
-    queryOptions({
-      queryKey: templateQueries.all(cluster),
-      queryFn: ({ signal }) =>
-        api.get<TemplateList>(`${clusterPath(cluster)}/templates`, { signal }),
-    }),
-}
+export { templateQueries }
 
 /** "Save as template": a stopped, labelled copy of the VM. */
 export function useSaveTemplate(cluster: string, vm: { namespace: string; name: string }) {

@@ -17,13 +17,8 @@ import { useState } from 'react'
 import { Link } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { templateQueries, useInstantiate } from '../api/templates-api.ts'
+import { byCategory } from '../../../lib/template-queries.ts'
 import { CreateFromTemplateDialog } from './create-from-template-dialog.tsx'
-
-const byCategory = (items: TemplateSummary[]) => {
-  const groups = new Map<string, TemplateSummary[]>()
-  for (const item of items) groups.set(item.category, [...(groups.get(item.category) ?? []), item])
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))
-}
 
 /** The template catalog by category; "Create VMs…" runs a batch create as one bulk task. */
 export default function TemplatesPage({ cluster }: { cluster: string }) {

@@ -13,7 +13,7 @@ import {
   WizardStep,
 } from '@patternfly/react-core'
 import { useMutation, useQuery } from '@tanstack/react-query'
-import type { VmCreateResult } from '@vmdeck/shared'
+import type { BulkAccepted, VmCreateResult } from '@vmdeck/shared'
 import { useDeferredValue, useState } from 'react'
 import { useNavigate, useSearchParams } from 'react-router'
 import { ErrorAlert } from '../../../../components/ui/error-alert.tsx'
@@ -36,6 +36,7 @@ import { CloudInitStep } from './steps/cloud-init-step.tsx'
 import { NetworksStep } from './steps/networks-step.tsx'
 import { SizeStep } from './steps/size-step.tsx'
 import { SourceStep } from './steps/source-step.tsx'
+import { instantiatePath, toInstantiateRequest } from './template-model.ts'
 
 const empty = (problems: Record<string, string>) => Object.keys(problems).length === 0
 
@@ -73,30 +74,36 @@ export default function CreateVmPage({ cluster }: { cluster: string }) {
   const [step, setStep] = useState<string | number>('basics')
   const problems = wizardProblems(state)
   const taken = useNameTaken(cluster, state.namespace, state.name)
-  const form = toCreateForm(state)
+  // A template carries its disks, networks and cloud-init: those steps do not apply to it.
+  const fromTemplate = state.source === 'template'
+  const [path, form] = fromTemplate
+    ? [instantiatePath(state), toInstantiateRequest(state)]
+    : ['vms', toCreateForm(state)]
   const ready =
     empty(problems.basics) &&
     !taken &&
     empty(problems.source) &&
     empty(problems.size) &&
-    Object.keys(problems.networks).every((key) => key === 'none') &&
-    empty(problems.cloudInit)
+    (fromTemplate ||
+      (Object.keys(problems.networks).every((key) => key === 'none') && empty(problems.cloudInit)))
 
   const dryRun = useQuery({
-    queryKey: ['clusters', cluster, 'create-dry-run', form],
+    queryKey: ['clusters', cluster, 'create-dry-run', path, form],
     queryFn: ({ signal }) =>
-      api.post<VmCreateResult>(`${clusterPath(cluster)}/vms?dryRun=true`, form, { signal }),
+      api.post<VmCreateResult>(`${clusterPath(cluster)}/${path}?dryRun=true`, form, { signal }),
     enabled: step === 'review' && ready,
     retry: false,
     gcTime: 0,
   })
   const create = useMutation({
-    mutationFn: () => api.post<VmCreateResult>(`${clusterPath(cluster)}/vms`, form),
+    mutationFn: () =>
+      api.post<VmCreateResult | BulkAccepted>(`${clusterPath(cluster)}/${path}`, form),
     meta: {
       success: () => `Created ${state.name}${state.startNow ? ', starting it' : ''}`,
       error: () => `Could not create ${state.name}`,
     },
-    onSuccess: (result) => void navigate(`/vms/${result.namespace}/${result.name}`),
+    // From a template the VM is created by a task a moment later: the list shows it arrive.
+    onSuccess: () => void navigate(fromTemplate ? '/vms' : `/vms/${state.namespace}/${state.name}`),
   })
   const namespacesWithCurrent = [...new Set([state.namespace, ...namespaceNames])].sort()
   const catalogLabel = containerDiskCatalog.find((entry) => entry.image === state.image)?.label
@@ -127,7 +134,7 @@ export default function CreateVmPage({ cluster }: { cluster: string }) {
           name="Boot source"
           footer={{ isNextDisabled: !empty(problems.source) }}
         >
-          <SourceStep {...stepProps('source')} />
+          <SourceStep {...stepProps('source')} cluster={cluster} />
         </WizardStep>
         <WizardStep id="size" name="Size" footer={{ isNextDisabled: !empty(problems.size) }}>
           <SizeStep {...stepProps('size')} />
@@ -135,6 +142,7 @@ export default function CreateVmPage({ cluster }: { cluster: string }) {
         <WizardStep
           id="networks"
           name="Networks"
+          isHidden={fromTemplate}
           footer={{ isNextDisabled: Object.keys(problems.networks).some((k) => k !== 'none') }}
         >
           <NetworksStep {...stepProps('networks')} />
@@ -142,6 +150,7 @@ export default function CreateVmPage({ cluster }: { cluster: string }) {
         <WizardStep
           id="cloud-init"
           name="Cloud-init"
+          isHidden={fromTemplate}
           footer={{ isNextDisabled: !empty(problems.cloudInit) }}
         >
           <CloudInitStep {...stepProps('cloudInit')} />
@@ -159,11 +168,13 @@ export default function CreateVmPage({ cluster }: { cluster: string }) {
             <Row
               term="Boot source"
               value={
-                state.source === 'url'
-                  ? `Import ${state.url} (${state.diskSize})`
-                  : state.source === 'pvc'
-                    ? `Clone ${state.pvcNamespace}/${state.pvcName} (${state.diskSize})`
-                    : (catalogLabel ?? state.image)
+                fromTemplate
+                  ? `Template ${state.template}`
+                  : state.source === 'url'
+                    ? `Import ${state.url} (${state.diskSize})`
+                    : state.source === 'pvc'
+                      ? `Clone ${state.pvcNamespace}/${state.pvcName} (${state.diskSize})`
+                      : (catalogLabel ?? state.image)
               }
             />
             <Row
@@ -174,22 +185,28 @@ export default function CreateVmPage({ cluster }: { cluster: string }) {
                   : `${state.cpus} vCPU, ${state.memory}`
               }
             />
-            <Row
-              term="Networks"
-              value={
-                [state.podNetwork ? 'Pod network' : '', ...state.multus]
-                  .filter(Boolean)
-                  .join(', ') || 'None'
-              }
-            />
-            <Row
-              term="Cloud-init"
-              value={
-                state.user
-                  ? `${state.user}, ${state.auth === 'ssh' ? 'SSH key' : state.auth === 'password' ? 'password' : 'no login'}`
-                  : 'Image defaults'
-              }
-            />
+            {fromTemplate ? (
+              <Row term="SSH key secret" value={state.sshKeySecret.trim() || 'None'} />
+            ) : (
+              <>
+                <Row
+                  term="Networks"
+                  value={
+                    [state.podNetwork ? 'Pod network' : '', ...state.multus]
+                      .filter(Boolean)
+                      .join(', ') || 'None'
+                  }
+                />
+                <Row
+                  term="Cloud-init"
+                  value={
+                    state.user
+                      ? `${state.user}, ${state.auth === 'ssh' ? 'SSH key' : state.auth === 'password' ? 'password' : 'no login'}`
+                      : 'Image defaults'
+                  }
+                />
+              </>
+            )}
           </DescriptionList>
           <Checkbox
             id="start-now"

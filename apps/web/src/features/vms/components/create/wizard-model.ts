@@ -12,6 +12,7 @@ import {
 } from '@vmdeck/shared'
 import { nameProblem } from '../../../../lib/k8s-name.ts'
 import { fitsInteger, fitsString, rulesOf } from '../../../../lib/schema-rules.ts'
+import { templateProblems } from './template-model.ts'
 
 /** Well-known container disk images (quay.io/containerdisks), for a one-click boot source. */
 export const containerDiskCatalog = [
@@ -38,8 +39,12 @@ export const instancetypeCatalog = [
 export type WizardState = {
   name: string
   namespace: string
-  source: 'catalog' | 'image' | 'url' | 'pvc'
+  source: 'catalog' | 'image' | 'url' | 'pvc' | 'template'
   image: string
+  /** From a template: its `namespace/name`, whether it can take an SSH key, and the key's Secret. */
+  template: string
+  templateSshKeys: boolean
+  sshKeySecret: string
   url: string
   pvcName: string
   pvcNamespace: string
@@ -62,6 +67,9 @@ export const initialWizardState = (namespace: string): WizardState => ({
   namespace,
   source: 'catalog',
   image: containerDiskCatalog[0]!.image,
+  template: '',
+  templateSshKeys: false,
+  sshKeySecret: '',
   url: '',
   pvcName: '',
   pvcNamespace: namespace,
@@ -92,6 +100,7 @@ export function wizardProblems(state: WizardState) {
   const name = nameProblem(state.name)
   if (name) problems.basics.name = name
   if (nameProblem(state.namespace)) problems.basics.namespace = 'Choose a namespace.'
+  if (state.source === 'template') Object.assign(problems.source, templateProblems(state))
   if (state.source === 'image' && !fitsString(ContainerImage, state.image.trim()))
     problems.source.image = 'An image reference such as quay.io/containerdisks/fedora:41.'
   if (state.source === 'url' && !fitsString(ImageUrl, state.url.trim()))

@@ -77,7 +77,7 @@ export function SizeStep({ state, set, problems }: StepProps) {
               onMinus={() => set({ cpus: Math.max(minCpus, state.cpus - 1) })}
               onPlus={() => set({ cpus: Math.min(maxCpus, state.cpus + 1) })}
               onChange={(event) => set({ cpus: Number((event.target as HTMLInputElement).value) })}
-              inputAria-label="vCPU"
+              inputAriaLabel="vCPU"
               minusBtnAriaLabel="Fewer vCPUs"
               plusBtnAriaLabel="More vCPUs"
             />

@@ -3,16 +3,18 @@ import { RadioChoice } from '../../../../../components/ui/radio-choice.tsx'
 import { TextField } from '../../../../../components/ui/text-field.tsx'
 import { containerDiskCatalog, type WizardState } from '../wizard-model.ts'
 import { noSubmit, type StepProps } from './step-field.tsx'
+import { TemplateSource } from './template-source.tsx'
 
 const sources: { value: WizardState['source']; label: string }[] = [
   { value: 'catalog', label: 'A container disk from the catalog' },
   { value: 'image', label: 'Another container disk image' },
   { value: 'url', label: 'Import a disk image from a URL (into a new DataVolume)' },
   { value: 'pvc', label: 'Clone an existing volume' },
+  { value: 'template', label: 'From template' },
 ]
 
-/** Where the root disk comes from: catalog, image, URL import, or a cloned volume. */
-export function SourceStep({ state, set, problems }: StepProps) {
+/** Where the root disk comes from: catalog, image, URL import, a cloned volume, or a template. */
+export function SourceStep({ cluster, state, set, problems }: StepProps & { cluster: string }) {
   return (
     <Form onSubmit={noSubmit}>
       <RadioChoice
@@ -55,6 +57,9 @@ export function SourceStep({ state, set, problems }: StepProps) {
             </Card>
           ))}
         </Gallery>
+      )}
+      {state.source === 'template' && (
+        <TemplateSource cluster={cluster} state={state} set={set} problems={problems} />
       )}
       {state.source === 'image' && (
         <TextField
