@@ -31,7 +31,11 @@ const { values } = parseArgs({
 
 // The followers' process: opens them, counts what they receive, and tells the parent.
 if (values['followers-child']) {
-  const { url: childUrl, cookie, count } = await new Promise<{
+  const {
+    url: childUrl,
+    cookie,
+    count,
+  } = await new Promise<{
     url: string
     cookie: string
     count: number

@@ -283,8 +283,9 @@ describe('a shared VNC console', () => {
 
   it('records the session of a recorded namespace, playable from its handshake on', async () => {
     const controller = await open('helpdesk', 'vnc')
-    expect((await presence(controller, 'controller')).recorded).toBe(true)
+    // Past its RFB handshake the browser is a member, and is told that the session is recorded.
     const { width, update } = await rfbHandshake(controller)
+    expect((await presence(controller, 'controller')).recorded).toBe(true)
     controller.ws.send(update)
     expect((await nextUpdateHeader(controller)).readUInt8(0)).toBe(0)
     controller.ws.send(keyEvent(0x62))
