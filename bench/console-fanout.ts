@@ -2,10 +2,14 @@
 // followers watching the same console (one upstream, the output to all 21), and with a follower
 // that stops reading (it must be dropped to a resync, not slow the controller).
 //
-//   node bench/console-fanout.ts [--followers 20] [--rounds 2000]
+//   node bench/console-fanout.ts [--followers 20] [--rounds 2000] [--followers-in-process]
 //
 // The server (simulator with an echo server as the guest, and the BFF) is console-relay.ts's
-// server mode in a child process. Results: bench/results/console-fanout.json.
+// server mode in a child process. The followers are WebSocket clients in a second child process
+// (as they would be other people's browsers): with them in the bench's own process, the 20
+// followers' receipts share the controller's event loop and land in its round trips
+// (--followers-in-process measures that way, as the first version of this bench did).
+// Results: bench/results/console-fanout.json.
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -20,8 +24,46 @@ const { values } = parseArgs({
   options: {
     followers: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '2000' },
+    'followers-in-process': { type: 'boolean', default: false },
+    'followers-child': { type: 'boolean', default: false },
   },
 })
+
+// The followers' process: opens them, counts what they receive, and tells the parent.
+if (values['followers-child']) {
+  const {
+    url: childUrl,
+    cookie,
+    count,
+  } = await new Promise<{
+    url: string
+    cookie: string
+    count: number
+  }>((resolve) => process.once('message', (m) => resolve(m as never)))
+  let bytes = 0
+  const sockets = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(childUrl, ['plain.kubevirt.io'], {
+            headers: { cookie, origin: 'http://vmdeck.bench' },
+          })
+          ws.binaryType = 'nodebuffer'
+          ws.on('message', (d: Buffer) => (bytes += d.length))
+          ws.once('open', () => resolve(ws))
+          ws.once('error', reject)
+        }),
+    ),
+  )
+  process.send?.({ open: sockets.length })
+  process.on('message', (m) => {
+    if ((m as { type?: string }).type !== 'stop') return
+    for (const ws of sockets) ws.terminate()
+    process.send?.({ bytes }, () => process.exit(0))
+  })
+  await new Promise(() => undefined)
+}
 const FOLLOWERS = Number(values.followers)
 const ROUNDS = Number(values.rounds)
 const ORIGIN = 'http://vmdeck.bench'
@@ -104,10 +146,30 @@ const controller = await open()
 await roundTrip(controller, Buffer.from('x'))
 const alone = await latency(controller, ROUNDS)
 
-const followers = await Promise.all(Array.from({ length: FOLLOWERS }, () => open()))
+const inProcess = values['followers-in-process']
+let followers: WebSocket[] = []
 let followerBytes = 0
-for (const f of followers) f.on('message', (d: Buffer) => (followerBytes += d.length))
+let followerChild: ChildProcess | undefined
+if (inProcess) {
+  followers = await Promise.all(Array.from({ length: FOLLOWERS }, () => open()))
+  for (const f of followers) f.on('message', (d: Buffer) => (followerBytes += d.length))
+} else {
+  followerChild = fork(fileURLToPath(import.meta.url), ['--followers-child'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const opened = new Promise((resolve) => followerChild?.once('message', resolve))
+  followerChild.send({ url, cookie: ready.cookie, count: FOLLOWERS })
+  await opened
+}
 const withFollowers = await latency(controller, ROUNDS)
+if (followerChild) {
+  const child = followerChild
+  const done = new Promise<{ bytes: number }>((resolve) =>
+    child.once('message', (m) => resolve(m as { bytes: number })),
+  )
+  child.send({ type: 'stop' })
+  followerBytes = (await done).bytes
+}
 
 // A follower that stops reading: the controller floods 64 KiB echoes until it is dropped,
 // against the same flood with every follower reading.
@@ -141,6 +203,8 @@ const results = {
   machine: `${os.cpus().length} cores (shared with other work while measured), loopback, Node ${process.version}`,
   method:
     'serial console, echo server as the guest; latency = sequential round trips of 32 B by the controller; followers read everything the console prints',
+  followersIn: inProcess ? 'the bench process' : 'a child process of their own',
+  loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
   followers: FOLLOWERS,
   controllerAlone: alone,
   controllerWithFollowers: withFollowers,
@@ -157,7 +221,7 @@ for (const ws of [controller, ...followers, slow]) ws.terminate()
 child.disconnect()
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 writeFileSync(
-  join(root, 'bench/results/console-fanout.json'),
+  join(root, `bench/results/console-fanout${inProcess ? '-in-process' : ''}.json`),
   JSON.stringify(results, null, 2) + '\n',
 )
 console.log(JSON.stringify(results, null, 2))

@@ -96,6 +96,11 @@ export async function startStack({
         ? { VMDECK_PROMETHEUS_URL: prometheus.url, VMDECK_PROMETHEUS_SCRAPE_INTERVAL: '2s' }
         : {}),
       VMDECK_LOG_LEVEL: process.env.VMDECK_LOG_LEVEL ?? (quiet ? 'warn' : 'info'),
+      // Console sessions of the demo's prod namespace are recorded, into the state directory.
+      VMDECK_CONSOLE_RECORDINGS_DIR:
+        process.env.VMDECK_CONSOLE_RECORDINGS_DIR ?? join(stateDir, 'recordings'),
+      VMDECK_CONSOLE_RECORDING_NAMESPACES:
+        process.env.VMDECK_CONSOLE_RECORDING_NAMESPACES ?? 'prod',
       // A fresh key per run: the BFF refuses keys written in the repository.
       VMDECK_SESSION_KEYS: process.env.VMDECK_SESSION_KEYS ?? randomBytes(32).toString('base64url'),
     },

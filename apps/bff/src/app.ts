@@ -17,6 +17,7 @@ import swagger from './plugins/external/swagger.ts'
 import clusterScope from './routes/cluster-scope.ts'
 import clusterList from './routes/clusters.ts'
 import consoles, { type ConsolesOptions } from './routes/consoles.ts'
+import { recordingsFromEnv } from './lib/console-recording.ts'
 import docs from './routes/docs.ts'
 import health from './routes/health.ts'
 import session from './routes/session.ts'
@@ -60,6 +61,8 @@ export interface AppOptions {
 /** The whole BFF as one plugin: external plugins, then app plugins, then routes. */
 async function app(fastify: FastifyInstance, options: AppOptions): Promise<void> {
   const api = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  // Console recordings: written by the consoles, listed and served by the cluster routes.
+  const recordings = options.consoles?.recordings ?? recordingsFromEnv()
   await api.register(securityHeaders)
   await api.register(fastifyCookie)
   await api.register(errorHandler)
@@ -103,8 +106,13 @@ async function app(fastify: FastifyInstance, options: AppOptions): Promise<void>
     prefix: '/api/v1/clusters/:cluster',
     permissionReviewsPerMinute: options.permissionReviewsPerMinute ?? 300,
     maxStreamsPerUser: options.maxStreamsPerUser ?? 20,
+    recordings,
   })
-  await api.register(consoles, { ...options.consoles, publicOrigin: options.publicOrigin })
+  await api.register(consoles, {
+    ...options.consoles,
+    recordings,
+    publicOrigin: options.publicOrigin,
+  })
 }
 
 // Not encapsulated, so tests see the decorators (clusters, sessions) on the instance they build.

@@ -23,6 +23,8 @@ const AUTO_GRANT_MS = 600
 
 let stack: ConsoleStack
 const recordings = mkdtempSync(join(tmpdir(), 'vmdeck-recordings-'))
+/** Recordings go to a directory per cluster. */
+const clusterDir = join(recordings, 'vmdeck-sim')
 const cookies: Record<string, string> = {}
 const simSessions = (kind: 'vnc' | 'console') => stack.sim.consoles.sessions({ kind })
 const relayOf = (user: string, kind: 'vnc' | 'serial') => {
@@ -165,13 +167,13 @@ describe('a shared serial console', () => {
     // Written when the console's stream ends: wait for the transcript with the line the guest
     // printed last (found by its content: earlier sessions of this file are recorded too).
     const holding = () =>
-      readdirSync(recordings).find((file) =>
-        readFileSync(join(recordings, file), 'utf8').includes('rec-10'),
+      readdirSync(clusterDir).find((file) =>
+        readFileSync(join(clusterDir, file), 'utf8').includes('rec-10'),
       )
     await poll(() => holding() !== undefined, 30_000)
     const transcript = holding() ?? ''
     expect(transcript).toMatch(/^prod_web-01_.*\.serial\.txt$/)
-    const lines = readFileSync(join(recordings, transcript), 'utf8').split('\n')
+    const lines = readFileSync(join(clusterDir, transcript), 'utf8').split('\n')
     expect(lines).toContainEqual(
       expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z\thelpdesk\t"echo rec-\$\(\(2\*5\)\)\\r"$/),
     )
@@ -226,15 +228,15 @@ describe('a console held by another replica', () => {
   }, 60_000)
 })
 
-describe('a shared VNC console', () => {
-  const keyEvent = (keysym: number) => {
-    const key = Buffer.alloc(8)
-    key.writeUInt8(4, 0) // KeyEvent
-    key.writeUInt8(1, 1) // down
-    key.writeUInt32BE(keysym, 4)
-    return key
-  }
+const keyEvent = (keysym: number) => {
+  const key = Buffer.alloc(8)
+  key.writeUInt8(4, 0) // KeyEvent
+  key.writeUInt8(1, 1) // down
+  key.writeUInt32BE(keysym, 4)
+  return key
+}
 
+describe('a shared VNC console', () => {
   it('serves every browser its own handshake and the same updates, and drops a follower’s keys', async () => {
     const controller = await open('helpdesk', 'vnc')
     const follower = await open('admin', 'vnc')
@@ -278,4 +280,52 @@ describe('a shared VNC console', () => {
     expect(simSessions('vnc')).toHaveLength(1)
     await closeAll(controller)
   }, 30_000)
+
+  it('records the session of a recorded namespace, playable from its handshake on', async () => {
+    const controller = await open('helpdesk', 'vnc')
+    // Past its RFB handshake the browser is a member, and is told that the session is recorded.
+    const { width, update } = await rfbHandshake(controller)
+    expect((await presence(controller, 'controller')).recorded).toBe(true)
+    controller.ws.send(update)
+    expect((await nextUpdateHeader(controller)).readUInt8(0)).toBe(0)
+    controller.ws.send(keyEvent(0x62))
+    await closeAll(controller)
+    // The recording of this session: the newest VNC one, listed once its stream has ended.
+    const list = async () =>
+      (
+        await stack.bff.inject({
+          url: `/api/v1/clusters/vmdeck-sim/namespaces/${NS}/vms/${VM}/recordings`,
+          headers: { cookie: cookies.helpdesk ?? '' },
+        })
+      ).json<{ items: { id: string; kind: string }[] }>().items
+    let id = ''
+    await poll(() => {
+      void list().then((items) => (id = items.find((i) => i.kind === 'vnc')?.id ?? ''))
+      return id !== ''
+    })
+    const fetchAs = (user: string) =>
+      stack.bff.inject({
+        url: `/api/v1/clusters/vmdeck-sim/namespaces/${NS}/vms/${VM}/recordings/${id}`,
+        headers: { cookie: cookies[user] ?? '' },
+      })
+    expect((await fetchAs('viewer')).statusCode).toBe(404)
+    const bytes = (await fetchAs('admin')).rawPayload
+    const magic = 'vmdeck-rfb-recording 1\n'
+    expect(bytes.subarray(0, magic.length).toString()).toBe(magic)
+    const frames: { ms: number; data: Buffer }[] = []
+    for (let at = magic.length; at + 8 <= bytes.length;) {
+      const length = bytes.readUInt32BE(at + 4)
+      frames.push({ ms: bytes.readUInt32BE(at), data: bytes.subarray(at + 8, at + 8 + length) })
+      at += 8 + length
+    }
+    // A browser's handshake: version, security None, OK, ServerInit with the desktop.
+    const handshake = frames[0]?.data ?? Buffer.alloc(0)
+    expect(handshake.subarray(0, 12).toString()).toBe('RFB 003.008\n')
+    expect([...handshake.subarray(12, 18)]).toEqual([1, 1, 0, 0, 0, 0])
+    expect(handshake.readUInt16BE(18)).toBe(width)
+    // Then the server's messages: the full-screen update among them, in time order.
+    const stream = Buffer.concat(frames.slice(1).map((f) => f.data))
+    expect(stream.length).toBeGreaterThan(width * 4)
+    expect(frames.map((f) => f.ms)).toEqual([...frames.map((f) => f.ms)].sort((a, b) => a - b))
+  }, 60_000)
 })

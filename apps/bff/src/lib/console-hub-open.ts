@@ -2,8 +2,8 @@ import { CloseCode } from '@vmdeck/shared'
 import type { ControlChange } from './console-handover.ts'
 import { ConsoleHub, type HubSettings } from './console-hub.ts'
 import type { ConsoleRegistry, OpenConsole } from './console-registry.ts'
-import { SerialTranscript, type RecordingSettings } from './console-recording.ts'
-import { rfbClientHandshake } from './console-rfb.ts'
+import { SerialTranscript, VncRecording, type RecordingSettings } from './console-recording.ts'
+import { rfbClientHandshake, serverHandshakeBytes } from './console-rfb.ts'
 import type { ConsoleTarget } from './console-target.ts'
 import { closeReason } from './ws-close-codes.ts'
 import { closeQuietly } from './ws-relay.ts'
@@ -12,7 +12,7 @@ import { openUpstream, UpstreamRefusal } from './ws-upstream.ts'
 export interface HubContext {
   registry: ConsoleRegistry
   hub: HubSettings
-  /** Serial transcripts of the namespaces configured for it (off when absent). */
+  /** Serial transcripts and VNC recordings of the namespaces configured for it (off when absent). */
   recordings?: RecordingSettings
   /** Control of a hub changed hands. */
   onControlChanged?: (hub: ConsoleHub, change: ControlChange) => void
@@ -99,12 +99,25 @@ function openHub(
       }
     }
     const { recordings } = context
+    const recorded = recordings?.namespaces.has(entry.namespace) === true
     const transcript =
-      entry.kind === 'serial' && recordings?.namespaces.has(entry.namespace)
-        ? new SerialTranscript(recordings, entry.namespace, entry.name)
+      recorded && recordings && entry.kind === 'serial'
+        ? new SerialTranscript(recordings, target.cluster, entry.namespace, entry.name)
+        : undefined
+    // From the desktop as the BFF's handshake left it, before any update: playable from its start.
+    const vncRecording =
+      recorded && recordings && handshake
+        ? new VncRecording(
+            recordings,
+            target.cluster,
+            entry.namespace,
+            entry.name,
+            serverHandshakeBytes(handshake.desktop),
+          )
         : undefined
     const hub: ConsoleHub = new ConsoleHub({
       transcript,
+      vncRecording,
       target,
       upstream,
       desktop: handshake?.desktop,

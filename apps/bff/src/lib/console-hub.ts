@@ -5,7 +5,7 @@ import { Handover, type ControlChange } from './console-handover.ts'
 import { keepAlive } from './console-keepalive.ts'
 import { HubMember } from './console-member.ts'
 import { ClientMessage, RfbClientFramer, RfbServerFramer } from './console-rfb-framing.ts'
-import type { SerialTranscript } from './console-recording.ts'
+import type { SerialTranscript, VncRecording } from './console-recording.ts'
 import { BYTES_PER_PIXEL, rfbServerHandshake, type RfbDesktop } from './console-rfb.ts'
 import type { ConsoleTarget } from './console-target.ts'
 import type { Identity } from './identity.ts'
@@ -37,9 +37,14 @@ export interface HubOptions {
   onEnd: () => void
   /** Serial: the session's transcript, when its namespace is recorded. */
   transcript?: SerialTranscript
+  /** VNC: the session's recording (the server's bytes with their times), when recorded. */
+  vncRecording?: VncRecording
   /** Control changed hands (recorded and published by the caller). */
   onControlChanged?: (change: ControlChange) => void
 }
+
+/** ws's send options, one object for every frame (ws reads them, never keeps or changes them). */
+const BINARY = { binary: true } as const
 
 /**
  * One upstream console stream of a VM shared by several browsers: KubeVirt allows one session per
@@ -78,7 +83,7 @@ export class ConsoleHub {
       this.members,
       options.settings.autoGrantMs,
       (change) => this.#o.onControlChanged?.(change),
-      options.transcript !== undefined,
+      options.transcript !== undefined || options.vncRecording !== undefined,
     )
     this.stats.bytesFromUpstream = (options.handshakeBytes ?? 0) + (options.rest?.length ?? 0)
     this.upstream.on('message', (data: RawData) => {
@@ -200,29 +205,37 @@ export class ConsoleHub {
     this.#stopKeepalive()
     this.handover.stop()
     void this.#o.transcript?.close()
+    void this.#o.vncRecording?.close()
     this.#o.onEnd()
   }
 
   #fromUpstream(chunk: Buffer): void {
-    const boundaries = this.#framer ? this.#framer.feed(chunk) : [chunk.length]
+    const framer = this.#framer
+    // Serial output has no message boundaries to find: every byte is one.
+    const boundaries = framer ? framer.feed(chunk) : undefined
     this.#o.transcript?.write('guest', chunk)
-    if (this.#framer?.error)
-      return this.closeAll(
-        CloseCode.upstreamLost,
-        `The VM's VNC server sent ${this.#framer.error}.`,
-      )
+    this.#o.vncRecording?.write(chunk)
+    if (framer?.error)
+      return this.closeAll(CloseCode.upstreamLost, `The VM's VNC server sent ${framer.error}.`)
     // §7.6.4 ServerCutText with a negative length carrying the capabilities flag (1 << 24).
-    if (this.#framer && chunk.readUInt8(0) === 3 && chunk.length >= 12 && chunk.readInt32BE(4) < 0)
+    if (framer && chunk.readUInt8(0) === 3 && chunk.length >= 12 && chunk.readInt32BE(4) < 0)
       if (chunk.readUInt32BE(8) & (1 << 24)) this.#clipboardCaps = chunk
-    for (const member of [...this.members]) {
+    // The controller first: its echo is on the wire before the followers' copies are written
+    // (bench/console-fanout.ts). The same Buffer goes to everybody, never copied.
+    const controller = this.handover.controller
+    if (controller?.ready && controller.synced) this.#send(controller, chunk)
+    // A snapshot: a member dropped to a resync leaves the list while it is walked.
+    const members = this.members.length > 1 ? [...this.members] : this.members
+    for (const member of members) {
+      if (member === controller && member.synced) continue
       if (!member.ready) continue
       if (member.synced) this.#send(member, chunk)
-      else if (boundaries.length > 0) {
+      else if (!boundaries || boundaries.length > 0) {
         // A browser that joined mid-message starts at the next message.
         member.synced = true
-        const from = boundaries[0] ?? chunk.length
+        const from = boundaries ? (boundaries[0] ?? chunk.length) : 0
         if (this.#clipboardCaps) this.#send(member, this.#clipboardCaps)
-        if (from < chunk.length) this.#send(member, chunk.subarray(from))
+        if (from < chunk.length) this.#send(member, from === 0 ? chunk : chunk.subarray(from))
       }
     }
   }
@@ -238,11 +251,11 @@ export class ConsoleHub {
           this.stats.pauses++
           this.upstream.pause()
         }
-        client.send(bytes, { binary: true }, () => this.#resumeUpstream())
-      } else client.send(bytes, { binary: true })
+        client.send(bytes, BINARY, () => this.#resumeUpstream())
+      } else client.send(bytes, BINARY)
     } else if (client.bufferedAmount + bytes.length > this.#o.settings.followerMaxBufferedBytes)
       member.close(CloseCode.resync, 'This console fell behind; reconnecting to catch up.')
-    else client.send(bytes, { binary: true })
+    else client.send(bytes, BINARY)
   }
 
   #resumeUpstream(): void {
@@ -259,10 +272,10 @@ export class ConsoleHub {
     // A paste flood: stop reading the controller while the cluster's buffer is full.
     if (this.upstream.bufferedAmount + bytes.length > this.#o.settings.highWaterBytes) {
       if (!member.client.isPaused) member.client.pause()
-      this.upstream.send(bytes, { binary: true }, () => {
+      this.upstream.send(bytes, BINARY, () => {
         if (member.client.isPaused && !member.isEnded) member.client.resume()
       })
-    } else this.upstream.send(bytes, { binary: true })
+    } else this.upstream.send(bytes, BINARY)
   }
 
   #serialFromClient(member: HubMember, bytes: Buffer): void {

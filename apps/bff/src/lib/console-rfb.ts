@@ -50,6 +50,30 @@ function pinnedFormatMessages(): Buffer {
 
 const send = (ws: WebSocket, bytes: Buffer) => ws.send(bytes, { binary: true })
 
+/** §7.3.2 ServerInit as the BFF serves it: the upstream's size and name, the pinned format. */
+function serverInit(desktop: RfbDesktop): Buffer {
+  const init = Buffer.alloc(24)
+  init.writeUInt16BE(desktop.width, 0)
+  init.writeUInt16BE(desktop.height, 2)
+  PIXEL_FORMAT.copy(init, 4)
+  init.writeUInt32BE(desktop.name.length, 20)
+  return Buffer.concat([init, desktop.name])
+}
+
+/**
+ * Everything the server side of rfbServerHandshake sends, in one piece: ProtocolVersion, the
+ * security types (None), SecurityResult OK and ServerInit — how a VNC recording starts, so that
+ * a player's RFB client can shake hands with it (console-recording.ts).
+ */
+export function serverHandshakeBytes(desktop: RfbDesktop): Buffer {
+  return Buffer.concat([
+    VERSION,
+    Buffer.from([1, SECURITY_NONE]),
+    Buffer.alloc(4),
+    serverInit(desktop),
+  ])
+}
+
 /**
  * As KubeVirt's client: version 3.8, security None (the cluster already authorised the stream),
  * a shared ClientInit, the ServerInit read, then the pinned pixel format and encodings. Answers
@@ -119,12 +143,7 @@ export async function rfbServerHandshake(
       throw new Error('the browser chose a security type that was not offered')
     send(client, Buffer.alloc(4)) // SecurityResult OK
     await reader.read(1, deadline) // ClientInit
-    const init = Buffer.alloc(24)
-    init.writeUInt16BE(desktop.width, 0)
-    init.writeUInt16BE(desktop.height, 2)
-    PIXEL_FORMAT.copy(init, 4)
-    init.writeUInt32BE(desktop.name.length, 20)
-    send(client, Buffer.concat([init, desktop.name]))
+    send(client, serverInit(desktop))
     return reader.detach()
   } catch (err) {
     reader.detach()

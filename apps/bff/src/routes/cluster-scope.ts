@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { RecordingSettings } from '../lib/console-recording.ts'
 import { resolveCluster } from '../plugins/app/route-context.ts'
 import bulk from './bulk.ts'
 import catalogs from './catalogs.ts'
@@ -10,6 +11,7 @@ import migrations from './migrations.ts'
 import namespaces from './namespaces.ts'
 import nodes from './nodes.ts'
 import permissions from './permissions.ts'
+import recordings from './recordings.ts'
 import stream from './stream.ts'
 import tasks from './tasks.ts'
 import templates from './templates.ts'
@@ -21,6 +23,8 @@ export interface ClusterScopeOptions {
   permissionReviewsPerMinute: number
   /** Event streams open at once per user. */
   maxStreamsPerUser: number
+  /** Console recordings, when on (lib/console-recording.ts). */
+  recordings: RecordingSettings | undefined
 }
 
 /**
@@ -44,6 +48,10 @@ const clusterScope: FastifyPluginAsyncTypebox<ClusterScopeOptions> = async (fast
   await fastify.register(templates)
   await fastify.register(insight, { prefix: '/insight' })
   await fastify.register(vmScope, { prefix: '/namespaces/:namespace/vms/:name' })
+  await fastify.register(recordings, {
+    prefix: '/namespaces/:namespace/vms/:name/recordings',
+    recordings: options.recordings,
+  })
 }
 
 export default clusterScope

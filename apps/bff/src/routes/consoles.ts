@@ -8,7 +8,7 @@ import { HttpError } from '../kube/http-error.ts'
 import type { ControlChange } from '../lib/console-handover.ts'
 import type { ConsoleHub } from '../lib/console-hub.ts'
 import { holderElsewhere } from '../lib/console-holder.ts'
-import type { RecordingSettings } from '../lib/console-recording.ts'
+import { recordingsFromEnv, type RecordingSettings } from '../lib/console-recording.ts'
 import { ConsoleRegistry, type ConsoleInfo } from '../lib/console-registry.ts'
 import { runConsole, type ConsoleSettings } from '../lib/console-session.ts'
 import { consoleTarget, type ConsoleTarget } from '../lib/console-target.ts'
@@ -40,7 +40,7 @@ export interface ConsolesOptions {
    */
   autoGrantMs?: number
   /**
-   * Serial transcripts (off by default): VMDECK_CONSOLE_RECORDINGS_DIR and
+   * Serial transcripts and VNC recordings (off by default): VMDECK_CONSOLE_RECORDINGS_DIR and
    * VMDECK_CONSOLE_RECORDING_NAMESPACES, retention VMDECK_CONSOLE_RECORDINGS_MAX_DAYS (30) and
    * VMDECK_CONSOLE_RECORDINGS_MAX_MIB (1024).
    */
@@ -260,21 +260,6 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     registry.endAll(CloseCode.goingAway, 'vmdeck is restarting.')
     wss.close()
   })
-}
-
-function recordingsFromEnv(env = process.env): RecordingSettings | undefined {
-  const dir = env.VMDECK_CONSOLE_RECORDINGS_DIR
-  const namespaces = (env.VMDECK_CONSOLE_RECORDING_NAMESPACES ?? '')
-    .split(',')
-    .map((n) => n.trim())
-    .filter(Boolean)
-  if (!dir || namespaces.length === 0) return undefined
-  return {
-    dir,
-    namespaces: new Set(namespaces),
-    maxAgeMs: Number(env.VMDECK_CONSOLE_RECORDINGS_MAX_DAYS ?? 30) * 24 * 3600_000,
-    maxBytes: Number(env.VMDECK_CONSOLE_RECORDINGS_MAX_MIB ?? 1024) * 1024 * 1024,
-  }
 }
 
 export default fp(consoles, { name: 'consoles', dependencies: ['auth', 'clusters', 'tasks'] })

@@ -14,6 +14,7 @@ import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { useVmPermissions } from '../../../lib/permissions.ts'
 import { vmQueries } from '../../../lib/vm-queries.ts'
 import { consoleWindowPath, type ConsoleKind } from '../lib/console-url.ts'
+import { ConsoleRecordings } from './console-recordings.tsx'
 
 // noVNC and xterm.js are fetched when a console is first shown, not with the page.
 const VncConsole = lazy(() => import('./vnc-console.tsx').then((m) => ({ default: m.VncConsole })))
@@ -112,6 +113,9 @@ export function VmConsole({ cluster, namespace, name, kind, standalone }: VmCons
           <SerialConsole key={`serial-${instance}`} {...props} />
         )}
       </Suspense>
+      {(can('vnc', namespace).allowed || can('serial', namespace).allowed) && (
+        <ConsoleRecordings cluster={cluster} namespace={namespace} name={name} />
+      )}
     </Flex>
   )
 }
