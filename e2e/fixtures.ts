@@ -5,7 +5,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node'
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test'
 
 /** The cluster, reached the way an admin would: real client-node with the kubeconfig's admin context. */
 export class Cluster {
@@ -43,6 +43,21 @@ export class Cluster {
       if (gone) return
       if (Date.now() > until) throw new Error(`namespace ${name} still there after ${timeoutMs} ms`)
       await new Promise((resolve) => setTimeout(resolve, 1_000))
+    }
+  }
+
+  /** A failed journey's cluster story: the VMIs and migrations, attached to its report. */
+  async attachKubeVirtState(info: TestInfo): Promise<void> {
+    for (const plural of ['virtualmachineinstances', 'virtualmachineinstancemigrations']) {
+      const list = await this.api.listClusterCustomObject({
+        group: 'kubevirt.io',
+        version: 'v1',
+        plural,
+      })
+      await info.attach(`${plural}.json`, {
+        body: JSON.stringify(list, null, 1),
+        contentType: 'application/json',
+      })
     }
   }
 

@@ -39,16 +39,5 @@ test('enter maintenance on a node: preview, live progress until empty, exit', as
 
 // A drain that stalls is a cluster story: attach the VMIs and migrations to the report.
 test.afterEach(async ({ cluster }, info) => {
-  if (info.status === info.expectedStatus) return
-  for (const plural of ['virtualmachineinstances', 'virtualmachineinstancemigrations']) {
-    const list = await cluster.api.listClusterCustomObject({
-      group: 'kubevirt.io',
-      version: 'v1',
-      plural,
-    })
-    await info.attach(`${plural}.json`, {
-      body: JSON.stringify(list, null, 1),
-      contentType: 'application/json',
-    })
-  }
+  if (info.status !== info.expectedStatus) await cluster.attachKubeVirtState(info)
 })

@@ -30,6 +30,6 @@ export interface HandlerContext {
   transfers: Transfers
   /** Syncs the VMI again (a transfer ended). */
   resync(vmi: KObject): void
-  /** The VMI's virt-launcher on `node` exited: its kubelet reports the pod completed. */
-  completePods(vmi: KObject, node: string): Promise<void>
+  /** The VMI's virt-launcher on `node` (only `podName`, when given) exited: its kubelet reports the pod completed. */
+  completePods(vmi: KObject, node: string, podName?: string): Promise<void>
 }

@@ -135,7 +135,12 @@ async function releaseTarget(
   const node = (vmi.status as { nodeName?: string } | undefined)?.nodeName
   if (!state?.failed || !state.endTimestamp || !state.targetNode || state.targetNode === node)
     return
-  if (ctx.nodes.has(state.targetNode)) await ctx.completePods(vmi, state.targetNode)
+  // Only that migration's target pod: the VMI's next migration may already have a new target pod
+  // on the same node while its migrationState still describes the failed one (a retry to the
+  // same node lost its target pod and failed although the transfer completed).
+  if (!state.targetPod) return
+  if (ctx.nodes.has(state.targetNode))
+    await ctx.completePods(vmi, state.targetNode, state.targetPod)
 }
 
 function startTransfer(ctx: HandlerContext, vmi: KObject, migrationUID: string): void {

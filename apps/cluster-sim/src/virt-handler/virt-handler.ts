@@ -93,10 +93,11 @@ export async function startVirtHandler(options: VirtHandlerOptions): Promise<Vir
     nodeAddresses: new Map(options.nodes.map((n) => [n.name, n.address])),
     transfers: new Map(),
     resync: (vmi) => queue.add(keyOf(vmi.metadata.namespace, vmi.metadata.name ?? '')),
-    async completePods(vmi, node) {
+    async completePods(vmi, node, podName) {
       const done = context.pods
         .podsOf(vmi.metadata.uid ?? '')
         .filter((pod) => (pod.spec as { nodeName?: string } | undefined)?.nodeName === node)
+        .filter((pod) => podName === undefined || pod.metadata.name === podName)
         .filter((pod) => !['Succeeded', 'Failed'].includes(statusOfPod(pod).phase ?? ''))
       for (const pod of done)
         await podStore.patch(
