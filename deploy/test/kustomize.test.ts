@@ -1,8 +1,9 @@
 // deploy/: every overlay renders with `kubectl kustomize`, every object validates against the
 // Kubernetes schemas (kubernetes-models), and the objects keep the promises the README makes:
 // restricted pods with probes and resources, least-privilege RBAC, configuration the BFF reads.
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { deployDir, find, overlays, render, root, type KubeObject } from './helpers.ts'
 
@@ -409,6 +410,68 @@ describe('deploy/ overlays', () => {
       const config = find<KubeObject & { data: Record<string, string> }>(objects, 'ConfigMap')
       expect(config.data.KUBECONFIG).toBe('/var/lib/vmdeck/kubeconfig')
       expect(config.data.VMDECK_DEMO).toBe('1')
+    })
+  })
+
+  describe('console recordings component', () => {
+    // The production overlay with the optional component, as an operator's overlay would add it
+    // (kustomize takes relative paths only).
+    const dir = mkdtempSync(join(tmpdir(), 'vmdeck-kustomize-'))
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'namespace: vmdeck',
+        'resources:',
+        `  - ${relative(dir, join(deployDir, 'overlays/production'))}`,
+        'components:',
+        `  - ${relative(dir, join(deployDir, 'components/recordings'))}`,
+      ].join('\n'),
+    )
+    let objects: KubeObject[]
+    try {
+      objects = render(dir)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+
+    it('keeps recordings on a ReadWriteMany claim mounted where the BFF writes them', async () => {
+      const claim = find<KubeObject & { spec: { accessModes: string[] } }>(
+        objects,
+        'PersistentVolumeClaim',
+        'vmdeck-recordings',
+      )
+      expect(claim.metadata.namespace).toBe('vmdeck')
+      expect(claim.spec.accessModes).toEqual(['ReadWriteMany'])
+      const deployment = find<
+        Deployment & {
+          spec: {
+            template: {
+              spec: {
+                volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[]
+                containers: (Container & { volumeMounts: { name: string; mountPath: string }[] })[]
+              }
+            }
+          }
+        }
+      >(objects, 'Deployment')
+      const pod = deployment.spec.template.spec
+      expect(pod.volumes).toContainEqual({
+        name: 'recordings',
+        persistentVolumeClaim: { claimName: 'vmdeck-recordings' },
+      })
+      expect(pod.containers[0]!.volumeMounts).toContainEqual({
+        name: 'recordings',
+        mountPath: '/var/lib/vmdeck/recordings',
+      })
+      // The non-root user may write the volume; the rest of the pod's restrictions stay.
+      expect(pod.securityContext).toMatchObject({ fsGroup: 1000, runAsNonRoot: true })
+      const config = find<KubeObject & { data: Record<string, string> }>(objects, 'ConfigMap')
+      expect(config.data.VMDECK_CONSOLE_RECORDINGS_DIR).toBe('/var/lib/vmdeck/recordings')
+      // Still off until the operator names namespaces.
+      expect(config.data.VMDECK_CONSOLE_RECORDING_NAMESPACES).toBeUndefined()
+      for (const object of objects) await validate(object)
     })
   })
 
