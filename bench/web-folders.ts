@@ -26,6 +26,7 @@ import { SEQ_LABEL, wallNow } from './lib/bff-child.ts'
 import { ChildProcesses } from './lib/child-processes.ts'
 import { scaleNames } from './lib/fake-kube-fleet.ts'
 import { percentile } from './lib/stats.ts'
+import { waitForCache } from './lib/wait-for-cache.ts'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const { values } = parseArgs({
@@ -83,14 +84,7 @@ try {
   await page.getByRole('button', { name: /^User menu/ }).waitFor()
   // Measure against a full cache: wait until the BFF holds every VM.
   const synced = performance.now()
-  for (;;) {
-    const response = await page.request.get(`${base}/api/v1/clusters/vmdeck-sim/vms?limit=1`)
-    if (response.ok()) {
-      const list = (await response.json()) as { total: number; loading?: boolean }
-      if (list.total >= VMS && !list.loading) break
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
+  await waitForCache(page, `${base}/api/v1/clusters/vmdeck-sim/vms?limit=1`, VMS)
   console.log(`BFF cache full after ${Math.round(performance.now() - synced)} ms more`)
 
   await page.goto(`${base}/vms?namespace=${NS}`)

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util'
 import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
 import { ChildProcesses } from './lib/child-processes.ts'
 import { percentile } from './lib/stats.ts'
+import { waitForCache } from './lib/wait-for-cache.ts'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const { values } = parseArgs({
@@ -68,11 +69,7 @@ try {
   await page.goto(base)
   await page.getByRole('button', { name: 'Log in as admin' }).click()
   await page.getByRole('button', { name: /^User menu/ }).waitFor()
-  for (;;) {
-    const response = await page.request.get(`${base}/api/v1/clusters/vmdeck-sim/vms?limit=1`)
-    if (response.ok() && ((await response.json()) as { total: number }).total >= VMS) break
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
+  await waitForCache(page, `${base}/api/v1/clusters/vmdeck-sim/vms?limit=1`, VMS)
 
   // Navigation to first rows: a fresh document each time, the first row's paint noted in-page.
   await page.addInitScript(() => {

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { ensureGoBuildsOrExit } from '../scripts/lib/go-builds.mjs'
 import { ChildProcesses } from './lib/child-processes.ts'
 import { percentile } from './lib/stats.ts'
+import { waitForCache } from './lib/wait-for-cache.ts'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const { values } = parseArgs({
@@ -133,13 +134,11 @@ try {
   await page.getByRole('button', { name: 'Log in as admin' }).click()
   await page.getByRole('button', { name: /^User menu/ }).waitFor()
   // The BFF's task cache holds every record before the page is timed.
-  for (;;) {
-    const response = await page.request.get(
-      `${base}/api/v1/clusters/vmdeck-sim/tasks?namespace=${NAMESPACE}&limit=1`,
-    )
-    if (response.ok() && ((await response.json()) as { total: number }).total >= TASKS) break
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
+  await waitForCache(
+    page,
+    `${base}/api/v1/clusters/vmdeck-sim/tasks?namespace=${NAMESPACE}&limit=1`,
+    TASKS,
+  )
 
   const ROWS = 'table[aria-label="Recent tasks"] tbody tr'
   await page.addInitScript((rows) => {

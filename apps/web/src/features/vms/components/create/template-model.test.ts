@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { templatePrefill, templateProblems, toInstantiateRequest } from './template-model.ts'
-import { initialWizardState } from './wizard-model.ts'
+import { templatePrefill, toInstantiateRequest } from './template-model.ts'
+import { initialWizardState, templateProblems } from './wizard-model.ts'
 
 const base = { namespace: 'dev', category: 'Web', description: '', createdAt: '' }
 

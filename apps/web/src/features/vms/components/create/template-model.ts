@@ -1,5 +1,4 @@
-import { K8sName, type InstantiateRequest, type TemplateSummary } from '@vmdeck/shared'
-import { fitsString } from '../../../../lib/schema-rules.ts'
+import type { InstantiateRequest, TemplateSummary } from '@vmdeck/shared'
 import { templateKey } from '../../../../lib/template-queries.ts'
 import type { WizardState } from './wizard-model.ts'
 
@@ -19,19 +18,6 @@ export function templatePrefill(template: TemplateSummary): Partial<WizardState>
     namespace: template.namespace,
     ...size,
   }
-}
-
-/** The template source's problems; the BFF refuses the same key (400) before creating anything. */
-export function templateProblems(state: WizardState): Record<string, string> {
-  const problems: Record<string, string> = {}
-  if (!state.template) problems.template = 'Choose a template.'
-  const secret = state.sshKeySecret.trim()
-  if (!secret) return problems
-  if (!state.templateSshKeys)
-    problems.sshKeySecret = `Template ${state.template} has no cloud-init disk to carry an SSH key; leave the key out.`
-  else if (!fitsString(K8sName, secret))
-    problems.sshKeySecret = 'The name of a Secret in the namespace holding SSH public keys.'
-  return problems
 }
 
 /** One VM from the template, named by the wizard (a pattern without a range), with its size. */

@@ -2,6 +2,7 @@ import {
   CloudInitPassword,
   ContainerImage,
   ImageUrl,
+  K8sName,
   K8sSubdomain,
   LinuxUserName,
   NetworkAttachmentName,
@@ -12,7 +13,6 @@ import {
 } from '@vmdeck/shared'
 import { nameProblem } from '../../../../lib/k8s-name.ts'
 import { fitsInteger, fitsString, rulesOf } from '../../../../lib/schema-rules.ts'
-import { templateProblems } from './template-model.ts'
 
 /** Well-known container disk images (quay.io/containerdisks), for a one-click boot source. */
 export const containerDiskCatalog = [
@@ -172,4 +172,17 @@ export function toCreateForm(state: WizardState): VmCreateForm {
     ...(Object.keys(cloudInit).length ? { cloudInit } : {}),
     startNow: state.startNow,
   }
+}
+
+/** The template source's problems; the BFF refuses the same key (400) before creating anything. */
+export function templateProblems(state: WizardState): Record<string, string> {
+  const problems: Record<string, string> = {}
+  if (!state.template) problems.template = 'Choose a template.'
+  const secret = state.sshKeySecret.trim()
+  if (!secret) return problems
+  if (!state.templateSshKeys)
+    problems.sshKeySecret = `Template ${state.template} has no cloud-init disk to carry an SSH key; leave the key out.`
+  else if (!fitsString(K8sName, secret))
+    problems.sshKeySecret = 'The name of a Secret in the namespace holding SSH public keys.'
+  return problems
 }
