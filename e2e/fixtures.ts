@@ -6,6 +6,27 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node'
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test'
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** One short story per failed journey, which `npm test` prints after Playwright's summary. */
+export const DIAGNOSTICS = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '.artifacts',
+  'diagnostics.txt',
+)
+
+interface Kobj {
+  metadata: { namespace?: string; name: string; deletionTimestamp?: string }
+  spec?: { vmiName?: string }
+  status?: {
+    phase?: string
+    nodeName?: string
+    migrationState?: Record<string, unknown>
+  }
+}
 
 /** The cluster, reached the way an admin would: real client-node with the kubeconfig's admin context. */
 export class Cluster {
@@ -46,19 +67,60 @@ export class Cluster {
     }
   }
 
-  /** A failed journey's cluster story: the VMIs and migrations, attached to its report. */
+  /**
+   * A failed journey's cluster story: the VMIs and migrations attached to its report, and a few
+   * lines in DIAGNOSTICS (what is still moving, the machine's load, virt-controller's last errors)
+   * for whoever sees only the test run's output.
+   */
   async attachKubeVirtState(info: TestInfo): Promise<void> {
+    const lists: Record<string, Kobj[]> = {}
     for (const plural of ['virtualmachineinstances', 'virtualmachineinstancemigrations']) {
-      const list = await this.api.listClusterCustomObject({
+      const list = (await this.api.listClusterCustomObject({
         group: 'kubevirt.io',
         version: 'v1',
         plural,
-      })
+      })) as { items: Kobj[] }
+      lists[plural] = list.items
       await info.attach(`${plural}.json`, {
         body: JSON.stringify(list, null, 1),
         contentType: 'application/json',
       })
     }
+    const id = (o: Kobj) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`
+    const lines = [
+      `== ${info.titlePath.slice(1).join(' › ')}`,
+      `load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    ]
+    for (const m of lists.virtualmachineinstancemigrations ?? [])
+      if (!['Succeeded', 'Failed'].includes(m.status?.phase ?? '') || m.metadata.deletionTimestamp)
+        lines.push(
+          `migration ${id(m)} of ${m.spec?.vmiName ?? '?'}: ${m.status?.phase ?? 'no phase'}${m.metadata.deletionTimestamp ? ' (deleting)' : ''}`,
+        )
+    for (const vmi of lists.virtualmachineinstances ?? []) {
+      const state = vmi.status?.migrationState
+      const moving = state && !state.completed && !state.failed
+      if (vmi.status?.phase !== 'Running' || moving || vmi.metadata.deletionTimestamp)
+        lines.push(
+          `vmi ${id(vmi)}: ${vmi.status?.phase ?? 'no phase'} on ${vmi.status?.nodeName ?? '-'}${vmi.metadata.deletionTimestamp ? ' (deleting)' : ''}${moving ? ` migrationState ${JSON.stringify(state)}` : ''}`,
+        )
+    }
+    const log = process.env.VMDECK_E2E_STATE_DIR
+      ? join(process.env.VMDECK_E2E_STATE_DIR, 'sim/kubevirt/virt-controller.log')
+      : ''
+    if (log && existsSync(log))
+      lines.push(
+        ...readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((line) => line.includes('"level":"error"') || line.startsWith('E'))
+          // Optimistic-concurrency conflicts are retried at once; they are not the story.
+          .filter((line) => !line.includes('the object has been modified'))
+          .slice(-8)
+          .map((line) => `virt-controller: ${line.slice(0, 300)}`),
+      )
+    mkdirSync(dirname(DIAGNOSTICS), { recursive: true })
+    appendFileSync(DIAGNOSTICS, `${lines.join('\n')}\n`)
   }
 
   /** Names of the VMs in a namespace that a label selector matches, as `kubectl get vm -l`. */
@@ -107,10 +169,13 @@ export const test = base.extend<{
   cluster: Cluster
   loginAs: (user: 'admin' | 'helpdesk' | 'viewer') => Promise<Page>
 }>({
-  cluster: async ({}, use) => {
+  cluster: async ({}, use, info) => {
     const path = process.env.VMDECK_E2E_KUBECONFIG
     if (!path) throw new Error('global setup did not start the stack')
-    await use(new Cluster(path))
+    const cluster = new Cluster(path)
+    await use(cluster)
+    // Every journey that works on the cluster tells its story when it fails.
+    if (info.status !== info.expectedStatus) await cluster.attachKubeVirtState(info)
   },
   loginAs: async ({ page }, use) => {
     await use(async (user) => {

@@ -26,6 +26,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     quiet: true,
   })
   process.env.VMDECK_E2E_KUBECONFIG = stack.kubeconfig
+  // A failed journey reads virt-controller's log here (fixtures: attachKubeVirtState).
+  process.env.VMDECK_E2E_STATE_DIR = stateDir
   if (stack.idp) {
     process.env.VMDECK_E2E_IDP_ISSUER = stack.idp.issuer
     process.env.VMDECK_E2E_IDP_USERS = stack.idp.usersFile

@@ -105,7 +105,10 @@ if (vitestCode !== 0 && results.at(-1).failed === 0) results.at(-1).failed = 1
 
 step('end-to-end tests (Playwright in Debian Chromium)')
 const playwrightReport = join(root, 'e2e/.artifacts/report.json')
+// What failed journeys saw of the cluster (e2e/fixtures.ts), printed after Playwright's summary.
+const e2eDiagnostics = join(root, 'e2e/.artifacts/diagnostics.txt')
 rmSync(playwrightReport, { force: true })
+rmSync(e2eDiagnostics, { force: true })
 const playwright = join(root, 'node_modules/.pnpm/node_modules/@playwright/test/cli.js')
 const playwrightCli = existsSync(playwright)
   ? playwright
@@ -123,6 +126,12 @@ if (existsSync(playwrightReport)) {
   record('playwright', stats.expected, stats.unexpected + stats.flaky + stats.skipped)
 } else record('playwright', 0, 1)
 if (e2eCode !== 0 && results.at(-1).failed === 0) results.at(-1).failed = 1
+if (existsSync(e2eDiagnostics)) {
+  const lines = readFileSync(e2eDiagnostics, 'utf8').trimEnd().split('\n')
+  console.log(`\nWhat the failed journeys saw of the cluster (${e2eDiagnostics}):`)
+  console.log(lines.slice(0, 60).join('\n'))
+  if (lines.length > 60) console.log(`… ${lines.length - 60} more lines in the file`)
+}
 
 const passed = results.reduce((sum, r) => sum + r.passed, 0)
 const failed = results.reduce((sum, r) => sum + r.failed, 0)

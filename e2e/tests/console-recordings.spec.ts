@@ -99,4 +99,16 @@ test('a recorded VNC session is listed and plays back in the browser', async ({ 
   expect(at).toBe(of)
   // At the end, the screen shows what admin's console showed after typing.
   expect((await canvasState(page, 'recording-screen')).lit).toBeGreaterThan(500)
+
+  // The session's task on the Tasks page links to the same recording, which opens playing.
+  await page.goto('/tasks')
+  const link = page.locator(`a[href$="?recording=${encodeURIComponent(id)}"]`)
+  await expect(link).toHaveText('Recording', { timeout: 30_000 })
+  await expect(page.getByRole('row').filter({ has: link })).toContainText(
+    `admin opened a VNC console on ${VM}`,
+  )
+  await link.click()
+  await expect(page).toHaveURL(`/vms/${NS}/${VM}/console?recording=${encodeURIComponent(id)}`)
+  const linked = page.getByRole('dialog', { name: `VNC recording of ${VM}` })
+  await expect(linked.getByRole('button', { name: 'Pause' })).toBeVisible()
 })

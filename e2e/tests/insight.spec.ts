@@ -234,11 +234,6 @@ async function runInSerial(page: Page, terminal: Locator, command: string, answe
   }).toPass({ timeout: BOOT_MS })
 }
 
-// A migration that ends otherwise than expected: attach the VMIs and migrations to the report.
-test.afterEach(async ({ cluster }, info) => {
-  if (info.status !== info.expectedStatus) await cluster.attachKubeVirtState(info)
-})
-
 /**
  * Every migration gets a slow link (8 MiB/s) and timeouts far beyond the test, in the KubeVirt
  * CR's spec.configuration.migrations; resolves to what puts the CR back as it was.

@@ -187,6 +187,20 @@ describe('a shared serial console', () => {
       expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z\thelpdesk\t"echo rec-\$\(\(2\*5\)\)\\r"$/),
     )
     expect(guestText(transcript)).toContain('rec-10')
+    // The session's task names its recording: the Tasks page links to it.
+    await poll(
+      () =>
+        [...stack.bff.clusters.values()][0]?.tasks
+          .newestFirst()
+          .some(
+            (t) =>
+              t.action === 'console' &&
+              t.user === 'helpdesk' &&
+              t.parameters.recording === transcript &&
+              t.outcome === 'Succeeded',
+          ) ?? false,
+      30_000,
+    )
   }, 60_000)
 
   it('refuses a user without the console right, though the stream is open already', async () => {

@@ -1,4 +1,5 @@
 import { CloseCode } from '@vmdeck/shared'
+import { basename } from 'node:path'
 import WebSocket, { type RawData } from 'ws'
 import { toBuffer } from './console-byte-reader.ts'
 import { Handover, type ControlChange } from './console-handover.ts'
@@ -67,6 +68,12 @@ export class ConsoleHub {
   /** VNC: the last extended-clipboard capabilities, replayed to browsers joining later. */
   #clipboardCaps: Buffer | undefined
   readonly #stopKeepalive: () => void
+
+  /** The recording of this stream (its id in the recordings API), when its namespace records. */
+  get recordingId(): string | undefined {
+    const file = this.#o.transcript?.file ?? this.#o.vncRecording?.file
+    return file === undefined ? undefined : basename(file)
+  }
 
   constructor(options: HubOptions) {
     this.#o = options

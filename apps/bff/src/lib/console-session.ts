@@ -30,6 +30,8 @@ export interface ConsoleSettings {
     target: ConsoleTarget,
     identity: Identity,
     role: ConsoleRole,
+    /** The recording the session is part of (its id), when the namespace records. */
+    recording: string | undefined,
   ) => (end: { by: string; code: number; reason: string }) => void
   /** Who holds the console on another replica (a sentence), when this one cannot open it. */
   holderElsewhere?: (cluster: Cluster, target: ConsoleTarget) => string | undefined
@@ -130,7 +132,13 @@ export async function runConsole(
     { ...fields, preserveSession: target.preserveSession, role: member.role },
     'console opened',
   )
-  const sessionEnded = settings.recordSession?.(cluster, target, identity, member.role)
+  const sessionEnded = settings.recordSession?.(
+    cluster,
+    target,
+    identity,
+    member.role,
+    hub.recordingId,
+  )
 
   // The console ends when the cookie session does.
   if (identity.session)

@@ -104,14 +104,15 @@ async function consoles(fastify: FastifyInstance, options: ConsolesOptions): Pro
     log,
     // Each console session is a task: who opened which console, and for how long; other
     // replicas read them to say who holds a console (lib/console-holder.ts).
-    recordSession: (cluster, target, identity, role) => {
+    recordSession: (cluster, target, identity, role, recording) => {
       const tasks = fastify.tasksOf(cluster)
       const id = tasks.begin(
         identity,
         {
           action: 'console',
           target: { namespace: target.namespace, kind: 'VirtualMachine', name: target.name },
-          parameters: { console: target.kind, role },
+          // The recording's id: the Tasks page and the VM's timeline link to its player.
+          parameters: { console: target.kind, role, recording },
         },
         true,
       )

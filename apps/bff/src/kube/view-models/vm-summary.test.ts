@@ -69,6 +69,11 @@ describe('toVmSummary', () => {
     expect(summary.flags).toEqual({ paused: false, migrating: false, agentConnected: false })
   })
 
+  it('shows a VM being deleted as Terminating before virt-controller says so', () => {
+    const deleting = { ...vm, metadata: { ...vm.metadata, deletionTimestamp: new Date() } }
+    expect(toVmSummary(deleting, vmi).status).toBe('Terminating')
+  })
+
   it('dates a pause by the Paused condition’s last transition', () => {
     const paused = (status: string) =>
       toVmSummary(vm, {

@@ -27,7 +27,12 @@ export function vmPart(vm: VirtualMachine): VmPart {
     namespace: vm.metadata?.namespace ?? '',
     name: vm.metadata?.name ?? '',
     uid: vm.metadata?.uid ?? '',
-    status: printableStatus(vm.status?.printableStatus),
+    // KubeVirt's first rule for printableStatus (virt-controller's setPrintableStatus): a VM being
+    // deleted is Terminating. Applied here as well, since the API server sets deletionTimestamp at
+    // once while virt-controller writes the status later (seconds on a busy cluster).
+    status: vm.metadata?.deletionTimestamp
+      ? 'Terminating'
+      : printableStatus(vm.status?.printableStatus),
     ready: vm.status?.ready ?? isTrue(vm.status?.conditions, 'Ready'),
     ...opt('runStrategy', declaresRunStrategy(vm) ? runStrategyOf(vm) : undefined),
     ...(cpu ? { cpus: (cpu.cores ?? 1) * (cpu.sockets ?? 1) * (cpu.threads ?? 1) } : {}),

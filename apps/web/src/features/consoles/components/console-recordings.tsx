@@ -2,6 +2,7 @@ import { Button, ExpandableSection } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { useQuery } from '@tanstack/react-query'
 import { lazy, Suspense, useState } from 'react'
+import { useSearchParams } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { api } from '../../../lib/api-client.ts'
 import { formatBytes } from '../../../lib/format.ts'
@@ -27,7 +28,8 @@ const duration = (item: RecordingItem) => {
 /**
  * The VM's console recordings the user may see (VNC: played back here; serial: the transcript),
  * shown where the namespace records or recordings exist. Refreshed while shown: a session's
- * recording appears once it has started, and grows until it ends.
+ * recording appears once it has started, and grows until it ends. `?recording=<id>` (the link on
+ * a console session's task) plays that VNC recording, or marks that transcript's row.
  */
 export function ConsoleRecordings({
   cluster,
@@ -40,6 +42,9 @@ export function ConsoleRecordings({
 }) {
   const [playing, setPlaying] = useState<RecordingItem | null>(null)
   const [expanded, setExpanded] = useState(true)
+  const [search] = useSearchParams()
+  const wanted = search.get('recording')
+  const [linkClosed, setLinkClosed] = useState(false)
   const list = useQuery({
     queryKey: ['recordings', cluster, namespace, name],
     queryFn: ({ signal }) =>
@@ -49,6 +54,8 @@ export function ConsoleRecordings({
   if (list.error) return <ErrorAlert error={list.error} title="Recordings could not be loaded" />
   const data = list.data
   if (!data || (!data.recorded && data.items.length === 0)) return null
+  const linked = wanted ? data.items.find((item) => item.id === wanted) : undefined
+  const shown = playing ?? (!linkClosed && linked?.kind === 'vnc' ? linked : null)
   return (
     <ExpandableSection
       toggleText={`Recordings (${data.items.length})`}
@@ -56,6 +63,11 @@ export function ConsoleRecordings({
       onToggle={(_event, open) => setExpanded(open)}
       data-testid="console-recordings"
     >
+      {wanted && !linked && (
+        <p className="vmdeck-muted">
+          The recording {wanted} is no longer kept, or you may not see it.
+        </p>
+      )}
       {data.items.length === 0 ? (
         <p className="vmdeck-muted">No recorded session yet.</p>
       ) : (
@@ -71,7 +83,7 @@ export function ConsoleRecordings({
           </Thead>
           <Tbody>
             {data.items.map((item) => (
-              <Tr key={item.id}>
+              <Tr key={item.id} isRowSelected={item.id === wanted}>
                 <Td dataLabel="Console">{item.kind === 'vnc' ? 'VNC' : 'Serial'}</Td>
                 <Td dataLabel="Started">{new Date(item.startedAt).toLocaleString()}</Td>
                 <Td dataLabel="Length">{duration(item)}</Td>
@@ -99,15 +111,19 @@ export function ConsoleRecordings({
           </Tbody>
         </Table>
       )}
-      {playing && (
+      {shown && (
         <Suspense fallback={null}>
           <RecordingPlayer
+            key={shown.id}
             cluster={cluster}
             namespace={namespace}
             name={name}
-            id={playing.id}
-            startedAt={playing.startedAt}
-            onClose={() => setPlaying(null)}
+            id={shown.id}
+            startedAt={shown.startedAt}
+            onClose={() => {
+              setPlaying(null)
+              setLinkClosed(true)
+            }}
           />
         </Suspense>
       )}

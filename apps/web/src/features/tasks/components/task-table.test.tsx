@@ -70,3 +70,26 @@ describe('a bulk task in the task table', () => {
     await vi.waitFor(() => expect(posted).toEqual([{ action: 'stop', retryOf: 't-bulk' }]))
   })
 })
+
+describe('a console session in the task table', () => {
+  it('links a recorded session to its player, and an unrecorded one to nothing', () => {
+    const recorded = task({
+      id: 't-rec',
+      action: 'console',
+      parameters: {
+        console: 'vnc',
+        role: 'controller',
+        recording: 'dev_web-01_2026-12-07.vnc.rfb',
+      },
+      durationMs: 65_000,
+    })
+    const plain = task({ id: 't-plain', action: 'console', parameters: { console: 'serial' } })
+    renderWithApp(<TaskTable tasks={[recorded, plain]} label="Recent tasks" empty="none" />)
+    const links = screen.getAllByRole('link', { name: 'Recording' })
+    expect(links).toHaveLength(1)
+    expect(links[0]).toHaveAttribute(
+      'href',
+      '/vms/dev/web-01/console?recording=dev_web-01_2026-12-07.vnc.rfb',
+    )
+  })
+})

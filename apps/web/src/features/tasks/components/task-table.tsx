@@ -3,7 +3,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import type { Task } from '@vmdeck/shared'
 import { Fragment, useState } from 'react'
 import { Link } from 'react-router'
-import { formatDuration, outcomeColor, taskTitle } from '../model/task-view.ts'
+import { formatDuration, outcomeColor, recordingLink, taskTitle } from '../model/task-view.ts'
 import { BulkChildren } from './bulk-children.tsx'
 
 /**
@@ -45,6 +45,7 @@ export function TaskTable({
             <Tr>
               <Td dataLabel="Task">
                 {taskTitle(task)}
+                <RecordingLink task={task} />
                 {cluster && task.action === 'bulk' && (
                   <Button
                     variant="link"
@@ -105,4 +106,14 @@ export function TaskTable({
       </Tbody>
     </Table>
   )
+}
+
+/** A console session that was recorded: its player, on the VM's Console tab. */
+function RecordingLink({ task }: { task: Task }) {
+  const to = recordingLink(task)
+  return to ? (
+    <Link to={to} className="vmdeck-task-link">
+      Recording
+    </Link>
+  ) : null
 }

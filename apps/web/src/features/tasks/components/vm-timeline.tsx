@@ -2,6 +2,7 @@ import { Label, Skeleton } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table'
 import { useQuery } from '@tanstack/react-query'
 import type { VmEventList } from '@vmdeck/shared'
+import { Link } from 'react-router'
 import { ErrorAlert } from '../../../components/ui/error-alert.tsx'
 import { api } from '../../../lib/api-client.ts'
 import { clusterQueries } from '../../../lib/cluster-queries.ts'
@@ -57,6 +58,11 @@ export function VmTimeline({
             <Td dataLabel="Source">{sourceLabel[entry.source]}</Td>
             <Td dataLabel="What happened">
               {entry.title}
+              {entry.recording && (
+                <Link to={entry.recording} className="vmdeck-task-link">
+                  Recording
+                </Link>
+              )}
               {entry.detail && <div className="vmdeck-task-message">{entry.detail}</div>}
             </Td>
             <Td dataLabel="Outcome">

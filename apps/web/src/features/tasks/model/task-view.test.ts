@@ -73,6 +73,16 @@ describe('task views', () => {
       'Migration m-1 started',
     ])
     expect(entries[1]).toMatchObject({ source: 'vmdeck', outcome: 'Succeeded' })
+    expect(entries[1]?.recording).toBeUndefined()
+  })
+
+  it('links a recorded console session to its recording on the Console tab', () => {
+    const [entry] = timelineOf(
+      [task({ action: 'console', parameters: { console: 'serial', recording: 'a b.serial.txt' } })],
+      [],
+      [],
+    )
+    expect(entry?.recording).toBe('/vms/prod/web-01/console?recording=a%20b.serial.txt')
   })
 })
 

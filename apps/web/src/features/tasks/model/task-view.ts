@@ -46,6 +46,14 @@ export function taskTitle(task: Task): string {
   return `${sentence.replace('a console', `a ${kind} console`)} (${length})`
 }
 
+/** A console session's recording: a link to its player on the VM's Console tab. */
+export function recordingLink(task: Task): string | undefined {
+  const id = task.parameters.recording
+  const { kind, namespace, name } = task.target
+  if (task.action !== 'console' || !id || kind !== 'VirtualMachine' || !namespace) return undefined
+  return `/vms/${namespace}/${name}/console?recording=${encodeURIComponent(id)}`
+}
+
 const vmdeckReasons = new Set(['TaskStarted', 'TaskSucceeded', 'TaskFailed', 'TaskCancelled'])
 
 export interface TimelineEntry {
@@ -56,6 +64,8 @@ export interface TimelineEntry {
   detail?: string
   outcome?: TaskOutcome
   warning?: boolean
+  /** A console session's recording (recordingLink). */
+  recording?: string
 }
 
 /**
@@ -68,7 +78,8 @@ export function timelineOf(
   migrations: readonly VmMigration[],
 ): TimelineEntry[] {
   const entries: TimelineEntry[] = []
-  for (const task of tasks)
+  for (const task of tasks) {
+    const recording = recordingLink(task)
     entries.push({
       key: `task/${task.id}`,
       at: task.startedAt,
@@ -76,7 +87,9 @@ export function timelineOf(
       title: taskTitle(task),
       outcome: task.outcome,
       ...(task.message ? { detail: task.message } : {}),
+      ...(recording ? { recording } : {}),
     })
+  }
   events.forEach((event, index) => {
     // vmdeck's own Events say what its tasks say.
     if (event.source === 'vmdeck' || vmdeckReasons.has(event.reason)) return
