@@ -76,8 +76,14 @@ export function useRebalanceRun(cluster: string) {
           continue
         }
         let cancelling = false
+        let seen: VmMigration | undefined
         const ended = await whenMigrations(queryClient, cluster, (items) => {
-          const mine = items.find((m) => ours(m) && !before.has(m.name))
+          const mine = items.find(
+            (m) => ours(m) && !before.has(m.name) && (!seen || m.name === seen.name),
+          )
+          // Seen running, then gone: deleted (cancelled) before it was seen to end. Not a success.
+          if (!mine && seen) return { ...seen, active: false, phase: 'Failed' as const }
+          seen = mine
           // Stopped before the migration showed up: cancel it as soon as it does.
           if (mine?.active && stopped.current && !cancelling) {
             cancelling = true

@@ -22,6 +22,7 @@ export function VmStatusFacets({
             </>
           }
           buttonId={`facet-${facet.id}`}
+          title={facet.statuses.join(', ')}
           isSelected={facets.includes(facet.id)}
           onChange={(_event, selected) =>
             onChange(selected ? [...facets, facet.id] : facets.filter((id) => id !== facet.id))

@@ -8,7 +8,9 @@ export const statusFacets: { id: string; label: string; statuses: VmPrintableSta
   { id: 'migrating', label: 'Migrating', statuses: ['Migrating'] },
   {
     id: 'transition',
-    label: 'Starting or stopping',
+    // Not "Starting or stopping": a Provisioning VM (its disks being made) counts here too, and
+    // the facet must not name a state its rows do not show.
+    label: 'In transition',
     statuses: [
       'Provisioning',
       'Starting',
