@@ -53,6 +53,7 @@ describe('README.md', () => {
       'VMDECK_E2E_KUBECONFIG',
       'VMDECK_E2E_IDP_ISSUER',
       'VMDECK_E2E_IDP_USERS',
+      'VMDECK_E2E_STATE_DIR',
       'CI',
       'PATH',
     ])

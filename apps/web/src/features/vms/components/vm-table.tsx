@@ -168,10 +168,8 @@ export function VmTable({
                   key={column.id}
                   dataLabel={column.label}
                   modifier={column.id === 'os' ? 'truncate' : 'nowrap'}
-                  // The OS gives way first when the table is tight, but keeps its first word.
-                  {...(column.id === 'os'
-                    ? { className: 'vmdeck-os-cell', title: vm.os ?? '' }
-                    : {})}
+                  // The OS gives way first when the table is tight; its whole name on hover.
+                  {...(column.id === 'os' && vm.os ? { title: vm.os } : {})}
                 >
                   {column.cell(vm)}
                 </Td>
