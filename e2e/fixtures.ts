@@ -165,18 +165,27 @@ export class Cluster {
   }
 }
 
+const kubeconfig = () => {
+  const path = process.env.VMDECK_E2E_KUBECONFIG
+  if (!path) throw new Error('global setup did not start the stack')
+  return path
+}
+
 export const test = base.extend<{
   cluster: Cluster
   loginAs: (user: 'admin' | 'helpdesk' | 'viewer') => Promise<Page>
+  clusterStory: void
 }>({
-  cluster: async ({}, use, info) => {
-    const path = process.env.VMDECK_E2E_KUBECONFIG
-    if (!path) throw new Error('global setup did not start the stack')
-    const cluster = new Cluster(path)
-    await use(cluster)
-    // Every journey that works on the cluster tells its story when it fails.
-    if (info.status !== info.expectedStatus) await cluster.attachKubeVirtState(info)
-  },
+  cluster: async ({}, use) => use(new Cluster(kubeconfig())),
+  // Every journey that fails tells the cluster's story (attachKubeVirtState), asked for or not.
+  clusterStory: [
+    async ({}, use, info) => {
+      await use()
+      if (info.status !== info.expectedStatus)
+        await new Cluster(kubeconfig()).attachKubeVirtState(info)
+    },
+    { auto: true },
+  ],
   loginAs: async ({ page }, use) => {
     await use(async (user) => {
       await page.goto('/')

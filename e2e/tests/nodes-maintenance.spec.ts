@@ -4,8 +4,6 @@ test.describe.configure({ timeout: 120_000 })
 
 test('enter maintenance on a node: preview, live progress until empty, exit', async ({
   loginAs,
-  // Not used here: a stalled drain's cluster story is told by the fixture (fixtures.ts).
-  cluster: _cluster,
 }) => {
   const page = await loginAs('admin')
   await page.getByRole('link', { name: 'Nodes' }).click()

@@ -4,7 +4,7 @@ import type { ConsoleServerMessage } from '@vmdeck/shared'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   BOOT_MS,
   nextUpdateHeader,
@@ -346,19 +346,20 @@ describe('a shared VNC console', () => {
     const streamOf = (found: { data: Buffer }[]) => Buffer.concat(found.slice(1).map((f) => f.data))
     // The file is written in the background and may lag the browser: fetched until the
     // full-screen update the browser received is on disk too (a loaded machine took longer).
-    let frames = framesOf((await fetchAs('admin')).rawPayload)
-    for (const until = Date.now() + 30_000; streamOf(frames).length <= width * 4;) {
-      if (Date.now() > until) break
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      frames = framesOf((await fetchAs('admin')).rawPayload)
-    }
+    let frames: { ms: number; data: Buffer }[] = []
+    await vi.waitFor(
+      async () => {
+        frames = framesOf((await fetchAs('admin')).rawPayload)
+        // Then the server's messages: the full-screen update among them, in time order.
+        expect(streamOf(frames).length).toBeGreaterThan(width * 4)
+      },
+      { timeout: 30_000, interval: 50 },
+    )
     // A browser's handshake: version, security None, OK, ServerInit with the desktop.
     const handshake = frames[0]?.data ?? Buffer.alloc(0)
     expect(handshake.subarray(0, 12).toString()).toBe('RFB 003.008\n')
     expect([...handshake.subarray(12, 18)]).toEqual([1, 1, 0, 0, 0, 0])
     expect(handshake.readUInt16BE(18)).toBe(width)
-    // Then the server's messages: the full-screen update among them, in time order.
-    expect(streamOf(frames).length).toBeGreaterThan(width * 4)
     expect(frames.map((f) => f.ms)).toEqual([...frames.map((f) => f.ms)].sort((a, b) => a - b))
   }, 60_000)
 })
